@@ -1,0 +1,40 @@
+# browserd: `make run` serves on 127.0.0.1:8000 with its data in ./data;
+# `make test` runs every test. Both install what they need first.
+
+SHELL := /bin/bash
+VENV := .venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM_PACKAGES := chromium chromium-headless-shell
+
+.PHONY: run test chromium venv build lint clean
+
+run: chromium
+	cargo build --release
+	./target/release/browserd serve
+
+test: chromium venv
+	cargo test --all-targets
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+# Debian's Chromium (and the lighter headless shell) from apt, when missing.
+chromium:
+	@if [ ! -x /usr/lib/chromium/chromium ] || [ ! -x /usr/lib/chromium/chromium-headless-shell ]; then \
+		echo "installing $(CHROMIUM_PACKAGES) with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(CHROMIUM_PACKAGES) >/dev/null; \
+	fi
+
+# The published Notte client the tests drive the server with.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/notte/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps notte==1.2.1
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/notte/requirements.txt
+	touch $@
+
+clean:
+	rm -rf target $(VENV)

@@ -1,0 +1,118 @@
+//! The one mapping from the library's errors to HTTP: status, JSON body, headers.
+//!
+//! Every error a client sees is `{"error": "..."}` with the status of `API.md`'s table;
+//! an ended session adds `"status"`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::browser::BrowserError;
+use crate::session::{SessionError, SessionStatus};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Invalid input: bad JSON, wrong type, out-of-range value.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("missing or unknown API key: send `Authorization: Bearer <key>`")]
+    Unauthorized,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{message}")]
+    Gone {
+        message: String,
+        status: SessionStatus,
+    },
+    #[error("request body is over the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("{0}")]
+    TooManySessions(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Gone { .. } => StatusCode::GONE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManySessions(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn retry_after_secs(&self) -> Option<u32> {
+        match self {
+            Self::TooManySessions(_) => Some(5),
+            Self::Unavailable(_) => Some(1),
+            _ => None,
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(error: SessionError) -> Self {
+        match error {
+            SessionError::NotFound(_) => Self::NotFound(error.to_string()),
+            SessionError::Ended(ref record) => Self::Gone {
+                message: match &record.error {
+                    Some(reason) => format!("{error}: {reason}; start a new session"),
+                    None => format!("{error}; start a new session"),
+                },
+                status: record.status,
+            },
+            SessionError::AtCapacity(_) => Self::TooManySessions(error.to_string()),
+            SessionError::Browser(browser) => browser.into(),
+            SessionError::Store(store) => store.into(),
+        }
+    }
+}
+
+impl From<BrowserError> for ApiError {
+    fn from(error: BrowserError) -> Self {
+        match error {
+            BrowserError::Unavailable => Self::Unavailable(error.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(status = status.as_u16(), error = %self, "request failed");
+        }
+        let body = match &self {
+            Self::Gone { message, status } => {
+                json!({ "error": message, "status": status.as_str() })
+            }
+            other => json!({ "error": other.to_string() }),
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

@@ -1,0 +1,147 @@
+//! Request extractors whose failures are [`ApiError`]s: the caller's key, a JSON body
+//! and query parameters.
+//!
+//! The body is read as JSON whatever its `Content-Type` (a plain `curl -d` works), an
+//! empty body counts as `{}`, and a type error names the field.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use crate::session::Owner;
+
+/// The API keys this server accepts, kept as owner fingerprints.
+#[derive(Clone, Debug)]
+pub struct ApiKeys(Arc<HashSet<Owner>>);
+
+impl ApiKeys {
+    pub fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
+        Self(Arc::new(keys.into_iter().map(Owner::of_api_key).collect()))
+    }
+}
+
+/// The owner behind a valid `Authorization: Bearer <key>`.
+pub struct Caller(pub Owner);
+
+impl<S> FromRequestParts<S> for Caller
+where
+    ApiKeys: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let keys = ApiKeys::from_ref(state);
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                value
+                    .strip_prefix("Bearer ")
+                    .or_else(|| value.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        let owner = Owner::of_api_key(key);
+        if keys.0.contains(&owner) {
+            Ok(Caller(owner))
+        } else {
+            Err(ApiError::Unauthorized)
+        }
+    }
+}
+
+/// A JSON body parsed into `T`; an empty body counts as `{}`.
+pub struct JsonBody<T>(pub T);
+
+/// A JSON body parsed into `T`, or `None` when the request has no body.
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(request, state).await?;
+        let text: &[u8] = if is_blank(&bytes) { b"{}" } else { &bytes };
+        parse_json(text).map(JsonBody)
+    }
+}
+
+impl<S, T> FromRequest<S> for OptionalJsonBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(request, state).await?;
+        if is_blank(&bytes) {
+            return Ok(OptionalJsonBody(None));
+        }
+        parse_json(&bytes).map(|value| OptionalJsonBody(Some(value)))
+    }
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
+async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection: BytesRejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge(super::BODY_LIMIT)
+            } else {
+                ApiError::BadRequest(format!("cannot read the request body: {rejection}"))
+            }
+        })
+}
+
+fn parse_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if path == "." || path.is_empty() {
+            ApiError::BadRequest(format!("invalid JSON body: {inner}"))
+        } else {
+            ApiError::BadRequest(format!("invalid JSON body: field `{path}`: {inner}"))
+        }
+    })
+}
+
+/// Query parameters parsed into `T`.
+pub struct QueryParams<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for QueryParams<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(value)| QueryParams(value))
+            .map_err(|rejection| {
+                ApiError::BadRequest(format!(
+                    "invalid query parameters: {}",
+                    rejection.body_text()
+                ))
+            })
+    }
+}

@@ -1,0 +1,15 @@
+//! `GET /health`: no key needed.
+
+use axum::extract::State;
+use axum::Json;
+
+use crate::api::wire::HealthResponse;
+use crate::session::Sessions;
+
+pub async fn health(State(sessions): State<Sessions>) -> Json<HealthResponse> {
+    Json(HealthResponse {
+        status: "ok",
+        active_sessions: sessions.active_count(),
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}

@@ -1,0 +1,68 @@
+//! The browser room: the only module that speaks CDP.
+//!
+//! Owns the Chromium processes (launch, supervision, relaunch after a crash), one
+//! isolated browser context per [`Tab`], a few contexts kept ready in advance, and every
+//! command sent to a page. It knows nothing of sessions or HTTP: it reports a dead
+//! browser as a [`BrowserEvent`] and lets its caller decide what that means.
+
+mod cdp;
+mod launch;
+mod pool;
+mod tab;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use launch::{find_executable, INSTALL_HINT};
+pub use pool::Browsers;
+pub use tab::Tab;
+
+/// Which browser process, and which launch of it, a tab lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BrowserId {
+    pub slot: usize,
+    pub generation: u64,
+}
+
+/// What the browser room tells its caller without being asked.
+#[derive(Debug, Clone)]
+pub enum BrowserEvent {
+    /// The process is gone; every tab in it is lost. A new one is being launched.
+    Died { browser: BrowserId, reason: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("cannot launch the browser: {0}")]
+    Launch(String),
+    #[error("no browser is running right now (it is being restarted); retry in a moment")]
+    Unavailable,
+    #[error("the browser process died: {0}")]
+    Died(String),
+    #[error("the page crashed")]
+    PageCrashed,
+    #[error("the browser did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("browser protocol error: {0}")]
+    Protocol(String),
+}
+
+impl From<chromiumoxide::error::CdpError> for BrowserError {
+    fn from(error: chromiumoxide::error::CdpError) -> Self {
+        Self::Protocol(error.to_string())
+    }
+}
+
+/// How the browsers are launched and run.
+#[derive(Debug, Clone)]
+pub struct BrowserConfig {
+    pub executable: PathBuf,
+    pub extra_args: Vec<String>,
+    /// Parent of each browser's own, fresh profile directory.
+    pub profiles_dir: PathBuf,
+    pub processes: usize,
+    pub warm_contexts: usize,
+    pub operation_timeout: Duration,
+}

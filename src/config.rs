@@ -1,0 +1,125 @@
+//! Every setting of `browserd serve`: its default, its flag and its environment variable.
+//!
+//! Owns parsing the command line into [`Settings`]; knows nothing of what the settings
+//! drive. Values are checked here (ranges, non-empty lists) so the rest of the server
+//! takes them as given.
+
+use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "browserd",
+    version,
+    about = "Real headless-browser sessions for programs and LLM agents, over HTTP"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API.
+    Serve(Box<Settings>),
+}
+
+/// The settings of a running server.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "BROWSERD_ADDR", default_value = "127.0.0.1:8000")]
+    pub addr: SocketAddr,
+
+    /// Directory holding the database, the generated API key and browser profiles.
+    #[arg(long, env = "BROWSERD_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// API keys accepted as `Authorization: Bearer <key>`, comma-separated. When none is
+    /// given, a key is generated on first start and kept in `<data-dir>/api_key`.
+    #[arg(
+        long,
+        env = "BROWSERD_API_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub api_keys: Vec<String>,
+
+    /// Chromium executable. Default: Debian's `chromium`, else `chromium-headless-shell`.
+    #[arg(long, env = "BROWSERD_CHROMIUM")]
+    pub chromium: Option<PathBuf>,
+
+    /// Extra command-line arguments for Chromium, comma-separated (e.g.
+    /// `--host-resolver-rules=MAP * ~NOTFOUND`).
+    #[arg(
+        long,
+        env = "BROWSERD_CHROMIUM_ARGS",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub chromium_args: Vec<String>,
+
+    /// Number of Chromium processes; sessions are spread over them.
+    #[arg(long, env = "BROWSERD_BROWSERS", default_value = "1")]
+    pub browsers: NonZeroUsize,
+
+    /// Browser contexts each browser keeps ready so that a session start does not wait for one.
+    #[arg(long, env = "BROWSERD_WARM_CONTEXTS", default_value = "2")]
+    pub warm_contexts: usize,
+
+    /// Most sessions active at once; a start beyond it is answered 429.
+    #[arg(long, env = "BROWSERD_MAX_SESSIONS", default_value = "100", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_sessions: u32,
+
+    /// Longest life of any session, in (timeout) minutes, `keep_alive` or not.
+    #[arg(long, env = "BROWSERD_MAX_SESSION_MINUTES", default_value = "30", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_session_minutes: u32,
+
+    /// How many seconds a timeout "minute" lasts. A test knob: keep 60 in production.
+    #[arg(long, env = "BROWSERD_TIMEOUT_UNIT_SECS", default_value = "60", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout_unit_secs: u64,
+
+    /// Longest time one browser operation may take before its request fails (a hung or
+    /// crashed page fails the request instead of hanging it).
+    #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..))]
+    pub operation_timeout_secs: u64,
+}
+
+impl Settings {
+    /// The length of one timeout "minute".
+    pub fn minute(&self) -> Duration {
+        Duration::from_secs(self.timeout_unit_secs)
+    }
+
+    pub fn operation_timeout(&self) -> Duration {
+        Duration::from_secs(self.operation_timeout_secs)
+    }
+
+    /// Settings for a server in tests: the defaults, with the given data directory.
+    pub fn for_data_dir(data_dir: PathBuf) -> Self {
+        let mut settings = Settings::try_parse_from(["serve"])
+            .unwrap_or_else(|e| panic!("default settings must parse: {e}"));
+        settings.data_dir = data_dir;
+        settings
+    }
+}
+
+#[derive(Debug, Parser)]
+struct DefaultsOnly {
+    #[command(flatten)]
+    settings: Settings,
+}
+
+impl Settings {
+    fn try_parse_from<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        DefaultsOnly::try_parse_from(args).map(|d| d.settings)
+    }
+}

@@ -1,0 +1,10 @@
+//! browserd: real headless-browser sessions for programs and LLM agents, over HTTP, in
+//! the wire format of the Notte v1.2 API. See `DESIGN.md` for the rooms and the flow.
+
+pub mod api;
+pub mod browser;
+pub mod config;
+pub mod session;
+pub mod shutdown;
+pub mod startup;
+pub mod store;

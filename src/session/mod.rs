@@ -1,0 +1,15 @@
+//! The session registry: the life of every session from start to its one ending.
+//!
+//! Owns creating a session (a tab from the browser room plus a record in the store),
+//! finding it for its owner, touching it, running its operations one at a time, the
+//! idle and lifetime timeouts (the reaper), and the move from `active` to `closed`,
+//! `timed_out` or `error` — written to the store before anyone is told. It knows
+//! nothing of HTTP, and of CDP only the [`Tab`](crate::browser::Tab) handle.
+
+mod registry;
+mod types;
+
+pub use registry::{Limits, SessionError, SessionGuard, Sessions, Started};
+pub use types::{
+    now, Ending, Owner, SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions,
+};

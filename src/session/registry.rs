@@ -1,0 +1,428 @@
+//! [`Sessions`]: the live sessions of this process and their records.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+
+use super::types::{now, Ending, Owner, SessionId, SessionRecord, SessionStatus, StartOptions};
+use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, Tab};
+use crate::shutdown::Shutdown;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("no session {0} for this API key")]
+    NotFound(SessionId),
+    #[error("session {} has ended ({})", .0.id, .0.status.as_str())]
+    Ended(Box<SessionRecord>),
+    #[error("the server is at its limit of {0} active sessions; close one or retry later")]
+    AtCapacity(u32),
+    #[error("{0}")]
+    Browser(#[from] BrowserError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// The server's limits on sessions.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_sessions: u32,
+    pub max_session_minutes: u32,
+    /// How long one timeout "minute" lasts.
+    pub minute: Duration,
+}
+
+impl Limits {
+    fn minutes(&self, count: u32) -> chrono::Duration {
+        chrono::Duration::from_std(self.minute * count).unwrap_or(chrono::Duration::MAX)
+    }
+}
+
+/// A session being started and what came with it.
+pub struct Started {
+    pub record: SessionRecord,
+    pub screenshot: Option<String>,
+}
+
+/// A live session of this process.
+struct Live {
+    record: Mutex<SessionRecord>,
+    browser: BrowserId,
+    /// The page; its lock serialises the session's operations. `None` once ended.
+    tab: Arc<tokio::sync::Mutex<Option<Tab>>>,
+}
+
+impl Live {
+    fn record(&self) -> SessionRecord {
+        self.record
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+#[derive(Default)]
+struct Registry {
+    live: HashMap<SessionId, Arc<Live>>,
+    /// Starts under way, counted against the limit before their session exists.
+    starting: u32,
+}
+
+/// The registry of sessions; cheap to clone.
+#[derive(Clone)]
+pub struct Sessions {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    browsers: Browsers,
+    limits: Limits,
+    registry: Mutex<Registry>,
+}
+
+/// Exclusive use of one session's page for one operation.
+pub struct SessionGuard {
+    live: Arc<Live>,
+    tab: tokio::sync::OwnedMutexGuard<Option<Tab>>,
+}
+
+impl SessionGuard {
+    pub fn id(&self) -> SessionId {
+        self.live.record().id
+    }
+
+    pub fn record(&self) -> SessionRecord {
+        self.live.record()
+    }
+
+    /// The session's page. `None` only if the session ended while this guard waited.
+    pub fn tab(&self) -> Option<&Tab> {
+        self.tab.as_ref()
+    }
+}
+
+impl Sessions {
+    pub fn new(store: Store, browsers: Browsers, limits: Limits) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                browsers,
+                limits,
+                registry: Mutex::new(Registry::default()),
+            }),
+        }
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.inner
+            .registry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn active_count(&self) -> usize {
+        self.registry().live.len()
+    }
+
+    /// Marks the sessions a previous process left `active` as `error`. Returns how many.
+    pub async fn recover_abandoned(&self) -> Result<usize, SessionError> {
+        Ok(self
+            .inner
+            .store
+            .end_all_active(&Ending::error("server restarted"), now())
+            .await?)
+    }
+
+    pub async fn start(
+        &self,
+        owner: Owner,
+        options: StartOptions,
+    ) -> Result<Started, SessionError> {
+        {
+            let mut registry = self.registry();
+            if registry.live.len() as u32 + registry.starting >= self.inner.limits.max_sessions {
+                return Err(SessionError::AtCapacity(self.inner.limits.max_sessions));
+            }
+            registry.starting += 1;
+        }
+        let result = self.start_reserved(owner, options).await;
+        self.registry().starting -= 1;
+        result
+    }
+
+    async fn start_reserved(
+        &self,
+        owner: Owner,
+        options: StartOptions,
+    ) -> Result<Started, SessionError> {
+        let tab = self.inner.browsers.open_tab().await?;
+        let screenshot = if options.screenshot {
+            Some(tab.screenshot().await?)
+        } else {
+            None
+        };
+        let now = now();
+        let record = SessionRecord {
+            id: SessionId::generate(),
+            owner,
+            status: SessionStatus::Active,
+            timeout: options.timeout,
+            keep_alive: options.keep_alive,
+            created_at: now,
+            last_accessed_at: now,
+            ended_at: None,
+            error: None,
+        };
+        self.inner.store.insert_session(&record).await?;
+        let live = Live {
+            record: Mutex::new(record.clone()),
+            browser: tab.browser_id(),
+            tab: Arc::new(tokio::sync::Mutex::new(Some(tab))),
+        };
+        self.registry()
+            .live
+            .insert(record.id.clone(), Arc::new(live));
+        tracing::info!(session_id = %record.id, "session started");
+        Ok(Started { record, screenshot })
+    }
+
+    /// The session as on record, if `owner` owns it.
+    pub async fn get(&self, owner: &Owner, id: &SessionId) -> Result<SessionRecord, SessionError> {
+        self.inner
+            .store
+            .session(owner, id)
+            .await?
+            .ok_or_else(|| SessionError::NotFound(id.clone()))
+    }
+
+    pub async fn list(
+        &self,
+        owner: &Owner,
+        status: Option<SessionStatus>,
+        limit: u32,
+    ) -> Result<Vec<SessionRecord>, SessionError> {
+        Ok(self.inner.store.sessions(owner, status, limit).await?)
+    }
+
+    /// Closes the session; an ended session is returned as it ended.
+    pub async fn close(
+        &self,
+        owner: &Owner,
+        id: &SessionId,
+    ) -> Result<SessionRecord, SessionError> {
+        let record = self.get(owner, id).await?;
+        if record.status != SessionStatus::Active {
+            return Ok(record);
+        }
+        Ok(self.end(id, Ending::closed()).await?.unwrap_or(record))
+    }
+
+    /// Takes the session's page for one operation, after touching the session. Waits
+    /// while another operation of the same session runs.
+    pub async fn acquire(
+        &self,
+        owner: &Owner,
+        id: &SessionId,
+    ) -> Result<SessionGuard, SessionError> {
+        let live = self.registry().live.get(id).cloned();
+        let Some(live) = live.filter(|live| &live.record().owner == owner) else {
+            let record = self.get(owner, id).await?;
+            return Err(SessionError::Ended(Box::new(record)));
+        };
+        let tab = Arc::clone(&live.tab).lock_owned().await;
+        if tab.is_none() {
+            return Err(SessionError::Ended(Box::new(self.get(owner, id).await?)));
+        }
+        let now = now();
+        self.inner.store.touch_session(id, now).await?;
+        live.record
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last_accessed_at = now;
+        Ok(SessionGuard { live, tab })
+    }
+
+    /// Ends the session the guard holds (after a failed operation, or when the caller
+    /// asked for no `keep_alive`).
+    pub async fn end_guarded(
+        &self,
+        guard: SessionGuard,
+        ending: Ending,
+    ) -> Result<SessionRecord, SessionError> {
+        let SessionGuard { live, mut tab } = guard;
+        let record = live.record();
+        self.registry().live.remove(&record.id);
+        let ended = self.record_ending(&record.id, &ending).await;
+        if let Some(tab) = tab.take() {
+            close_tab(tab).await;
+        }
+        Ok(ended?.unwrap_or(record))
+    }
+
+    /// Moves a live session to `ending`: removed from the live set, recorded, then its
+    /// context disposed. `None` if it was not live (someone else ended it first).
+    async fn end(
+        &self,
+        id: &SessionId,
+        ending: Ending,
+    ) -> Result<Option<SessionRecord>, SessionError> {
+        let Some(live) = self.registry().live.remove(id) else {
+            return Ok(None);
+        };
+        let recorded = self.record_ending(id, &ending).await;
+        // Wait for a running operation of the session (it is bounded by the operation
+        // timeout) before taking its page away.
+        if let Some(tab) = live.tab.lock().await.take() {
+            close_tab(tab).await;
+        }
+        recorded
+    }
+
+    async fn record_ending(
+        &self,
+        id: &SessionId,
+        ending: &Ending,
+    ) -> Result<Option<SessionRecord>, SessionError> {
+        let record = self.inner.store.end_session(id, ending, now()).await?;
+        tracing::info!(session_id = %id, status = ending.status().as_str(), reason = ending.reason(), "session ended");
+        Ok(record)
+    }
+
+    /// Ends every live session that matches `select`, with the ending it gives.
+    async fn end_where(&self, select: impl Fn(&Live) -> Option<Ending>) {
+        let chosen: Vec<(SessionId, Ending)> = self
+            .registry()
+            .live
+            .iter()
+            .filter_map(|(id, live)| select(live).map(|ending| (id.clone(), ending)))
+            .collect();
+        let endings = chosen.into_iter().map(|(id, ending)| async move {
+            if let Err(error) = self.end(&id, ending).await {
+                tracing::error!(session_id = %id, %error, "cannot record the end of a session");
+            }
+        });
+        futures_util::future::join_all(endings).await;
+    }
+
+    /// Closes every live session (on shutdown).
+    pub async fn close_all(&self) {
+        self.end_where(|_| Some(Ending::closed())).await;
+    }
+
+    /// Times out idle and over-age sessions until shutdown. Ticks often enough that a
+    /// session ends within a small part of a timeout "minute" after its deadline.
+    pub async fn run_reaper(self, shutdown: Shutdown) {
+        let tick = (self.inner.limits.minute / 60)
+            .clamp(Duration::from_millis(50), Duration::from_secs(1));
+        let mut interval = tokio::time::interval(tick);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = shutdown.wait() => return,
+            }
+            let now = now();
+            let limits = self.inner.limits;
+            self.end_where(|live| {
+                // A session whose operation is running is in use, not idle.
+                if live.tab.try_lock().is_err() {
+                    return None;
+                }
+                expiry(&live.record(), &limits, now)
+            })
+            .await;
+        }
+    }
+
+    /// Ends the sessions of a browser that died, until the events stop.
+    pub async fn run_browser_events(self, mut events: mpsc::UnboundedReceiver<BrowserEvent>) {
+        while let Some(event) = events.recv().await {
+            match event {
+                BrowserEvent::Died { browser, reason } => {
+                    let message = format!("the browser crashed ({reason}); start a new session");
+                    self.end_where(|live| {
+                        (live.browser == browser).then(|| Ending::error(message.clone()))
+                    })
+                    .await;
+                }
+            }
+        }
+    }
+}
+
+/// Whether a session is past its idle timeout or the server's maximum lifetime.
+fn expiry(record: &SessionRecord, limits: &Limits, now: DateTime<Utc>) -> Option<Ending> {
+    if now > record.created_at + limits.minutes(limits.max_session_minutes) {
+        return Some(Ending::timed_out(Some(format!(
+            "reached the server's maximum session lifetime of {} minutes",
+            limits.max_session_minutes
+        ))));
+    }
+    let idle_limit = record.last_accessed_at + limits.minutes(u32::from(record.timeout.minutes()));
+    (!record.keep_alive && now > idle_limit).then(|| Ending::timed_out(None))
+}
+
+async fn close_tab(tab: Tab) {
+    if let Err(error) = tab.close().await {
+        tracing::warn!(%error, "cannot dispose a session's browser context");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{SessionStatus, SessionTimeout};
+
+    fn limits() -> Limits {
+        Limits {
+            max_sessions: 10,
+            max_session_minutes: 30,
+            minute: Duration::from_secs(60),
+        }
+    }
+
+    fn record(
+        keep_alive: bool,
+        created_ago: i64,
+        accessed_ago: i64,
+        now: DateTime<Utc>,
+    ) -> SessionRecord {
+        SessionRecord {
+            id: SessionId::generate(),
+            owner: Owner::of_api_key("k"),
+            status: SessionStatus::Active,
+            timeout: SessionTimeout::BODY_DEFAULT,
+            keep_alive,
+            created_at: now - chrono::Duration::seconds(created_ago),
+            last_accessed_at: now - chrono::Duration::seconds(accessed_ago),
+            ended_at: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn idle_sessions_time_out_after_their_timeout() {
+        let now = now();
+        assert_eq!(expiry(&record(false, 400, 299, now), &limits(), now), None);
+        assert_eq!(
+            expiry(&record(false, 400, 301, now), &limits(), now),
+            Some(Ending::timed_out(None))
+        );
+    }
+
+    #[test]
+    fn keep_alive_sessions_live_until_the_maximum_lifetime() {
+        let now = now();
+        assert_eq!(expiry(&record(true, 1799, 1799, now), &limits(), now), None);
+        let ending = expiry(&record(true, 1801, 0, now), &limits(), now).unwrap();
+        assert_eq!(ending.status(), SessionStatus::TimedOut);
+        assert!(ending
+            .reason()
+            .unwrap()
+            .contains("maximum session lifetime"));
+    }
+}

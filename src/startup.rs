@@ -1,0 +1,218 @@
+//! Putting the server together and running it until it is told to stop.
+//!
+//! Owns the order of start (data directory and its lock, API keys, store, recovery of
+//! abandoned sessions, browsers, HTTP listener) and of stop (stop accepting, close every
+//! session and record it, then stop the browsers).
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use tokio::net::TcpListener;
+
+use crate::api::{self, ApiKeys, AppState};
+use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
+use crate::config::Settings;
+use crate::session::{Limits, Sessions};
+use crate::shutdown::Shutdown;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("another browserd is already using the data directory {0}")]
+    DataDirInUse(PathBuf),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A server that is built and listening, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    sessions: Sessions,
+    browsers: Browsers,
+    browser_stop: Shutdown,
+    state: AppState,
+    _data_dir_lock: File,
+}
+
+/// Where the API key of a server without configured keys is kept.
+fn generated_key_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("api_key")
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let data_dir = &settings.data_dir;
+        let io_error = |source| StartupError::DataDir {
+            path: data_dir.clone(),
+            source,
+        };
+        std::fs::create_dir_all(data_dir).map_err(io_error)?;
+        let lock = lock_data_dir(data_dir)?;
+        let executable = find_executable(settings.chromium.as_deref())?;
+        let api_keys = api_keys(settings)?;
+
+        let store = Store::open(data_dir)?;
+        let browser_stop = Shutdown::new();
+        let (browsers, browser_events) = Browsers::start(
+            BrowserConfig {
+                executable,
+                extra_args: settings.chromium_args.clone(),
+                profiles_dir: data_dir.join("profiles"),
+                processes: settings.browsers.get(),
+                warm_contexts: settings.warm_contexts,
+                operation_timeout: settings.operation_timeout(),
+            },
+            browser_stop.clone(),
+        )
+        .await?;
+        let limits = Limits {
+            max_sessions: settings.max_sessions,
+            max_session_minutes: settings.max_session_minutes,
+            minute: settings.minute(),
+        };
+        let sessions = Sessions::new(store, browsers.clone(), limits);
+        let abandoned = sessions
+            .recover_abandoned()
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?;
+        if abandoned > 0 {
+            tracing::warn!(
+                abandoned,
+                "sessions left active by a previous process are now `error`"
+            );
+        }
+        tokio::spawn(sessions.clone().run_browser_events(browser_events));
+
+        let listener =
+            TcpListener::bind(settings.addr)
+                .await
+                .map_err(|source| StartupError::Listen {
+                    addr: settings.addr,
+                    source,
+                })?;
+        let state = AppState {
+            sessions: sessions.clone(),
+            api_keys,
+        };
+        Ok(Self {
+            listener,
+            sessions,
+            browsers,
+            browser_stop,
+            state,
+            _data_dir_lock: lock,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The pids of the browser processes (for tests and operators).
+    pub fn browser_pids(&self) -> Vec<u32> {
+        self.browsers.pids()
+    }
+
+    /// Serves until `shutdown`, then closes every session and stops the browsers.
+    pub async fn run_until_stopped(self, shutdown: Shutdown) -> std::io::Result<()> {
+        let Self {
+            listener,
+            sessions,
+            browsers,
+            browser_stop,
+            state,
+            _data_dir_lock,
+        } = self;
+        tokio::spawn(sessions.clone().run_reaper(shutdown.clone()));
+        let stop = shutdown.clone();
+        let served = axum::serve(listener, api::router(state))
+            .with_graceful_shutdown(async move { stop.wait().await })
+            .await;
+        sessions.close_all().await;
+        browser_stop.trigger();
+        browsers.stopped().await;
+        tracing::info!("stopped");
+        served
+    }
+}
+
+/// Holds an exclusive lock on the data directory for the life of the server: two servers
+/// sharing one database and one set of profiles would corrupt each other's records.
+fn lock_data_dir(data_dir: &Path) -> Result<File, StartupError> {
+    let path = data_dir.join("lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StartupError::DataDir {
+            path: path.clone(),
+            source,
+        })?;
+    // SAFETY: flock on a descriptor we own.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        return Err(StartupError::DataDirInUse(data_dir.to_path_buf()));
+    }
+    Ok(file)
+}
+
+/// The configured keys, or the key kept in the data directory, generated (and printed
+/// once, with a ready-to-paste request) on first start.
+fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
+    let configured: Vec<&str> = settings
+        .api_keys
+        .iter()
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+        .collect();
+    if !configured.is_empty() {
+        return Ok(ApiKeys::new(configured));
+    }
+    let path = generated_key_path(&settings.data_dir);
+    let io_error = |source| StartupError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(key) if !key.trim().is_empty() => {
+            eprintln!("browserd: using the API key kept in {}", path.display());
+            return Ok(ApiKeys::new([key.trim()]));
+        }
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(io_error(error)),
+    }
+    let key = format!("bd_{}", uuid::Uuid::new_v4().simple());
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(io_error)?;
+    writeln!(file, "{key}").map_err(io_error)?;
+    eprintln!(
+        "browserd: no API key configured; generated one and kept it in {path}.\n\
+         Your API key: {key}\n\
+         Try it:\n  curl -s -X POST http://{addr}/session/start -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' -d '{{}}'\n",
+        path = path.display(),
+        addr = settings.addr,
+    );
+    Ok(ApiKeys::new([key.as_str()]))
+}

@@ -1,0 +1,66 @@
+//! The embedded SQLite database under the data directory: schema migrations and the
+//! rows of sessions.
+//!
+//! Owns every SQL statement of the server. Callers get and give domain types; they know
+//! nothing of SQL. Each write is committed (WAL, `synchronous = FULL`) before the call
+//! returns, so a response never reports what is not on disk.
+
+mod migrations;
+mod sessions;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database holds a value this server cannot read: {0}")]
+    Corrupt(String),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// A handle to the database; cheap to clone. Statements run on tokio's blocking pool so a
+/// slow disk never stalls the request workers.
+#[derive(Clone)]
+pub struct Store {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) `browserd.sqlite3` in `data_dir` and brings its schema
+    /// up to date.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        let mut connection = Connection::open(data_dir.join("browserd.sqlite3"))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::apply(&mut connection)?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    /// Runs `work` with the connection on the blocking pool.
+    async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || {
+            // A poisoned lock means a statement panicked mid-way; SQLite rolled it back, so
+            // the connection itself is still sound.
+            let mut guard = connection
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}

@@ -1,0 +1,277 @@
+//! One way to start the server for a test: [`spawn_app`] (in this process) or
+//! [`ServerProcess::spawn`] (the real binary, for signals and `kill -9`). Each gets a
+//! fresh data directory, a free port and a real Chromium.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use browserd::config::Settings;
+use browserd::shutdown::Shutdown;
+use browserd::startup::Application;
+use serde_json::Value;
+
+pub const KEY: &str = "test-key-one";
+pub const OTHER_KEY: &str = "test-key-two";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub browser_pids: Vec<u32>,
+    pub data_dir: PathBuf,
+    _own_data_dir: Option<tempfile::TempDir>,
+    shutdown: Shutdown,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// Settings for a test server: two keys, loopback only, the given data directory.
+pub fn test_settings(data_dir: &Path) -> Settings {
+    let mut settings = Settings::for_data_dir(data_dir.to_path_buf());
+    settings.addr = "127.0.0.1:0".parse().expect("literal address");
+    settings.api_keys = vec![KEY.into(), OTHER_KEY.into()];
+    settings.chromium_args =
+        vec!["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".into()];
+    settings.warm_contexts = 1;
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut app = spawn_app_on(data_dir.path(), configure).await;
+    app._own_data_dir = Some(data_dir);
+    app
+}
+
+/// A server on a data directory the test owns (to restart a server on it).
+pub async fn spawn_app_on(data_dir: &Path, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = test_settings(data_dir);
+    configure(&mut settings);
+    let application = Application::build(&settings)
+        .await
+        .expect("the server builds");
+    let address = format!("http://{}", application.local_addr().expect("bound"));
+    let browser_pids = application.browser_pids();
+    let shutdown = Shutdown::new();
+    let server = tokio::spawn(application.run_until_stopped(shutdown.clone()));
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        browser_pids,
+        data_dir: data_dir.to_path_buf(),
+        _own_data_dir: None,
+        shutdown,
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&str>,
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut request = self.client.post(self.url(path));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        send(request).await
+    }
+
+    pub async fn get(&self, path: &str, key: Option<&str>) -> (u16, Value) {
+        let mut request = self.client.get(self.url(path));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let (status, body, _) = send(request).await;
+        (status, body)
+    }
+
+    /// Starts a session with `body` and returns its id.
+    pub async fn start_session(&self, body: &str) -> String {
+        let (status, json, _) = self.post("/session/start", Some(KEY), Some(body)).await;
+        assert_eq!(status, 200, "start failed: {json}");
+        json["session_id"].as_str().expect("session_id").to_string()
+    }
+
+    pub async fn session(&self, id: &str) -> Value {
+        let (status, json) = self.get(&format!("/session/{id}"), Some(KEY)).await;
+        assert_eq!(status, 200, "{json}");
+        json
+    }
+
+    /// Polls the session until `check` holds, for at most `limit`; returns the last state.
+    pub async fn wait_for_session(
+        &self,
+        id: &str,
+        limit: Duration,
+        check: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let session = self.session(id).await;
+            if check(&session) || tokio::time::Instant::now() > deadline {
+                return session;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Stops the server as SIGTERM would, and waits for it.
+    pub async fn stop(mut self) {
+        self.shutdown.trigger();
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server ran");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+    }
+}
+
+async fn send(request: reqwest::RequestBuilder) -> (u16, Value, reqwest::header::HeaderMap) {
+    let response = request.send().await.expect("request sent");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("status {status}: body is not JSON: {text:?}"));
+    (status, body, headers)
+}
+
+/// Whether the process `pid` still exists (a zombie counts as gone).
+pub fn process_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or_default()
+            .trim_start()
+            .starts_with('Z'),
+        Err(_) => false,
+    }
+}
+
+/// Every descendant of `pid`, from /proc.
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut frontier = vec![pid];
+    while let Some(parent) = frontier.pop() {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            break;
+        };
+        for entry in entries.flatten() {
+            let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
+                continue;
+            };
+            let ppid = stat
+                .rsplit(')')
+                .next()
+                .and_then(|rest| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            if ppid == Some(parent) {
+                found.push(child);
+                frontier.push(child);
+            }
+        }
+    }
+    found
+}
+
+/// Waits until none of `pids` is alive, for at most `limit`; returns those still alive.
+pub async fn wait_gone(pids: &[u32], limit: Duration) -> Vec<u32> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let alive: Vec<u32> = pids
+            .iter()
+            .copied()
+            .filter(|pid| process_alive(*pid))
+            .collect();
+        if alive.is_empty() || tokio::time::Instant::now() > deadline {
+            return alive;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The real `browserd` binary, run as an operator would.
+pub struct ServerProcess {
+    pub child: Child,
+    pub address: String,
+}
+
+impl ServerProcess {
+    pub async fn spawn(data_dir: &Path, port: u16) -> ServerProcess {
+        let child = Command::new(env!("CARGO_BIN_EXE_browserd"))
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(data_dir)
+            .env("BROWSERD_API_KEYS", KEY)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("browserd starts");
+        let address = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while client
+            .get(format!("{address}/health"))
+            .send()
+            .await
+            .is_err()
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "browserd did not come up"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        ServerProcess { child, address }
+    }
+
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: plain syscall on our own child.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, signal);
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}

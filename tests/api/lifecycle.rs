@@ -1,0 +1,128 @@
+//! Timeouts, browser crashes, stopping and restarting: the life of sessions beyond one request.
+
+use std::time::Duration;
+
+use browserd::startup::Application;
+
+use crate::helpers::{descendants, spawn_app_on, spawn_app_with, test_settings, wait_gone, KEY};
+
+/// With a one-second "minute", an idle session of one minute must be gone within a few.
+#[tokio::test]
+async fn an_idle_session_times_out() {
+    let app = spawn_app_with(|settings| settings.timeout_unit_secs = 1).await;
+    let idle = app.start_session(r#"{"session_timeout_minutes": 1}"#).await;
+    let patient = app
+        .start_session(r#"{"session_timeout_minutes": 30}"#)
+        .await;
+    let session = app
+        .wait_for_session(&idle, Duration::from_secs(20), |s| s["status"] != "active")
+        .await;
+    assert_eq!(session["status"], "timed_out", "{session}");
+    assert_eq!(app.session(&patient).await["status"], "active");
+    assert_eq!(app.get("/health", None).await.1["active_sessions"], 1);
+}
+
+#[tokio::test]
+async fn keep_alive_outlives_the_idle_timeout_but_not_the_maximum_lifetime() {
+    let app = spawn_app_with(|settings| {
+        settings.timeout_unit_secs = 1;
+        settings.max_session_minutes = 4;
+    })
+    .await;
+    let kept = app
+        .start_session(r#"{"session_timeout_minutes": 1, "keep_alive": true}"#)
+        .await;
+    let idle = app.start_session(r#"{"session_timeout_minutes": 1}"#).await;
+    app.wait_for_session(&idle, Duration::from_secs(20), |s| s["status"] != "active")
+        .await;
+    assert_eq!(
+        app.session(&kept).await["status"],
+        "active",
+        "keep_alive survives its idle timeout"
+    );
+    let session = app
+        .wait_for_session(&kept, Duration::from_secs(30), |s| s["status"] != "active")
+        .await;
+    assert_eq!(session["status"], "timed_out");
+    assert!(
+        session["error"]
+            .as_str()
+            .unwrap()
+            .contains("maximum session lifetime"),
+        "{session}"
+    );
+}
+
+#[tokio::test]
+async fn a_dead_browser_fails_its_sessions_and_a_new_one_serves_new_sessions() {
+    let app = spawn_app_with(|_| {}).await;
+    let first = app.start_session(r#"{"keep_alive": true}"#).await;
+    let second = app.start_session("{}").await;
+    let browser = app.browser_pids[0];
+    let helpers = descendants(browser);
+    // SAFETY: plain syscall on the test's own browser.
+    unsafe {
+        libc::kill(browser as libc::pid_t, libc::SIGKILL);
+    }
+    for id in [&first, &second] {
+        let session = app
+            .wait_for_session(id, Duration::from_secs(10), |s| s["status"] != "active")
+            .await;
+        assert_eq!(session["status"], "error", "{session}");
+        assert!(
+            session["error"]
+                .as_str()
+                .unwrap()
+                .contains("browser crashed"),
+            "{session}"
+        );
+    }
+    assert_eq!(
+        app.get("/health", None).await.1["active_sessions"],
+        0,
+        "the server is still up"
+    );
+    let (status, json, _) = app
+        .post("/session/start", Some(KEY), Some(r#"{"screenshot": true}"#))
+        .await;
+    assert_eq!(status, 200, "a new browser serves new sessions: {json}");
+    assert!(json["screenshot"].as_str().unwrap().starts_with("iVBOR"));
+    assert!(
+        wait_gone(&helpers, Duration::from_secs(10))
+            .await
+            .is_empty(),
+        "no process of the dead browser is left"
+    );
+}
+
+#[tokio::test]
+async fn stopping_closes_every_session_records_it_and_stops_the_browser() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let app = spawn_app_on(data_dir.path(), |_| {}).await;
+    let id = app.start_session(r#"{"keep_alive": true}"#).await;
+    let mut browser_tree = app.browser_pids.clone();
+    browser_tree.extend(app.browser_pids.iter().flat_map(|pid| descendants(*pid)));
+    app.stop().await;
+    assert!(
+        wait_gone(&browser_tree, Duration::from_secs(10))
+            .await
+            .is_empty(),
+        "the browser stopped with the server"
+    );
+
+    let again = spawn_app_on(data_dir.path(), |_| {}).await;
+    let (status, session) = again.get(&format!("/session/{id}"), Some(KEY)).await;
+    assert_eq!(status, 200);
+    assert_eq!(session["status"], "closed", "{session}");
+}
+
+#[tokio::test]
+async fn a_second_server_cannot_share_a_data_dir() {
+    let app = spawn_app_with(|_| {}).await;
+    let settings = test_settings(&app.data_dir);
+    let error = Application::build(&settings)
+        .await
+        .err()
+        .expect("the second server is refused");
+    assert!(error.to_string().contains("already using"), "{error}");
+}

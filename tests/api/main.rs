@@ -1,0 +1,7 @@
+//! Integration tests: the real server on a free port with a real Chromium.
+
+mod helpers;
+mod lifecycle;
+mod notte;
+mod process;
+mod sessions;

@@ -1,0 +1,50 @@
+//! The published `notte` Python client (1.2.1) against the real server.
+//!
+//! `make test` creates `.venv` with the client; `BROWSERD_TEST_PYTHON` can name another
+//! interpreter that has it.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::helpers::{spawn_app, KEY};
+
+fn python() -> PathBuf {
+    if let Some(python) = std::env::var_os("BROWSERD_TEST_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(venv.exists(), "no Python with the notte client: run `make test` (it creates .venv), or set BROWSERD_TEST_PYTHON");
+    venv
+}
+
+async fn run_script(script: &str, address: &str) {
+    let script_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/notte")
+        .join(script);
+    let python = python();
+    let address = address.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(python)
+            .arg(script_path)
+            .env("BROWSERD_URL", address)
+            .env("BROWSERD_KEY", KEY)
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_notte_client_starts_and_closes_a_session() {
+    let app = spawn_app().await;
+    run_script("client_session.py", &app.address).await;
+    let (_, sessions) = app.get("/sessions", Some(KEY)).await;
+    assert_eq!(sessions[0]["status"], "closed");
+}
