@@ -4,6 +4,7 @@
 pub mod api;
 pub mod browser;
 pub mod config;
+pub mod page_url;
 pub mod session;
 pub mod shutdown;
 pub mod startup;

@@ -7,6 +7,7 @@
 
 mod cdp;
 mod launch;
+mod network;
 mod pool;
 mod tab;
 
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
-pub use tab::Tab;
+pub use tab::{PageInfo, Tab};
 
 /// Which browser process, and which launch of it, a tab lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +42,9 @@ pub enum BrowserError {
     Unavailable,
     #[error("the browser process died: {0}")]
     Died(String),
+    /// The page at a URL could not be loaded: the browser's reason (`net::ERR_…`).
+    #[error("the page could not be loaded: {0}")]
+    Navigation(String),
     #[error("the page crashed")]
     PageCrashed,
     #[error("the browser did not answer within {0:?}")]

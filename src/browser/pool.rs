@@ -96,11 +96,14 @@ impl Running {
                 crashed_tx.send_replace(true);
             }
         });
+        let (in_flight, network_tracker) = super::network::track(&page).await?;
         Ok(TabParts {
             context,
             page,
             crashed,
             crash_listener,
+            in_flight,
+            network_tracker,
         })
     }
 
@@ -249,7 +252,8 @@ async fn start_browser(
     .await?;
     let pid = child.id().unwrap_or(0);
     let handler_config = HandlerConfig {
-        request_timeout: config.operation_timeout,
+        // Longer than our own bound, so that ours speaks first and says what timed out.
+        request_timeout: config.operation_timeout + Duration::from_secs(5),
         ..HandlerConfig::default()
     };
     let (browser, mut handler) =

@@ -8,11 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
+use chromiumoxide::cdp::browser_protocol::page::EventLoadEventFired;
 use chromiumoxide::Page;
+use futures_util::StreamExt;
 use serde_json::json;
 use tokio::sync::watch;
 
 use super::cdp::RawCommand;
+use super::network::InFlight;
 use super::pool::Running;
 use super::{BrowserError, BrowserId};
 
@@ -22,7 +25,30 @@ pub(super) struct TabParts {
     pub(super) page: Page,
     pub(super) crashed: watch::Receiver<bool>,
     pub(super) crash_listener: tokio::task::JoinHandle<()>,
+    pub(super) in_flight: InFlight,
+    pub(super) network_tracker: tokio::task::JoinHandle<()>,
 }
+
+impl TabParts {
+    fn stop_listeners(&self) {
+        self.crash_listener.abort();
+        self.network_tracker.abort();
+    }
+}
+
+/// What a page is, as a person sees it in the tab strip and the address bar.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct PageInfo {
+    pub url: String,
+    pub title: String,
+}
+
+/// How long the DOM must stay unchanged to count as rendered.
+const DOM_QUIET: Duration = Duration::from_millis(100);
+/// The longest wait for a page to settle after `load`.
+const SETTLE_MAX: Duration = Duration::from_secs(3);
+/// Name of our isolated world: page scripts cannot see or tamper with what runs there.
+const WORLD_NAME: &str = "browserd";
 
 /// A page in an isolated context (own cookies, storage, cache). Closing it — or dropping
 /// it — disposes the context and everything in it.
@@ -105,13 +131,121 @@ impl Tab {
             .ok_or_else(|| BrowserError::Protocol("screenshot reply without data".into()))
     }
 
+    /// Navigates the page to `url` and waits until it is ready: `load` fired, no request
+    /// pending and the DOM quiet, within bounds. A URL that cannot be loaded is
+    /// [`BrowserError::Navigation`] with the browser's reason.
+    pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
+        let page = &self.parts()?.page;
+        let navigation = async {
+            let mut loaded = page.event_listener::<EventLoadEventFired>().await?;
+            let result = page
+                .execute(RawCommand::new("Page.navigate", json!({ "url": url })))
+                .await?
+                .result;
+            if let Some(reason) = result["errorText"]
+                .as_str()
+                .filter(|reason| !reason.is_empty())
+            {
+                return Err(BrowserError::Navigation(reason.to_string()));
+            }
+            // No loader means a same-document navigation (a fragment): there is no `load`.
+            if result["loaderId"]
+                .as_str()
+                .is_some_and(|loader| !loader.is_empty())
+            {
+                loaded.next().await;
+            }
+            Ok(())
+        };
+        match self.guarded(navigation).await {
+            Err(BrowserError::Timeout(limit)) => {
+                let _ = self.call("Page.stopLoading", json!({})).await;
+                Err(BrowserError::Navigation(format!(
+                    "net::ERR_TIMED_OUT: the page did not load within {} s",
+                    limit.as_secs()
+                )))
+            }
+            Err(error) => Err(error),
+            Ok(()) => self.settle().await,
+        }
+    }
+
+    /// Waits until no request is pending and the DOM has been quiet for a moment, for
+    /// [`SETTLE_MAX`] at most: pages that render with JavaScript after `load` are seen
+    /// rendered.
+    pub async fn settle(&self) -> Result<(), BrowserError> {
+        let started = tokio::time::Instant::now();
+        let in_flight = self.parts()?.in_flight.clone();
+        let _ = tokio::time::timeout(SETTLE_MAX, in_flight.idle()).await;
+        let remaining = SETTLE_MAX.saturating_sub(started.elapsed()).max(DOM_QUIET);
+        let script = format!(
+            "new Promise(resolve => {{ let timer; const done = () => {{ observer.disconnect(); clearTimeout(cap); resolve(true); }};\
+             const observer = new MutationObserver(() => {{ clearTimeout(timer); timer = setTimeout(done, {quiet}); }});\
+             observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});\
+             timer = setTimeout(done, {quiet}); const cap = setTimeout(done, {max}); }})",
+            quiet = DOM_QUIET.as_millis(),
+            max = remaining.as_millis(),
+        );
+        self.evaluate(&script).await.map(|_| ())
+    }
+
+    /// The page's URL and title.
+    pub async fn info(&self) -> Result<PageInfo, BrowserError> {
+        let value = self
+            .evaluate("({ url: location.href, title: document.title || '' })")
+            .await?;
+        serde_json::from_value(value).map_err(|e| BrowserError::Protocol(format!("page info: {e}")))
+    }
+
+    /// The rendered DOM as HTML.
+    pub async fn html(&self) -> Result<String, BrowserError> {
+        let value = self
+            .evaluate("document.documentElement ? document.documentElement.outerHTML : ''")
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_string())
+    }
+
+    /// Evaluates `expression` in our isolated world of the main frame and returns its
+    /// value (awaited if it is a promise) as JSON.
+    pub async fn evaluate(&self, expression: &str) -> Result<serde_json::Value, BrowserError> {
+        let tree = self.call("Page.getFrameTree", json!({})).await?;
+        let frame_id = tree["frameTree"]["frame"]["id"]
+            .as_str()
+            .ok_or_else(|| BrowserError::Protocol("frame tree without a main frame".into()))?;
+        let world = self
+            .call(
+                "Page.createIsolatedWorld",
+                json!({ "frameId": frame_id, "worldName": WORLD_NAME, "grantUniveralAccess": true }),
+            )
+            .await?;
+        let context = world["executionContextId"]
+            .as_i64()
+            .ok_or_else(|| BrowserError::Protocol("isolated world without a context".into()))?;
+        let result = self
+            .call(
+                "Runtime.evaluate",
+                json!({ "expression": expression, "contextId": context, "returnByValue": true, "awaitPromise": true }),
+            )
+            .await?;
+        if let Some(exception) = result.get("exceptionDetails") {
+            let text = exception["exception"]["description"]
+                .as_str()
+                .or(exception["text"].as_str())
+                .unwrap_or("exception");
+            return Err(BrowserError::Protocol(format!(
+                "script failed in the page: {text}"
+            )));
+        }
+        Ok(result["result"]["value"].clone())
+    }
+
     /// Disposes the context and its pages.
     pub async fn close(mut self) -> Result<(), BrowserError> {
         let Some(parts) = self.parts.take() else {
             return Ok(());
         };
         self.browser.tab_closed();
-        parts.crash_listener.abort();
+        parts.stop_listeners();
         if !self.browser.is_alive() {
             return Ok(());
         }
@@ -129,7 +263,7 @@ impl Drop for Tab {
             return;
         };
         self.browser.tab_closed();
-        parts.crash_listener.abort();
+        parts.stop_listeners();
         if !self.browser.is_alive() {
             return;
         }

@@ -5,7 +5,10 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_sessions.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_sessions.sql"),
+    include_str!("migrations/0002_steps.sql"),
+];
 
 pub(super) fn apply(connection: &mut Connection) -> Result<(), StoreError> {
     let applied: usize = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;

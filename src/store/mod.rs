@@ -7,6 +7,9 @@
 
 mod migrations;
 mod sessions;
+mod steps;
+
+pub use steps::StepRecord;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,59 @@
+//! Requests in flight on one page, counted from the Network domain's events, so that
+//! "ready" can mean "no request pending" and not just "`load` fired".
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use chromiumoxide::cdp::browser_protocol::network::{
+    EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, RequestId, ResourceType,
+};
+use chromiumoxide::Page;
+use futures_util::StreamExt;
+use tokio::sync::watch;
+
+/// The number of requests the page is waiting for.
+#[derive(Clone)]
+pub(super) struct InFlight {
+    count: watch::Receiver<usize>,
+}
+
+impl InFlight {
+    /// Waits until no request is pending (returns at once if none is).
+    pub(super) async fn idle(&self) {
+        let mut count = self.count.clone();
+        let _ = count.wait_for(|pending| *pending == 0).await;
+    }
+}
+
+/// Starts counting the page's requests; the returned task runs until aborted.
+pub(super) async fn track(
+    page: &Page,
+) -> Result<(InFlight, tokio::task::JoinHandle<()>), chromiumoxide::error::CdpError> {
+    let mut sent = page.event_listener::<EventRequestWillBeSent>().await?;
+    let mut finished = page.event_listener::<EventLoadingFinished>().await?;
+    let mut failed = page.event_listener::<EventLoadingFailed>().await?;
+    let (count_tx, count) = watch::channel(0usize);
+    let pending: Arc<Mutex<HashSet<RequestId>>> = Arc::default();
+    let task = tokio::spawn(async move {
+        let update = |change: &dyn Fn(&mut HashSet<RequestId>)| {
+            let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
+            change(&mut pending);
+            count_tx.send_replace(pending.len());
+        };
+        loop {
+            tokio::select! {
+                Some(event) = sent.next() => {
+                    // Streams that never finish would keep a page "busy" for ever.
+                    let endless = matches!(event.r#type, Some(ResourceType::WebSocket | ResourceType::EventSource));
+                    if !endless {
+                        update(&|pending| { pending.insert(event.request_id.clone()); });
+                    }
+                }
+                Some(event) = finished.next() => update(&|pending| { pending.remove(&event.request_id); }),
+                Some(event) = failed.next() => update(&|pending| { pending.remove(&event.request_id); }),
+                else => break,
+            }
+        }
+    });
+    Ok((InFlight { count }, task))
+}
