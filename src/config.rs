@@ -26,6 +26,46 @@ pub struct Cli {
 pub enum Command {
     /// Serve the HTTP API.
     Serve(Box<Settings>),
+    /// Print the action list of a page, as an agent reads it (no server needed).
+    Observe {
+        /// The page (http:, https: or about:blank).
+        url: String,
+        #[command(flatten)]
+        browser: BrowserArgs,
+    },
+    /// Print a page's main content as markdown: through the browser, or from a saved file.
+    Scrape {
+        /// The page to load in the browser (not with --html).
+        #[arg(required_unless_present = "html", conflicts_with = "html")]
+        url: Option<String>,
+        /// A saved HTML file to extract from, without a browser.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// With --html: the page's address, to make its links absolute.
+        #[arg(long, requires = "html")]
+        base_url: Option<String>,
+        /// The whole visible page instead of its main content.
+        #[arg(long)]
+        full: bool,
+        #[command(flatten)]
+        browser: BrowserArgs,
+    },
+}
+
+/// Which browser a one-shot command runs.
+#[derive(Debug, Clone, Args)]
+pub struct BrowserArgs {
+    /// Chromium executable. Default: Debian's `chromium`, else `chromium-headless-shell`.
+    #[arg(long, env = "BROWSERD_CHROMIUM")]
+    pub chromium: Option<PathBuf>,
+    /// Extra command-line arguments for Chromium, comma-separated.
+    #[arg(
+        long,
+        env = "BROWSERD_CHROMIUM_ARGS",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub chromium_args: Vec<String>,
 }
 
 /// The settings of a running server.

@@ -4,7 +4,10 @@
 pub mod api;
 pub mod browser;
 pub mod config;
+pub mod oneshot;
 pub mod page_url;
+pub mod perception;
+pub mod scrape;
 pub mod session;
 pub mod shutdown;
 pub mod startup;

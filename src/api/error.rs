@@ -36,6 +36,9 @@ pub enum ApiError {
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
+    /// The page at the requested URL could not be loaded; the session is untouched.
+    #[error("{0}")]
+    BadGateway(String),
 }
 
 impl ApiError {
@@ -50,6 +53,7 @@ impl ApiError {
             Self::TooManySessions(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
         }
     }
 

@@ -38,6 +38,8 @@ pub fn router(state: AppState) -> Router {
         .route("/session/close", post(routes::sessions::close))
         .route("/session/{id}", get(routes::sessions::get))
         .route("/sessions", get(routes::sessions::list))
+        .route("/env/observe", post(routes::env::observe))
+        .route("/env/scrape", post(routes::env::scrape))
         .fallback(unknown_endpoint)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

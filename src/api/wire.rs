@@ -9,6 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
+use crate::page_url::PageUrl;
 use crate::session::{SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions};
 
 /// The session fields every POST body accepts.
@@ -178,6 +179,163 @@ pub fn iso_duration(duration: chrono::Duration) -> String {
         text.push_str(&format!("{seconds}.{}S", digits.trim_end_matches('0')));
     }
     text
+}
+
+/// `/env/observe`'s body.
+#[derive(Debug, Deserialize)]
+pub struct ObserveRequest {
+    #[serde(flatten)]
+    pub session: SessionFields,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub min_nb_actions: Option<i64>,
+    #[serde(default)]
+    pub max_nb_actions: Option<i64>,
+}
+
+/// `/env/scrape`'s body.
+#[derive(Debug, Deserialize)]
+pub struct ScrapeRequest {
+    #[serde(flatten)]
+    pub session: SessionFields,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub scrape_images: Option<bool>,
+    #[serde(default)]
+    pub only_main_content: Option<bool>,
+    #[serde(default)]
+    pub min_nb_actions: Option<i64>,
+    #[serde(default)]
+    pub max_nb_actions: Option<i64>,
+}
+
+/// How an `/env/*` call gets its session: an existing one, or a new one for the call.
+#[derive(Debug, Clone)]
+pub enum SessionChoice {
+    Existing(SessionId),
+    New(StartOptions),
+}
+
+/// The session part of an `/env/*` body.
+#[derive(Debug, Clone)]
+pub struct EnvSession {
+    pub choice: SessionChoice,
+    pub keep_alive: bool,
+    pub screenshot: bool,
+}
+
+impl EnvSession {
+    pub fn parse(fields: &SessionFields) -> Result<Self, ApiError> {
+        let keep_alive = fields.keep_alive.unwrap_or(false);
+        let screenshot = fields.screenshot.unwrap_or(false);
+        let timeout = match fields.session_timeout_minutes {
+            Some(minutes) => parse_timeout(minutes, "session_timeout_minutes")?,
+            None => SessionTimeout::BODY_DEFAULT,
+        };
+        let choice = match &fields.session_id {
+            Some(id) => SessionChoice::Existing(session_id(id)?),
+            None => SessionChoice::New(StartOptions {
+                timeout,
+                keep_alive,
+                screenshot: false,
+            }),
+        };
+        Ok(Self {
+            choice,
+            keep_alive,
+            screenshot,
+        })
+    }
+}
+
+/// A URL to navigate to, if one is given.
+pub fn page_url(url: Option<&str>) -> Result<Option<PageUrl>, ApiError> {
+    url.map(|url| {
+        url.parse()
+            .map_err(|e| ApiError::BadRequest(format!("`url`: {e}")))
+    })
+    .transpose()
+}
+
+/// How many element actions to list at most: `max_nb_actions` (default 100). Every usable
+/// action up to that many is listed, so any `min_nb_actions` up to it is met; one above it
+/// cannot be.
+pub fn action_limit(min: Option<i64>, max: Option<i64>) -> Result<usize, ApiError> {
+    let max = match max {
+        None => 100,
+        Some(n @ 1..=10_000) => n,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "`max_nb_actions` must be within 1..=10000, got {other}"
+            )))
+        }
+    };
+    match min {
+        Some(min) if !(0..=max).contains(&min) => Err(ApiError::BadRequest(format!(
+            "`min_nb_actions` must be within 0..=max_nb_actions ({max}), got {min}"
+        ))),
+        _ => Ok(max as usize),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Metadata {
+    pub title: String,
+    pub url: String,
+    pub timestamp: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DataResponse {
+    pub markdown: Option<String>,
+    pub images: Option<Vec<ImageResponse>>,
+    pub structured: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImageResponse {
+    pub id: String,
+    pub url: String,
+    pub category: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ParamResponse {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub default: Option<String>,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionResponse {
+    pub id: String,
+    pub description: String,
+    pub category: String,
+    pub params: Vec<ParamResponse>,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SpaceResponse {
+    pub description: String,
+    pub category: Option<String>,
+    pub markdown: String,
+    pub actions: Vec<ActionResponse>,
+    pub special_actions: Vec<ActionResponse>,
+}
+
+/// An observation: what `/env/*` answer.
+#[derive(Debug, Serialize)]
+pub struct ObserveResponse {
+    pub session: SessionResponse,
+    pub metadata: Metadata,
+    pub screenshot: Option<String>,
+    pub data: Option<DataResponse>,
+    pub space: Option<SpaceResponse>,
 }
 
 #[derive(Debug, Serialize)]

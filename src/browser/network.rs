@@ -2,6 +2,7 @@
 //! "ready" can mean "no request pending" and not just "`load` fired".
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chromiumoxide::cdp::browser_protocol::network::{
@@ -15,9 +16,19 @@ use tokio::sync::watch;
 #[derive(Clone)]
 pub(super) struct InFlight {
     count: watch::Receiver<usize>,
+    started: Arc<AtomicU64>,
 }
 
 impl InFlight {
+    /// How many requests the page has started so far.
+    pub(super) fn started(&self) -> u64 {
+        self.started.load(Ordering::SeqCst)
+    }
+
+    pub(super) fn pending(&self) -> usize {
+        *self.count.borrow()
+    }
+
     /// Waits until no request is pending (returns at once if none is).
     pub(super) async fn idle(&self) {
         let mut count = self.count.clone();
@@ -34,6 +45,8 @@ pub(super) async fn track(
     let mut failed = page.event_listener::<EventLoadingFailed>().await?;
     let (count_tx, count) = watch::channel(0usize);
     let pending: Arc<Mutex<HashSet<RequestId>>> = Arc::default();
+    let started = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&started);
     let task = tokio::spawn(async move {
         let update = |change: &dyn Fn(&mut HashSet<RequestId>)| {
             let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
@@ -46,6 +59,7 @@ pub(super) async fn track(
                     // Streams that never finish would keep a page "busy" for ever.
                     let endless = matches!(event.r#type, Some(ResourceType::WebSocket | ResourceType::EventSource));
                     if !endless {
+                        counter.fetch_add(1, Ordering::SeqCst);
                         update(&|pending| { pending.insert(event.request_id.clone()); });
                     }
                 }
@@ -55,5 +69,5 @@ pub(super) async fn track(
             }
         }
     });
-    Ok((InFlight { count }, task))
+    Ok((InFlight { count, started }, task))
 }

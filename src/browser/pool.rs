@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::inspector::EventTargetCrashed;
+use chromiumoxide::cdp::browser_protocol::page::EventJavascriptDialogOpening;
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
 };
@@ -17,6 +18,7 @@ use futures_util::StreamExt;
 use tokio::process::Child;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::cdp::RawCommand;
 use super::launch::{launch, Launched};
 use super::tab::{bounded, Tab, TabParts};
 use super::{BrowserConfig, BrowserError, BrowserEvent, BrowserId};
@@ -80,15 +82,33 @@ impl Running {
                 .create_browser_context(CreateBrowserContextParams::default()),
         )
         .await?;
-        let mut params = CreateTargetParams::new("about:blank");
-        params.browser_context_id = Some(context.clone());
-        let page: Page = match bounded(timeout, self.browser.new_page(params)).await {
-            Ok(page) => page,
+        let prepared = async {
+            // A download must never wedge a session: refuse them.
+            self.browser
+                .execute(RawCommand::new(
+                    "Browser.setDownloadBehavior",
+                    serde_json::json!({ "behavior": "deny", "browserContextId": context.inner() }),
+                ))
+                .await?;
+            self.create_page(context.clone()).await
+        };
+        match bounded(timeout, prepared).await {
+            Ok(parts) => Ok(parts),
             Err(error) => {
                 let _ = bounded(timeout, self.browser.dispose_browser_context(context)).await;
-                return Err(error);
+                Err(error)
             }
-        };
+        }
+    }
+
+    /// A new blank page in `context`, with its listeners.
+    pub(super) async fn create_page(
+        &self,
+        context: BrowserContextId,
+    ) -> Result<TabParts, BrowserError> {
+        let mut params = CreateTargetParams::new("about:blank");
+        params.browser_context_id = Some(context.clone());
+        let page: Page = self.browser.new_page(params).await?;
         let (crashed_tx, crashed) = watch::channel(false);
         let mut crashes = page.event_listener::<EventTargetCrashed>().await?;
         let crash_listener = tokio::spawn(async move {
@@ -97,6 +117,7 @@ impl Running {
             }
         });
         let (in_flight, network_tracker) = super::network::track(&page).await?;
+        let (dialogs, dialog_handler) = accept_dialogs(&page).await?;
         Ok(TabParts {
             context,
             page,
@@ -104,6 +125,8 @@ impl Running {
             crash_listener,
             in_flight,
             network_tracker,
+            dialogs,
+            dialog_handler,
         })
     }
 
@@ -130,6 +153,37 @@ impl Running {
             running.refilling.store(false, Ordering::SeqCst);
         });
     }
+}
+
+/// Accepts every dialog the page opens (a dialog left open blocks the page), keeping its
+/// message for the next observation to report.
+async fn accept_dialogs(
+    page: &Page,
+) -> Result<(Arc<Mutex<Vec<String>>>, tokio::task::JoinHandle<()>), BrowserError> {
+    let mut opening = page
+        .event_listener::<EventJavascriptDialogOpening>()
+        .await?;
+    let dialogs: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (page, seen) = (page.clone(), Arc::clone(&dialogs));
+    let task = tokio::spawn(async move {
+        while let Some(dialog) = opening.next().await {
+            let kind = serde_json::to_value(&dialog.r#type)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            seen.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(format!("{kind} \"{}\"", dialog.message));
+            let accept = RawCommand::new(
+                "Page.handleJavaScriptDialog",
+                serde_json::json!({ "accept": true }),
+            );
+            if let Err(error) = page.execute(accept).await {
+                tracing::warn!(%error, "cannot accept a dialog");
+            }
+        }
+    });
+    Ok((dialogs, task))
 }
 
 impl Browsers {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
-use chromiumoxide::cdp::browser_protocol::page::EventLoadEventFired;
+use chromiumoxide::cdp::browser_protocol::page::{EventFrameStartedLoading, EventLoadEventFired};
 use chromiumoxide::Page;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -27,12 +27,16 @@ pub(super) struct TabParts {
     pub(super) crash_listener: tokio::task::JoinHandle<()>,
     pub(super) in_flight: InFlight,
     pub(super) network_tracker: tokio::task::JoinHandle<()>,
+    /// Messages of the dialogs accepted on this page, not yet reported.
+    pub(super) dialogs: Arc<std::sync::Mutex<Vec<String>>>,
+    pub(super) dialog_handler: tokio::task::JoinHandle<()>,
 }
 
 impl TabParts {
     fn stop_listeners(&self) {
         self.crash_listener.abort();
         self.network_tracker.abort();
+        self.dialog_handler.abort();
     }
 }
 
@@ -43,10 +47,14 @@ pub struct PageInfo {
     pub title: String,
 }
 
-/// How long the DOM must stay unchanged to count as rendered.
-const DOM_QUIET: Duration = Duration::from_millis(100);
+/// How long a freshly loaded page must stay still to count as rendered.
+const NAVIGATION_QUIET: Duration = Duration::from_millis(200);
+/// How long a page must stay still after an input that did not navigate.
+const ACTION_QUIET: Duration = Duration::from_millis(60);
 /// The longest wait for a page to settle after `load`.
 const SETTLE_MAX: Duration = Duration::from_secs(3);
+/// How long after an input a navigation it caused must have started.
+const NAVIGATION_GRACE: Duration = Duration::from_millis(50);
 /// Name of our isolated world: page scripts cannot see or tamper with what runs there.
 const WORLD_NAME: &str = "browserd";
 
@@ -55,6 +63,16 @@ const WORLD_NAME: &str = "browserd";
 pub struct Tab {
     browser: Arc<Running>,
     parts: Option<TabParts>,
+    /// The execution context of our isolated world in the current document.
+    world: std::sync::Mutex<Option<i64>>,
+}
+
+/// Keys a step can press.
+#[derive(Debug, Clone, Copy)]
+pub enum Key {
+    Enter,
+    Backspace,
+    Delete,
 }
 
 /// Runs a browser command with an upper bound on its time.
@@ -76,6 +94,7 @@ impl Tab {
         Self {
             browser,
             parts: Some(parts),
+            world: std::sync::Mutex::new(None),
         }
     }
 
@@ -134,7 +153,7 @@ impl Tab {
     /// Navigates the page to `url` and waits until it is ready: `load` fired, no request
     /// pending and the DOM quiet, within bounds. A URL that cannot be loaded is
     /// [`BrowserError::Navigation`] with the browser's reason.
-    pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
+    pub async fn goto(&mut self, url: &str) -> Result<(), BrowserError> {
         let page = &self.parts()?.page;
         let navigation = async {
             let mut loaded = page.event_listener::<EventLoadEventFired>().await?;
@@ -159,34 +178,45 @@ impl Tab {
         };
         match self.guarded(navigation).await {
             Err(BrowserError::Timeout(limit)) => {
-                let _ = self.call("Page.stopLoading", json!({})).await;
+                // Chromium answers no further navigation while one hangs: give the session
+                // a fresh page in the same context (cookies and storage stay).
+                self.replace_page().await?;
                 Err(BrowserError::Navigation(format!(
                     "net::ERR_TIMED_OUT: the page did not load within {} s",
                     limit.as_secs()
                 )))
             }
             Err(error) => Err(error),
-            Ok(()) => self.settle().await,
+            Ok(()) => self.settle(NAVIGATION_QUIET).await,
         }
     }
 
-    /// Waits until no request is pending and the DOM has been quiet for a moment, for
-    /// [`SETTLE_MAX`] at most: pages that render with JavaScript after `load` are seen
-    /// rendered.
-    pub async fn settle(&self) -> Result<(), BrowserError> {
-        let started = tokio::time::Instant::now();
+    /// Waits until the page has been still — no request pending or started, no DOM
+    /// change — for `quiet`, within [`SETTLE_MAX`]: pages that fetch and render after
+    /// `load` are seen rendered.
+    pub async fn settle(&self, quiet: Duration) -> Result<(), BrowserError> {
+        let deadline = tokio::time::Instant::now() + SETTLE_MAX;
         let in_flight = self.parts()?.in_flight.clone();
-        let _ = tokio::time::timeout(SETTLE_MAX, in_flight.idle()).await;
-        let remaining = SETTLE_MAX.saturating_sub(started.elapsed()).max(DOM_QUIET);
-        let script = format!(
-            "new Promise(resolve => {{ let timer; const done = () => {{ observer.disconnect(); clearTimeout(cap); resolve(true); }};\
-             const observer = new MutationObserver(() => {{ clearTimeout(timer); timer = setTimeout(done, {quiet}); }});\
-             observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});\
-             timer = setTimeout(done, {quiet}); const cap = setTimeout(done, {max}); }})",
-            quiet = DOM_QUIET.as_millis(),
-            max = remaining.as_millis(),
-        );
-        self.evaluate(&script).await.map(|_| ())
+        loop {
+            let _ = tokio::time::timeout_at(deadline, in_flight.idle()).await;
+            let requests_before = in_flight.started();
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if remaining.is_zero() {
+                return Ok(());
+            }
+            let script = format!(
+                "new Promise(resolve => {{ let timer; const done = () => {{ observer.disconnect(); clearTimeout(cap); resolve(true); }};\
+                 const observer = new MutationObserver(() => {{ clearTimeout(timer); timer = setTimeout(done, {quiet}); }});\
+                 observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});\
+                 timer = setTimeout(done, {quiet}); const cap = setTimeout(done, {max}); }})",
+                quiet = quiet.as_millis(),
+                max = remaining.as_millis(),
+            );
+            self.evaluate(&script).await?;
+            if in_flight.started() == requests_before && in_flight.pending() == 0 {
+                return Ok(());
+            }
+        }
     }
 
     /// The page's URL and title.
@@ -208,25 +238,59 @@ impl Tab {
     /// Evaluates `expression` in our isolated world of the main frame and returns its
     /// value (awaited if it is a promise) as JSON.
     pub async fn evaluate(&self, expression: &str) -> Result<serde_json::Value, BrowserError> {
-        let tree = self.call("Page.getFrameTree", json!({})).await?;
-        let frame_id = tree["frameTree"]["frame"]["id"]
-            .as_str()
-            .ok_or_else(|| BrowserError::Protocol("frame tree without a main frame".into()))?;
-        let world = self
-            .call(
-                "Page.createIsolatedWorld",
-                json!({ "frameId": frame_id, "worldName": WORLD_NAME, "grantUniveralAccess": true }),
-            )
-            .await?;
-        let context = world["executionContextId"]
-            .as_i64()
-            .ok_or_else(|| BrowserError::Protocol("isolated world without a context".into()))?;
-        let result = self
-            .call(
-                "Runtime.evaluate",
-                json!({ "expression": expression, "contextId": context, "returnByValue": true, "awaitPromise": true }),
-            )
-            .await?;
+        self.in_world(|context| {
+            json!({ "expression": expression, "contextId": context, "returnByValue": true, "awaitPromise": true })
+        }, "Runtime.evaluate")
+        .await
+    }
+
+    /// Calls the function `declaration` (`(a, b) => …`) with `arguments` in our isolated
+    /// world and returns its value as JSON. State that earlier scripts left in the world's
+    /// globals is there, until the page navigates.
+    pub async fn call_function(
+        &self,
+        declaration: &str,
+        arguments: &[serde_json::Value],
+    ) -> Result<serde_json::Value, BrowserError> {
+        let arguments: Vec<serde_json::Value> = arguments
+            .iter()
+            .map(|value| json!({ "value": value }))
+            .collect();
+        self.in_world(
+            |context| {
+                json!({
+                    "functionDeclaration": declaration,
+                    "executionContextId": context,
+                    "arguments": arguments,
+                    "returnByValue": true,
+                    "awaitPromise": true,
+                })
+            },
+            "Runtime.callFunctionOn",
+        )
+        .await
+    }
+
+    /// Runs a Runtime command in our isolated world, creating the world when the page has
+    /// none (first use, or a navigation destroyed it).
+    async fn in_world(
+        &self,
+        params: impl Fn(i64) -> serde_json::Value,
+        method: &'static str,
+    ) -> Result<serde_json::Value, BrowserError> {
+        let cached = *self.world.lock().unwrap_or_else(|p| p.into_inner());
+        let context = match cached {
+            Some(context) => context,
+            None => self.create_world().await?,
+        };
+        let result = match self.call(method, params(context)).await {
+            // The world died with the document it belonged to: make a new one, once.
+            Err(BrowserError::Protocol(message)) if message.contains("context") => {
+                let context = self.create_world().await?;
+                self.call(method, params(context)).await?
+            }
+            other => other?,
+        };
         if let Some(exception) = result.get("exceptionDetails") {
             let text = exception["exception"]["description"]
                 .as_str()
@@ -237,6 +301,164 @@ impl Tab {
             )));
         }
         Ok(result["result"]["value"].clone())
+    }
+
+    async fn create_world(&self) -> Result<i64, BrowserError> {
+        let tree = self.call("Page.getFrameTree", json!({})).await?;
+        let frame_id = tree["frameTree"]["frame"]["id"]
+            .as_str()
+            .ok_or_else(|| BrowserError::Protocol("frame tree without a main frame".into()))?;
+        let world = self
+            .call(
+                "Page.createIsolatedWorld",
+                // The protocol spells the parameter this way.
+                json!({ "frameId": frame_id, "worldName": WORLD_NAME, "grantUniveralAccess": true }),
+            )
+            .await?;
+        let context = world["executionContextId"]
+            .as_i64()
+            .ok_or_else(|| BrowserError::Protocol("isolated world without a context".into()))?;
+        *self.world.lock().unwrap_or_else(|p| p.into_inner()) = Some(context);
+        Ok(context)
+    }
+
+    /// A left click at `(x, y)` in CSS pixels of the viewport, as a mouse makes it.
+    pub async fn click(&self, x: f64, y: f64) -> Result<(), BrowserError> {
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseMoved", "x": x, "y": y }),
+        )
+        .await?;
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 }),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Types `text` into the focused element, as an input method inserts it.
+    pub async fn insert_text(&self, text: &str) -> Result<(), BrowserError> {
+        self.call("Input.insertText", json!({ "text": text }))
+            .await
+            .map(|_| ())
+    }
+
+    /// Presses and releases a key: `Enter`, `Backspace`, `Delete`.
+    pub async fn press_key(&self, key: Key) -> Result<(), BrowserError> {
+        let (name, code, text) = match key {
+            Key::Enter => ("Enter", 13, Some("\r")),
+            Key::Backspace => ("Backspace", 8, None),
+            Key::Delete => ("Delete", 46, None),
+        };
+        let mut down =
+            json!({ "type": "keyDown", "key": name, "code": name, "windowsVirtualKeyCode": code });
+        if let Some(text) = text {
+            down["text"] = json!(text);
+        }
+        self.call("Input.dispatchKeyEvent", down).await?;
+        self.call(
+            "Input.dispatchKeyEvent",
+            json!({ "type": "keyUp", "key": name, "code": name, "windowsVirtualKeyCode": code }),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Runs `action` (an input that may navigate) and waits for what it caused: a
+    /// navigation if one starts within a moment, then a settled page.
+    pub async fn act_and_settle(
+        &self,
+        action: impl Future<Output = Result<(), BrowserError>>,
+    ) -> Result<(), BrowserError> {
+        let page = &self.parts()?.page;
+        // Listen before acting: a wait that starts after the click misses a fast navigation.
+        let (mut started, mut loaded) = self
+            .guarded(async {
+                Ok((
+                    page.event_listener::<EventFrameStartedLoading>().await?,
+                    page.event_listener::<EventLoadEventFired>().await?,
+                ))
+            })
+            .await?;
+        action.await?;
+        if tokio::time::timeout(NAVIGATION_GRACE, started.next())
+            .await
+            .is_ok()
+        {
+            // A page that never finishes loading is observed as it is when the bound ends.
+            let _ = tokio::time::timeout(self.browser.operation_timeout, loaded.next()).await;
+        }
+        self.settle(ACTION_QUIET).await
+    }
+
+    /// Goes one entry back (`-1`) or forward (`1`) in the tab's history. Returns false
+    /// when there is no such entry.
+    pub async fn go_history(&self, offset: i64) -> Result<bool, BrowserError> {
+        let history = self.call("Page.getNavigationHistory", json!({})).await?;
+        let index = history["currentIndex"].as_i64().unwrap_or(0) + offset;
+        let Some(entry) = history["entries"]
+            .as_array()
+            .and_then(|entries| usize::try_from(index).ok().and_then(|i| entries.get(i)))
+        else {
+            return Ok(false);
+        };
+        let entry_id = entry["id"].clone();
+        self.act_and_settle(async {
+            self.call(
+                "Page.navigateToHistoryEntry",
+                json!({ "entryId": entry_id }),
+            )
+            .await
+            .map(|_| ())
+        })
+        .await?;
+        Ok(true)
+    }
+
+    /// Reloads the page and waits until it is ready.
+    pub async fn reload(&self) -> Result<(), BrowserError> {
+        self.act_and_settle(async { self.call("Page.reload", json!({})).await.map(|_| ()) })
+            .await
+    }
+
+    /// Dialogs (`alert`, `confirm`, `beforeunload`…) accepted since the last call.
+    pub fn take_dialogs(&self) -> Vec<String> {
+        self.parts
+            .as_ref()
+            .map(|parts| {
+                std::mem::take(&mut *parts.dialogs.lock().unwrap_or_else(|p| p.into_inner()))
+            })
+            .unwrap_or_default()
+    }
+
+    /// Swaps the page for a new blank one in the same context and closes the old one.
+    async fn replace_page(&mut self) -> Result<(), BrowserError> {
+        let context = self.parts()?.context.clone();
+        let fresh = bounded(
+            self.browser.operation_timeout,
+            self.browser.create_page(context),
+        )
+        .await?;
+        if let Some(old) = self.parts.replace(fresh) {
+            old.stop_listeners();
+            let close = RawCommand::new(
+                "Target.closeTarget",
+                json!({ "targetId": old.page.target_id().inner() }),
+            );
+            if let Err(error) = bounded(
+                self.browser.operation_timeout,
+                self.browser.browser.execute(close),
+            )
+            .await
+            {
+                tracing::warn!(%error, "cannot close a hung page");
+            }
+        }
+        *self.world.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
     }
 
     /// Disposes the context and its pages.

@@ -103,6 +103,10 @@ impl SessionGuard {
     pub fn tab(&self) -> Option<&Tab> {
         self.tab.as_ref()
     }
+
+    pub fn tab_mut(&mut self) -> Option<&mut Tab> {
+        self.tab.as_mut()
+    }
 }
 
 impl Sessions {

@@ -48,6 +48,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 
 /// A server on a data directory the test owns (to restart a server on it).
 pub async fn spawn_app_on(data_dir: &Path, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
     let mut settings = test_settings(data_dir);
     configure(&mut settings);
     let application = Application::build(&settings)

@@ -1,7 +1,9 @@
 //! Integration tests: the real server on a free port with a real Chromium.
 
+mod env;
 mod helpers;
 mod lifecycle;
 mod notte;
 mod process;
 mod sessions;
+mod site;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::helpers::{spawn_app, KEY};
+use crate::site::serve_site;
 
 fn python() -> PathBuf {
     if let Some(python) = std::env::var_os("BROWSERD_TEST_PYTHON") {
@@ -17,17 +18,18 @@ fn python() -> PathBuf {
     venv
 }
 
-async fn run_script(script: &str, address: &str) {
+async fn run_script(script: &str, address: &str, site: &str) {
     let script_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/notte")
         .join(script);
     let python = python();
-    let address = address.to_string();
+    let (address, site) = (address.to_string(), site.to_string());
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)
             .arg(script_path)
             .env("BROWSERD_URL", address)
             .env("BROWSERD_KEY", KEY)
+            .env("BROWSERD_SITE", site)
             .output()
     })
     .await
@@ -42,9 +44,9 @@ async fn run_script(script: &str, address: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_notte_client_starts_and_closes_a_session() {
-    let app = spawn_app().await;
-    run_script("client_session.py", &app.address).await;
+async fn the_notte_client_starts_observes_scrapes_and_closes() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    run_script("client_session.py", &app.address, &site.address).await;
     let (_, sessions) = app.get("/sessions", Some(KEY)).await;
     assert_eq!(sessions[0]["status"], "closed");
 }

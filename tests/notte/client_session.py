@@ -1,7 +1,9 @@
-"""The published Notte 1.2.1 client against a running browserd: start, then close.
+"""The published Notte 1.2.1 client against a running browserd: start, observe, scrape,
+close.
 
-Run by tests/api/notte.rs with BROWSERD_URL and BROWSERD_KEY set; exits non-zero on any
-mismatch. The client validates every response with its own pydantic models.
+Run by tests/api/notte.rs with BROWSERD_URL, BROWSERD_KEY and BROWSERD_SITE (the fixture
+site) set; exits non-zero on any mismatch. The client validates every response with its
+own pydantic models.
 """
 
 import os
@@ -11,16 +13,38 @@ from notte.sdk.client import NotteClient
 
 
 def main() -> int:
+    site = os.environ["BROWSERD_SITE"]
     client = NotteClient(api_key=os.environ["BROWSERD_KEY"], server_url=os.environ["BROWSERD_URL"])
     started = client.start(session_timeout_minutes=7)
     assert started.status == "active", started
     assert started.timeout_minutes == 7, started
     assert client.session_id == started.session_id
+
+    observation = client.observe(url=f"{site}/form.html")
+    assert observation.metadata.title == "Sign in — Fixture Shop", observation.metadata
+    assert observation.metadata.url == f"{site}/form.html", observation.metadata
+    space = observation.space
+    assert space is not None
+    actions = space.actions(status="valid", role="all")
+    ids = [action.id for action in actions]
+    assert any(i.startswith("L") for i in ids) and any(i.startswith("I") for i in ids), ids
+    assert all(len(a.params) == 1 for a in actions if a.id.startswith("I")), actions
+    specials = [action.id for action in space.special_actions()]
+    assert specials == [f"S{n}" for n in range(1, 9)], specials
+    assert space.markdown(), "the markdown is not empty"
+
+    observation = client.observe(screenshot=True)
+    assert observation.screenshot, "a screenshot was asked for"
+
+    scraped = client.scrape(url=f"{site}/article.html", scrape_images=True)
+    assert scraped.data is not None and "The fixture article" in scraped.data.markdown, scraped.data
+    assert scraped.data.images and scraped.data.images[0].id == "F1", scraped.data.images
+
     closed = client.close()
     assert closed.status == "closed", closed
     assert closed.session_id == started.session_id
     assert client.session_id is None
-    print("notte client: start and close ok")
+    print("notte client: start, observe, scrape and close ok")
     return 0
 
 

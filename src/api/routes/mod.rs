@@ -1,4 +1,5 @@
 //! The handlers, one file per group of endpoints.
 
+pub mod env;
 pub mod health;
 pub mod sessions;

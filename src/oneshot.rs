@@ -1,0 +1,101 @@
+//! The one-shot commands (`browserd observe URL`, `browserd scrape …`): one page, one
+//! answer on standard output, no server and no database.
+//!
+//! Owns putting a throwaway browser together and taking it down again; the work itself is
+//! the same as the server's, through the `browser`, `perception` and `scrape` rooms.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers, Tab};
+use crate::config::BrowserArgs;
+use crate::page_url::PageUrl;
+use crate::perception;
+use crate::scrape::{self, ScrapeOptions};
+use crate::shutdown::Shutdown;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OneShotError {
+    #[error("{0}")]
+    BadInput(String),
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Runs `work` on a fresh tab of a throwaway browser, then stops the browser.
+async fn with_tab<T>(
+    args: &BrowserArgs,
+    url: &str,
+    work: impl AsyncFnOnce(&Tab) -> Result<T, BrowserError>,
+) -> Result<T, OneShotError> {
+    let url: PageUrl = url.parse().map_err(OneShotError::BadInput)?;
+    let profiles = std::env::temp_dir().join(format!("browserd-oneshot-{}", std::process::id()));
+    let stop = Shutdown::new();
+    let config = BrowserConfig {
+        executable: find_executable(args.chromium.as_deref())?,
+        extra_args: args.chromium_args.clone(),
+        profiles_dir: profiles.clone(),
+        processes: 1,
+        warm_contexts: 0,
+        operation_timeout: Duration::from_secs(30),
+    };
+    let (browsers, _events) = Browsers::start(config, stop.clone()).await?;
+    let result = async {
+        let mut tab = browsers.open_tab().await?;
+        tab.goto(url.as_str()).await?;
+        let value = work(&tab).await;
+        let _ = tab.close().await;
+        value
+    }
+    .await;
+    stop.trigger();
+    browsers.stopped().await;
+    let _ = std::fs::remove_dir_all(profiles);
+    Ok(result?)
+}
+
+/// The action list of the page at `url`, as `space.markdown` gives it.
+pub async fn observe(args: &BrowserArgs, url: &str) -> Result<String, OneShotError> {
+    with_tab(args, url, async |tab: &Tab| {
+        let raw = tab.evaluate(perception::COLLECT_JS).await?;
+        let snapshot = perception::PageSnapshot::from_json(raw.as_str().unwrap_or_default())
+            .map_err(|e| BrowserError::Protocol(format!("page snapshot: {e}")))?;
+        Ok(perception::perceive(&snapshot, 100).markdown)
+    })
+    .await
+}
+
+/// The markdown of the page at `url`, rendered in the browser.
+pub async fn scrape_url(
+    args: &BrowserArgs,
+    url: &str,
+    options: &ScrapeOptions,
+) -> Result<String, OneShotError> {
+    with_tab(args, url, async |tab: &Tab| {
+        let (html, info) = (tab.html().await?, tab.info().await?);
+        Ok(scrape::scrape(&html, &info.url, options).markdown)
+    })
+    .await
+}
+
+/// The markdown of a saved page.
+pub fn scrape_file(
+    path: &Path,
+    base_url: Option<&str>,
+    options: &ScrapeOptions,
+) -> Result<String, OneShotError> {
+    let html = std::fs::read(path).map_err(|source| OneShotError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let html = String::from_utf8_lossy(&html);
+    let base = base_url
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("file://{}", path.display()));
+    Ok(scrape::scrape(&html, &base, options).markdown)
+}

@@ -1,0 +1,74 @@
+// browserd perception — choose.js
+// A function declaration for CDP Runtime.callFunctionOn, in the same isolated world that
+// ran collect.js:
+//   Runtime.callFunctionOn({ functionDeclaration: CHOOSE_JS, executionContextId,
+//                            arguments: [{ value: handle }, { value: "France" }], returnByValue: true })
+// For a <select>: selects the option whose label or value is `value` (exact, then
+// case/space-insensitive, then a unique partial match), fires input + change, and returns
+//   { status: 'ok', value, label }  or  { status: 'no-match', values: [labels…] }.
+// For an ARIA listbox: scrolls the matching [role=option] into view and returns
+//   { status: 'click', x, y, label } (top-viewport CSS pixels) for the caller to click it.
+// For other inputs (range, date, time, colour …): sets the value with the native setter and
+// fires input + change: { status: 'ok', value }.
+// Errors: { status: 'gone' | 'disabled' | 'invalid', message }.
+(handle, value) => {
+  const reg = globalThis.__browserd;
+  const el = reg && reg.elements ? reg.elements[handle] : null;
+  if (!el || !el.isConnected) return { status: 'gone' };
+  const want = String(value == null ? '' : value);
+  const norm = (s) => String(s || '').replace(/\s+/g, ' ').trim().toLowerCase();
+  let disabled = false;
+  try { disabled = el.matches(':disabled'); } catch (e) { disabled = false; }
+  if (disabled || el.getAttribute('aria-disabled') === 'true') return { status: 'disabled' };
+  const fire = () => {
+    el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const pick = (items, labelOf, valueOf) => {
+    let m = items.filter((o) => labelOf(o) === want || valueOf(o) === want);
+    if (!m.length) m = items.filter((o) => norm(labelOf(o)) === norm(want) || norm(valueOf(o)) === norm(want));
+    if (!m.length && norm(want)) {
+      const p = items.filter((o) => norm(labelOf(o)).includes(norm(want)));
+      if (p.length === 1) m = p;
+    }
+    return m[0] || null;
+  };
+  if (el.localName === 'select') {
+    const opts = [...el.options].filter((o) => !o.disabled);
+    const o = pick(opts, (x) => (x.label || x.text).replace(/\s+/g, ' ').trim(), (x) => x.value);
+    if (!o) return { status: 'no-match', values: opts.map((x) => (x.label || x.text).replace(/\s+/g, ' ').trim()).filter(Boolean) };
+    if (el.multiple) o.selected = true; else el.value = o.value;
+    fire();
+    return { status: 'ok', value: o.value, label: (o.label || o.text).trim() };
+  }
+  const role = (el.getAttribute('role') || '').trim();
+  if (role === 'listbox' || role === 'combobox') {
+    let scope = el;
+    const ctl = el.getAttribute('aria-controls') || el.getAttribute('aria-owns');
+    if (ctl) { const c = el.ownerDocument.getElementById(ctl.split(/\s+/)[0]); if (c) scope = c; }
+    const opts = [...scope.querySelectorAll('[role=option]')].filter((o) => o.getAttribute('aria-disabled') !== 'true');
+    const text = (o) => (o.getAttribute('aria-label') || o.textContent || '').replace(/\s+/g, ' ').trim();
+    const o = pick(opts, text, (x) => x.getAttribute('data-value') || text(x));
+    if (!o) return { status: 'no-match', values: opts.map(text).filter(Boolean) };
+    o.scrollIntoView({ block: 'center', behavior: 'instant' });
+    const r = o.getBoundingClientRect();
+    let x = r.left + r.width / 2, y = r.top + r.height / 2;
+    for (let w = o.ownerDocument.defaultView, d = 0; d < 20; d++) {
+      let fe = null;
+      try { fe = w.frameElement; } catch (e) { fe = null; }
+      if (!fe) break;
+      const fr = fe.getBoundingClientRect();
+      x += fr.left + fe.clientLeft; y += fr.top + fe.clientTop;
+      w = fe.ownerDocument.defaultView;
+    }
+    return { status: 'click', x, y, label: text(o) };
+  }
+  if (el.localName === 'input' || el.localName === 'textarea') {
+    if (el.readOnly) return { status: 'disabled', message: 'read-only' };
+    el.value = want;
+    if (el.value !== want && el.type !== 'range') return { status: 'invalid', message: 'the field does not accept ' + JSON.stringify(want).slice(0, 80), value: el.value };
+    fire();
+    return { status: 'ok', value: el.value };
+  }
+  return { status: 'invalid', message: 'not a select, listbox or input' };
+}

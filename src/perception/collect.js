@@ -1,0 +1,651 @@
+// browserd perception — collect.js
+// One self-contained expression. Evaluate it with CDP Runtime.evaluate
+// (returnByValue: true) in an isolated world of the top frame created with
+// Page.createIsolatedWorld({grantUniversalAccess: true}). It evaluates to the page
+// snapshot as a JSON *string* (parse it with PageSnapshot::from_json; the shape is
+// src/perception/snapshot.rs) and keeps the
+// listed elements in globalThis.__browserd.elements, indexed by `handle`, for
+// locate.js / choose.js run later in the same world.
+// It only reads the DOM (no page globals, no mutation of the page).
+(() => {
+  const T0 = performance.now();
+  const MAX_ELEMENTS = 6000;
+  const MAX_HIDDEN = 300;
+  const MAX_NAME = 150;
+  const MAX_OPTIONS = 300;
+  const top = document;
+  const topWin = top.defaultView;
+  const VW = topWin.innerWidth;
+  const VH = topWin.innerHeight;
+
+  const registry = [];
+  const elements = [];
+  const landmarks = [];
+  const headings = [];
+  const frames = [{ url: String(top.URL), x: 0, y: 0, reachable: true }];
+  const counts = {
+    forms: 0, password: 0, search: 0, articles: 0, captcha: 0, cookie: 0,
+    shadow_roots: 0, frames_unreachable: 0, hidden: 0, disabled: 0,
+    aria_hidden_subtrees: 0, inert_subtrees: 0, truncated: 0, nodes: 0,
+  };
+
+  const SKIP = new Set(['script', 'style', 'template', 'noscript', 'head', 'meta', 'link', 'title']);
+  const INTERACTIVE = new Set([
+    'link', 'button', 'checkbox', 'radio', 'switch', 'tab', 'menuitem',
+    'menuitemcheckbox', 'menuitemradio', 'option', 'textbox', 'searchbox',
+    'combobox', 'listbox', 'slider', 'spinbutton', 'treeitem',
+  ]);
+  const NAME_FROM_CONTENT = new Set([
+    'link', 'button', 'checkbox', 'radio', 'switch', 'tab', 'menuitem',
+    'menuitemcheckbox', 'menuitemradio', 'option', 'treeitem', 'heading',
+    'cell', 'gridcell', 'columnheader', 'rowheader', 'tooltip',
+  ]);
+  const LANDMARK_ROLES = new Set([
+    'navigation', 'banner', 'contentinfo', 'main', 'complementary', 'search',
+    'form', 'region', 'dialog', 'alertdialog', 'menu', 'menubar', 'tablist', 'toolbar',
+  ]);
+  const BLOCK = new Set([
+    'div', 'p', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'br',
+    'section', 'article', 'header', 'footer', 'nav', 'table', 'tr', 'td', 'th',
+    'dt', 'dd', 'figure', 'figcaption', 'blockquote', 'form', 'fieldset', 'legend',
+    'address', 'aside', 'main', 'hr', 'pre', 'dl', 'label',
+  ]);
+  const TEXT_INPUT = new Set(['', 'text', 'email', 'search', 'tel', 'url', 'password', 'number',
+    'date', 'time', 'datetime-local', 'month', 'week', 'color']);
+
+  const WS = /[\s\u00a0\u200b]+/g;
+  const WS_TEST = /[\t\n\r\f\u00a0\u200b]|\s\s/;
+  const WANTED = new Set(['aria-labelledby', 'aria-label', 'alt', 'title', 'placeholder', 'aria-placeholder',
+    'autocomplete', 'name', 'href', 'target', 'aria-checked', 'aria-pressed', 'aria-selected', 'aria-expanded',
+    'aria-haspopup', 'aria-current', 'aria-required', 'aria-readonly', 'aria-disabled']);
+  const norm = (s) => { if (!s) return ''; s = s.trim(); return WS_TEST.test(s) ? s.replace(WS, ' ').trim() : s; };
+  const cut = (s, n) => (s.length > n ? s.slice(0, n - 1).trimEnd() + '…' : s);
+  const attr = (el, a) => (el.getAttribute ? el.getAttribute(a) : null);
+  const visOpts = { visibilityProperty: true };
+  const bothOpts = { visibilityProperty: true, opacityProperty: true };
+  const isShown = (el) => (el.checkVisibility ? el.checkVisibility(visOpts) : true);
+
+  function explicitRole(el) {
+    const r = attr(el, 'role');
+    if (!r) return null;
+    for (const t of r.trim().toLowerCase().split(/\s+/)) if (t) return t;
+    return null;
+  }
+
+  const IMPLICIT_TAGS = new Set(['a', 'area', 'button', 'input', 'select', 'textarea', 'summary', 'nav', 'main',
+    'aside', 'search', 'form', 'dialog', 'header', 'footer', 'section', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+    'article', 'fieldset']);
+  function implicitRole(el, tag) {
+    switch (tag) {
+      case 'a': case 'area': return el.hasAttribute('href') ? 'link' : null;
+      case 'button': return 'button';
+      case 'input': {
+        const t = (attr(el, 'type') || '').toLowerCase();
+        if (t === 'hidden') return null;
+        if (t === 'button' || t === 'submit' || t === 'reset' || t === 'image' || t === 'file') return 'button';
+        if (t === 'checkbox') return 'checkbox';
+        if (t === 'radio') return 'radio';
+        if (t === 'range') return 'slider';
+        if (t === 'number') return 'spinbutton';
+        if (['', 'text', 'email', 'search', 'tel', 'url'].includes(t) || !TEXT_INPUT.has(t)) {
+          if (el.list) return 'combobox';
+          return t === 'search' ? 'searchbox' : 'textbox';
+        }
+        return 'textbox';
+      }
+      case 'select': return (el.multiple || el.size > 1) ? 'listbox' : 'combobox';
+      case 'textarea': return 'textbox';
+      case 'summary': return 'button';
+      case 'nav': return 'navigation';
+      case 'main': return 'main';
+      case 'aside': return 'complementary';
+      case 'search': return 'search';
+      case 'form': return 'form';
+      case 'dialog': return 'dialog';
+      case 'header': return 'banner';
+      case 'footer': return 'contentinfo';
+      case 'section': return (el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby')) ? 'region' : null;
+      case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6': return 'heading';
+      case 'article': return 'article';
+      case 'fieldset': return 'group';
+      default: return null;
+    }
+  }
+
+  // ---- accessible name (a pragmatic subset of accname 1.2) ----
+  function byId(el, id) {
+    const root = el.getRootNode ? el.getRootNode() : el.ownerDocument;
+    if (root && root.getElementById) return root.getElementById(id);
+    return el.ownerDocument.getElementById(id);
+  }
+
+  function textOf(node, skip, budget, depth, allowHidden) {
+    if (!node.firstElementChild && !node.shadowRoot && node.localName !== 'slot') return node.textContent || '';
+    let out = '';
+    const kids = node.shadowRoot ? node.shadowRoot.childNodes
+      : (node.localName === 'slot' && node.assignedNodes().length ? node.assignedNodes() : node.childNodes);
+    for (let i = 0; i < kids.length && out.length < budget; i++) {
+      const ch = kids[i];
+      if (ch.nodeType === 3) { out += ch.data; continue; }
+      if (ch.nodeType !== 1 || ch === skip) continue;
+      const t = ch.localName;
+      if (SKIP.has(t)) continue;
+      if (!allowHidden) {
+        if (attr(ch, 'aria-hidden') === 'true' || ch.hasAttribute('hidden')) continue;
+        if (!isShown(ch)) continue;
+      }
+      const block = BLOCK.has(t);
+      if (block) out += ' ';
+      const al = attr(ch, 'aria-label');
+      if (al && norm(al)) { out += ' ' + al + ' '; continue; }
+      if (depth < 3 && ch.hasAttribute('aria-labelledby')) { const lb = labelledBy(ch); if (lb) { out += ' ' + lb + ' '; continue; } }
+      if (t === 'img' || t === 'area') { out += ' ' + (attr(ch, 'alt') || attr(ch, 'title') || '') + ' '; continue; }
+      if (t === 'input') {
+        const ty = (ch.type || '').toLowerCase();
+        if (ty === 'button' || ty === 'submit' || ty === 'reset') out += ' ' + (ch.value || '') + ' ';
+        else if (ty === 'image') out += ' ' + (attr(ch, 'alt') || '') + ' ';
+        else if (TEXT_INPUT.has(ty) && ty !== 'password') out += ' ' + (ch.value || '') + ' ';
+        continue;
+      }
+      if (t === 'select') { const o = ch.selectedOptions && ch.selectedOptions[0]; out += ' ' + (o ? o.text : '') + ' '; continue; }
+      if (t === 'textarea') { out += ' ' + (ch.value || '') + ' '; continue; }
+      if (t === 'svg') {
+        const ti = ch.querySelector('title');
+        if (ti) out += ' ' + ti.textContent + ' ';
+        continue;
+      }
+      if (depth < 25) out += textOf(ch, skip, budget - out.length, depth + 1, allowHidden);
+      if (block) out += ' ';
+    }
+    return out;
+  }
+
+  function labelledBy(el, idsAttr) {
+    const ids = idsAttr === undefined ? attr(el, 'aria-labelledby') : idsAttr;
+    if (!ids) return '';
+    const parts = [];
+    for (const id of ids.trim().split(/\s+/)) {
+      const r = id && byId(el, id);
+      if (!r) continue;
+      const al = r !== el ? attr(r, 'aria-label') : null;
+      parts.push(al && norm(al) ? al : textOf(r, null, 400, 0, true));
+    }
+    return norm(parts.join(' '));
+  }
+
+  // control -> its <label>s, built once per document / shadow root (el.labels scans the whole tree)
+  const labelMaps = new Map();
+  function labelsOf(el) {
+    const root = el.getRootNode ? el.getRootNode() : el.ownerDocument;
+    let m = labelMaps.get(root);
+    if (!m) {
+      m = new Map();
+      for (const l of root.querySelectorAll('label')) {
+        const c = l.control;
+        if (!c) continue;
+        const arr = m.get(c);
+        if (arr) arr.push(l); else m.set(c, [l]);
+      }
+      labelMaps.set(root, m);
+    }
+    return m.get(el) || [];
+  }
+
+  // returns [name, source]
+  function accName(el, role, tag, A) {
+    let n = A['aria-labelledby'] ? labelledBy(el, A['aria-labelledby']) : '';
+    if (n) return [n, 'labelledby'];
+    n = norm(A['aria-label']);
+    if (n) return [n, 'label'];
+    const type = tag === 'input' ? (el.type || '').toLowerCase() : '';
+    if (tag === 'input' && (type === 'button' || type === 'submit' || type === 'reset')) {
+      n = norm(el.value);
+      if (n) return [n, 'value'];
+      if (type === 'submit') return ['Submit', 'default'];
+      if (type === 'reset') return ['Reset', 'default'];
+    }
+    if (tag === 'input' && type === 'image') {
+      n = norm(A.alt || el.value || A.title);
+      return [n || 'Submit', n ? 'alt' : 'default'];
+    }
+    if ((tag === 'input' || tag === 'select' || tag === 'textarea' || tag === 'button' || tag === 'meter' || tag === 'progress') && labelsOf(el).length) {
+      const parts = [];
+      for (const l of labelsOf(el)) parts.push(textOf(l, el, 400, 0, false));
+      n = norm(parts.join(' '));
+      if (n) return [n, 'labelfor'];
+    }
+    if (tag === 'img' || tag === 'area') { n = norm(A.alt); if (n) return [n, 'alt']; }
+    if (NAME_FROM_CONTENT.has(role) || tag === 'summary' || (tag === 'button')) {
+      n = norm(textOf(el, null, 400, 0, false));
+      if (n) return [n, 'content'];
+    }
+    n = norm(A.title);
+    if (n) return [n, 'title'];
+    if (tag === 'input' || tag === 'textarea') {
+      n = norm(A.placeholder || A['aria-placeholder']);
+      if (n) return [n, 'placeholder'];
+    } else {
+      n = norm(A['aria-placeholder']);
+      if (n) return [n, 'placeholder'];
+    }
+    // a link around an image without alt: fall back to the image title / file name is noise; leave empty.
+    return ['', ''];
+  }
+
+  // ---- geometry and visibility ----
+  const clipCache = new Map();
+  const NO_CLIP = new Set(['html', 'body', 'li', 'p', 'span', 'a', 'b', 'strong', 'em', 'i', 'small', 'label',
+    'td', 'th', 'tr', 'tbody', 'thead', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dt', 'dd', 'time', 'abbr', 'font', 'u']);
+  function parentCross(el) {
+    if (el.parentElement) return el.parentElement;
+    const r = el.parentNode;
+    return r && r.host ? r.host : null;
+  }
+  function clipOf(a, frameOff) {
+    let c = clipCache.get(a);
+    if (c !== undefined) return c;
+    c = null;
+    const tag = a.localName;
+    // inline and row/item-level boxes are not where pages hide things by clipping (menus and
+    // carousels clip in a div / ul / nav / section container); skipping them saves a style
+    // read per list item on long lists
+    if (!NO_CLIP.has(tag)) {
+      const cs = a.ownerDocument.defaultView.getComputedStyle(a);
+      const ox = cs.overflowX, oy = cs.overflowY;
+      if (ox !== 'visible' || oy !== 'visible') {
+        const r = a.getBoundingClientRect();
+        const sx = ox === 'auto' || ox === 'scroll';
+        const sy = oy === 'auto' || oy === 'scroll';
+        c = {
+          l: ox === 'visible' ? -Infinity : r.left + frameOff.x,
+          r: ox === 'visible' ? Infinity : r.right + frameOff.x,
+          t: oy === 'visible' ? -Infinity : r.top + frameOff.y,
+          b: oy === 'visible' ? Infinity : r.bottom + frameOff.y,
+          scroll: sx || sy,
+          fixed: cs.position === 'fixed',
+        };
+      }
+    }
+    clipCache.set(a, c);
+    return c;
+  }
+  // clipping ancestors of an element, innermost first, memoised per ancestor
+  const chainCache = new Map();
+  const EMPTY = [];
+  function clipChain(a, frameOff) {
+    if (!a) return EMPTY;
+    let ch = chainCache.get(a);
+    if (ch) return ch;
+    // iterative to stay shallow on deep trees: collect uncached ancestors first
+    const pending = [];
+    let b = a;
+    while (b && !chainCache.has(b) && pending.length < 400) { pending.push(b); b = parentCross(b); }
+    let acc = b ? chainCache.get(b) || EMPTY : EMPTY;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const c = clipOf(pending[i], frameOff);
+      if (c) acc = [c].concat(acc);
+      chainCache.set(pending[i], acc);
+    }
+    return chainCache.get(a) || EMPTY;
+  }
+  // 'ok' | 'scroll' (inside a scrollable container, out of its view) | 'clipped'
+  function clipState(el, box, frameOff) {
+    let state = 'ok';
+    const chain = clipChain(parentCross(el), frameOff);
+    for (let i = 0; i < chain.length; i++) {
+      const c = chain[i];
+      const inter = box.x < c.r && box.x + box.w > c.l && box.y < c.b && box.y + box.h > c.t;
+      if (!inter) {
+        if (!c.scroll) return 'clipped';
+        state = 'scroll';
+      }
+    }
+    return state;
+  }
+  function boxOf(el, frameOff) {
+    let r = el.getBoundingClientRect();
+    if (r.width < 1 && r.height < 1) {
+      // display:contents or an inline wrapper around a block: use its children
+      let l = Infinity, t = Infinity, rr = -Infinity, b = -Infinity, k = 0;
+      for (let c = el.firstElementChild; c && k < 8; c = c.nextElementSibling, k++) {
+        const q = c.getBoundingClientRect();
+        if (q.width < 1 && q.height < 1) continue;
+        l = Math.min(l, q.left); t = Math.min(t, q.top); rr = Math.max(rr, q.right); b = Math.max(b, q.bottom);
+      }
+      if (l !== Infinity) r = { left: l, top: t, width: rr - l, height: b - t };
+    }
+    return { x: r.left + frameOff.x, y: r.top + frameOff.y, w: r.width, h: r.height };
+  }
+  const docW = Math.max(top.documentElement.scrollWidth, VW);
+  const SY = topWin.scrollY, SX = topWin.scrollX;
+
+  // reason why a person cannot see it, or '' when visible
+  function hiddenReason(el, box, frameOff) {
+    if (box.w < 1 && box.h < 1) return isShown(el) ? 'size' : 'css';
+    if (el.checkVisibility && !el.checkVisibility(bothOpts)) return isShown(el) ? 'opacity' : 'css';
+    if (box.w <= 2 || box.h <= 2) return 'tiny';
+    if (box.x + box.w + SX <= 0 || box.y + box.h + SY <= 0 || box.x + SX >= docW) return 'offscreen';
+    const cs = clipState(el, box, frameOff);
+    if (cs === 'clipped') return 'clipped';
+    return '';
+  }
+
+  // ---- page cues ----
+  let modalEl = null;
+  try {
+    modalEl = top.querySelector('dialog:modal');
+    if (!modalEl) {
+      for (const d of top.querySelectorAll('[aria-modal="true"]')) {
+        if (isShown(d)) { const r = d.getBoundingClientRect(); if (r.width > 2 && r.height > 2) { modalEl = d; break; } }
+      }
+    }
+  } catch (e) { modalEl = null; }
+
+  let curHeading = -1;
+
+  function landmarkName(el) {
+    return cut(labelledBy(el) || norm(attr(el, 'aria-label')) || '', 80);
+  }
+
+  function visit(el, st) {
+    counts.nodes++;
+    const tag = el.localName;
+    if (SKIP.has(tag)) return;
+    // one DOM call for the attribute names; most nodes carry only class / id / style
+    const names = el.getAttributeNames();
+    const hasAttrs = names.length > 0;
+    let s = st;
+    let roleAttr = null;
+    let hasCE = false;
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i];
+      if (k.length < 4) continue;
+      if (k === 'hidden') { if (attr(el, 'hidden') !== 'until-found') return; }
+      else if (k === 'aria-hidden') { if (attr(el, k) === 'true') { counts.aria_hidden_subtrees++; return; } }
+      else if (k === 'inert') { counts.inert_subtrees++; return; }
+      else if (k === 'role') roleAttr = attr(el, k);
+      else if (k === 'aria-disabled') { if (attr(el, k) === 'true' && !s.ariaDisabled) s = Object.assign({}, s, { ariaDisabled: true }); }
+      else if (k === 'contenteditable') hasCE = true;
+    }
+    let role = null;
+    if (roleAttr) { for (const t of roleAttr.trim().toLowerCase().split(/\s+/)) if (t) { role = t; break; } }
+    const explicit = role;
+    if (role === 'none' || role === 'presentation' || role === 'generic') role = null;
+    const imp = IMPLICIT_TAGS.has(tag) ? implicitRole(el, tag) : null;
+    if (!role || (!INTERACTIVE.has(role) && !LANDMARK_ROLES.has(role) && role !== 'heading' && imp && INTERACTIVE.has(imp))) role = imp || role;
+    if (role === 'banner' || role === 'contentinfo') {
+      if (!explicit && st.sectioning) role = null;
+    }
+    if (el === modalEl) { s = Object.assign({}, s, { outside: false }); }
+    if (tag === 'article') counts.articles++;
+    if (tag === 'form') counts.forms++;
+
+    if (role === 'heading') {
+      if (isShown(el)) {
+        const t = cut(norm(textOf(el, null, 200, 0, false)), 100);
+        if (t) {
+          const lvl = tag.length === 2 && tag[0] === 'h' ? +tag[1] : (+attr(el, 'aria-level') || 2);
+          headings.push({ text: t, level: lvl, landmark: s.lm });
+          curHeading = headings.length - 1;
+        }
+      }
+    } else if (role && INTERACTIVE.has(role) && !s.inChoice) {
+      if (record(el, role, tag, s)) s = Object.assign({}, s, { inChoice: true });
+    } else if (tag === 'input' && !role) {
+      // type=hidden
+    } else if (!role && hasCE && el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) {
+      record(el, 'textbox', tag, s);
+    }
+
+    if ((role && LANDMARK_ROLES.has(role) && !INTERACTIVE.has(role)) || tag === 'fieldset') {
+      let lr = role || 'group';
+      if (tag === 'fieldset') {
+        lr = 'group';
+      }
+      let name = landmarkName(el);
+      if (!name && tag === 'fieldset') {
+        const lg = el.querySelector(':scope > legend');
+        if (lg) name = cut(norm(textOf(lg, null, 200, 0, false)), 80);
+      }
+      if (!name && tag === 'dialog') name = '';
+      if (lr !== 'group' || name) {
+        landmarks.push({ role: lr, name: name || undefined, parent: s.lm >= 0 ? s.lm : undefined, frame: s.frame || undefined });
+        s = Object.assign({}, s, { lm: landmarks.length - 1 });
+      }
+    }
+    if (tag === 'article' || tag === 'aside' || tag === 'main' || tag === 'nav' || tag === 'section') {
+      if (!s.sectioning) s = Object.assign({}, s, { sectioning: true });
+    }
+
+    if (tag === 'select') return; // options are collected with the select
+    if (tag === 'iframe' || tag === 'frame') { enterFrame(el, s); return; }
+    if (el.shadowRoot) {
+      counts.shadow_roots++;
+      for (let c = el.shadowRoot.firstElementChild; c; c = c.nextElementSibling) visit(c, s);
+      return;
+    }
+    if (tag === 'slot') {
+      const assigned = el.assignedElements ? el.assignedElements() : [];
+      if (assigned.length) { for (const c of assigned) visit(c, s); return; }
+    }
+    for (let c = el.firstElementChild; c; c = c.nextElementSibling) visit(c, s);
+  }
+
+  function enterFrame(el, s) {
+    let doc = null;
+    try { doc = el.contentDocument; } catch (e) { doc = null; }
+    const r = el.getBoundingClientRect();
+    const src = attr(el, 'src') || '';
+    if (/captcha|challenges\.cloudflare|turnstile/i.test(src)) counts.captcha++;
+    if (!doc || !doc.documentElement) {
+      if (r.width > 2 && r.height > 2 && isShown(el)) {
+        counts.frames_unreachable++;
+        frames.push({ url: cut(el.src || src, 200), name: cut(norm(attr(el, 'title') || attr(el, 'name') || ''), 80) || undefined, x: r.left + s.off.x, y: r.top + s.off.y, reachable: false });
+      }
+      return;
+    }
+    if (!isShown(el) || r.width < 2 || r.height < 2) return;
+    const fw = el.ownerDocument.defaultView;
+    const cs = fw.getComputedStyle(el);
+    const off = {
+      x: s.off.x + r.left + el.clientLeft + (parseFloat(cs.paddingLeft) || 0),
+      y: s.off.y + r.top + el.clientTop + (parseFloat(cs.paddingTop) || 0),
+    };
+    const name = cut(norm(attr(el, 'title') || attr(el, 'aria-label') || attr(el, 'name') || ''), 80);
+    frames.push({ url: cut(String(doc.URL), 200), name: name || undefined, x: off.x, y: off.y, reachable: true });
+    const fi = frames.length - 1;
+    landmarks.push({ role: 'iframe', name: name || undefined, parent: s.lm >= 0 ? s.lm : undefined, frame: fi });
+    const ns = Object.assign({}, s, { off, frame: fi, lm: landmarks.length - 1, sectioning: false });
+    try { if (doc.querySelector('dialog:modal')) { /* modal inside a frame: keep simple */ } } catch (e) { /* ignore */ }
+    if (doc.documentElement) visit(doc.documentElement, ns);
+  }
+
+  function optionsOf(el) {
+    const out = [];
+    const list = el.options;
+    for (let i = 0; i < list.length && out.length < MAX_OPTIONS; i++) {
+      const o = list[i];
+      const label = cut(norm(o.label || o.text), 80);
+      const item = { label, value: cut(o.value, 120) };
+      if (o.selected) item.selected = true;
+      if (o.disabled || (o.parentElement && o.parentElement.localName === 'optgroup' && o.parentElement.disabled)) item.disabled = true;
+      out.push(item);
+    }
+    if (list.length > MAX_OPTIONS) counts.truncated++;
+    return out;
+  }
+  function ariaOptions(el) {
+    const out = [];
+    for (const o of el.querySelectorAll('[role=option]')) {
+      if (out.length >= MAX_OPTIONS) break;
+      if (attr(o, 'aria-hidden') === 'true' || !isShown(o)) continue;
+      const label = cut(norm(attr(o, 'aria-label') || textOf(o, null, 200, 0, false)), 80);
+      const item = { label, value: cut(attr(o, 'data-value') || label, 120) };
+      if (attr(o, 'aria-selected') === 'true' || attr(o, 'aria-checked') === 'true') item.selected = true;
+      if (attr(o, 'aria-disabled') === 'true') item.disabled = true;
+      out.push(item);
+    }
+    return out;
+  }
+
+  const hiddenOut = [];
+  // returns true when the element is a choice container whose options were gathered
+  function record(el, role, tag, s) {
+    if (elements.length >= MAX_ELEMENTS) { counts.truncated++; return false; }
+    const off = s.off;
+    let box = boxOf(el, off);
+    let reason = s.outside ? 'modal' : hiddenReason(el, box, off);
+    let viaLabel = false;
+    if (reason && reason !== 'modal' && reason !== 'css' && tag === 'input' && labelsOf(el).length) {
+      // a styled control: the native input is invisible, its label is what a person clicks
+      for (const l of labelsOf(el)) {
+        const lb = boxOf(l, off);
+        if (!hiddenReason(l, lb, off)) { box = lb; reason = ''; viaLabel = true; break; }
+      }
+    }
+    if (reason) {
+      counts.hidden++;
+      if (hiddenOut.length < MAX_HIDDEN) hiddenOut.push({ tag, role, hidden: reason });
+      return role === 'listbox' || role === 'combobox' && tag !== 'input';
+    }
+    const e = { handle: registry.length, tag, role };
+    const A = {};
+    const names = el.getAttributeNames();
+    for (let i = 0; i < names.length; i++) { const k = names[i]; if (WANTED.has(k)) A[k] = el.getAttribute(k); }
+    const [name, src] = accName(el, role, tag, A);
+    if (name) e.name = cut(name, MAX_NAME);
+    if (src && src !== 'content' && src !== 'labelfor' && src !== 'label' && src !== 'labelledby') e.name_from = src;
+    const formCtl = tag === 'input' || tag === 'select' || tag === 'textarea' || tag === 'button';
+    if (tag === 'input') {
+      const t = (el.type || 'text').toLowerCase();
+      e.type = t;
+      const ac = A.autocomplete;
+      if (ac && ac !== 'on' && ac !== 'off') e.autocomplete = cut(ac, 40);
+      if (t === 'checkbox' || t === 'radio') e.checked = !!el.checked;
+      else if (t === 'password') { if (el.value) e.has_value = true; }
+      else if (t !== 'file' && t !== 'submit' && t !== 'button' && t !== 'reset' && t !== 'image') { if (el.value) e.value = cut(el.value, 200); }
+      if (t === 'range' || t === 'number' || t === 'date') {
+        if (el.min) e.min = el.min; if (el.max) e.max = el.max; if (el.step && el.step !== 'any') e.step = el.step;
+      }
+      if (t === 'file' && el.multiple) e.multiple = true;
+      if (el.list) { const o = []; for (const x of el.list.options) { if (o.length < 50) o.push({ label: cut(norm(x.label || x.value), 80), value: cut(x.value, 120) }); } e.options = o; }
+    }
+    if (tag === 'textarea' && el.value) e.value = cut(el.value, 200);
+    if (tag === 'select') {
+      e.options = optionsOf(el);
+      if (el.multiple) e.multiple = true;
+    } else if (role === 'listbox' || (role === 'combobox' && tag !== 'input')) {
+      const o = ariaOptions(el);
+      if (o.length) e.options = o;
+    }
+    if (A.name && (tag === 'input' || tag === 'select' || tag === 'textarea')) e.field = cut(A.name, 40);
+    if (A.placeholder && norm(A.placeholder)) e.placeholder = cut(norm(A.placeholder), 80);
+    if (tag === 'a' || tag === 'area') {
+      const h = A.href || '';
+      e.href = cut(/^\s*javascript:/i.test(h) ? 'javascript:' : h.trim(), 300);
+      if (A.target === '_blank') e.new_tab = true;
+    }
+    // states
+    const ac = A['aria-checked'];
+    if (ac === 'true' || ac === 'false') e.checked = ac === 'true';
+    if (ac === 'mixed') e.mixed = true;
+    const ap = A['aria-pressed'];
+    if (ap === 'true' || ap === 'false') e.pressed = ap === 'true';
+    if (A['aria-selected'] === 'true') e.selected = true;
+    const ax = A['aria-expanded'];
+    if (ax === 'true' || ax === 'false') e.expanded = ax === 'true';
+    if (tag === 'summary' && el.parentElement && el.parentElement.localName === 'details') e.expanded = !!el.parentElement.open;
+    const hp = A['aria-haspopup'];
+    if (hp && hp !== 'false') e.popup = hp === 'true' ? 'menu' : hp;
+    const cur = A['aria-current'];
+    if (cur && cur !== 'false') e.current = true;
+    if ((formCtl && el.required) || A['aria-required'] === 'true') e.required = true;
+    if ((formCtl && el.readOnly) || A['aria-readonly'] === 'true') e.readonly = true;
+    let dis = false;
+    if (formCtl) { try { dis = el.matches(':disabled'); } catch (x) { dis = !!el.disabled; } }
+    if (dis || A['aria-disabled'] === 'true' || s.ariaDisabled) e.disabled = true;
+    if (e.disabled) counts.disabled++;
+    if (role === 'slider' || role === 'spinbutton') {
+      const vn = attr(el, 'aria-valuenow'); if (vn !== null && e.value === undefined) e.value = vn;
+      const vt = attr(el, 'aria-valuetext'); if (vt) e.value = vt;
+      const mn = attr(el, 'aria-valuemin'); if (mn !== null && e.min === undefined) e.min = mn;
+      const mx = attr(el, 'aria-valuemax'); if (mx !== null && e.max === undefined) e.max = mx;
+    }
+    if (role === 'textbox' && tag !== 'input' && tag !== 'textarea') {
+      e.value = cut(norm(el.textContent), 200) || undefined;
+      if (attr(el, 'aria-multiline') === 'true' || el.isContentEditable) e.multiline = true;
+    }
+    if (tag === 'textarea') e.multiline = true;
+    if (viaLabel) e.via_label = true;
+    e.x = Math.round(box.x); e.y = Math.round(box.y); e.w = Math.round(box.w); e.h = Math.round(box.h);
+    if (s.lm >= 0) e.landmark = s.lm;
+    if (curHeading >= 0) e.heading = curHeading;
+    if (s.frame) e.frame = s.frame;
+    registry.push(el);
+    elements.push(e);
+    if (tag === 'input' && e.type === 'password') counts.password++;
+    if (role === 'searchbox' || (tag === 'input' && /search|^q$|query/i.test((attr(el, 'name') || '') + ' ' + (attr(el, 'id') || '')))) counts.search++;
+    return role === 'listbox' || (role === 'combobox' && tag !== 'input');
+  }
+
+  const root = top.documentElement;
+  if (root) visit(root, { lm: -1, off: { x: 0, y: 0 }, frame: 0, outside: !!modalEl, inChoice: false, sectioning: false, ariaDisabled: false });
+
+  // ---- page-level cues ----
+  const meta = (sel) => { const m = top.querySelector(sel); return m ? norm(m.getAttribute('content')) : ''; };
+  let h1 = '';
+  for (const h of top.querySelectorAll('h1')) { if (isShown(h)) { h1 = cut(norm(textOf(h, null, 300, 0, false)), 150); if (h1) break; } }
+  try {
+    for (const c of top.querySelectorAll('.g-recaptcha, .h-captcha, .cf-turnstile, [data-sitekey]')) if (isShown(c)) counts.captcha++;
+    for (const c of top.querySelectorAll('[id*=cookie i], [class*=cookie i], [id*=consent i], [class*=consent i], [id*=gdpr i], [class*=gdpr i]')) {
+      if (!isShown(c)) continue;
+      const r = c.getBoundingClientRect();
+      if (r.width > 100 && r.height > 40 && r.top < VH && r.bottom > 0) { counts.cookie++; }
+    }
+  } catch (e) { /* ignore */ }
+  const ldTypes = [];
+  try {
+    for (const s of top.querySelectorAll('script[type="application/ld+json"]')) {
+      const txt = (s.textContent || '').slice(0, 20000);
+      const re = /"@type"\s*:\s*"([A-Za-z]+)"/g;
+      let m;
+      while ((m = re.exec(txt)) && ldTypes.length < 12) if (!ldTypes.includes(m[1])) ldTypes.push(m[1]);
+    }
+  } catch (e) { /* ignore */ }
+  let lead = '';
+  try {
+    const scope = top.querySelector('main, article, [role=main]') || top.body;
+    const ps = scope ? scope.getElementsByTagName('p') : [];
+    for (let i = 0; i < ps.length && i < 60; i++) {
+      const t = norm(ps[i].textContent);
+      if (t.length >= 80 && isShown(ps[i])) { lead = cut(t, 240); break; }
+    }
+  } catch (e) { /* ignore */ }
+  const de = top.documentElement;
+  const out = {
+    version: 1,
+    url: String(top.URL),
+    title: cut(norm(top.title), 200),
+    lang: (de && attr(de, 'lang')) || undefined,
+    description: cut(meta('meta[name="description" i]') || meta('meta[property="og:description"]'), 300) || undefined,
+    og_type: meta('meta[property="og:type"]') || undefined,
+    canonical: (() => { const l = top.querySelector('link[rel="canonical"]'); return cut((l && l.getAttribute('href')) || meta('meta[property="og:url"]') || '', 300) || undefined; })(),
+    ld_types: ldTypes.length ? ldTypes : undefined,
+    h1: h1 || undefined,
+    lead: lead || undefined,
+    viewport: { w: VW, h: VH },
+    scroll: { x: Math.round(SX), y: Math.round(SY), w: Math.round(docW), h: Math.round(Math.max(de ? de.scrollHeight : 0, top.body ? top.body.scrollHeight : 0)) },
+    modal: !!modalEl,
+    paragraphs: top.getElementsByTagName('p').length,
+    counts,
+    frames,
+    landmarks,
+    headings,
+    elements,
+    hidden: hiddenOut,
+  };
+  globalThis.__browserd = { elements: registry, url: out.url, at: Date.now() };
+  out.time_ms = Math.round((performance.now() - T0) * 100) / 100;
+  // a JSON string: CDP hands one string back far faster than it converts an object graph
+  return JSON.stringify(out);
+})()

@@ -1,0 +1,239 @@
+//! Action categories from the page's own structure: the innermost meaningful landmark
+//! (dialog, form, search, navigation, header, footer, sidebar, region, fieldset, frame)
+//! and the nearest heading inside it.
+//!
+//! Owns: naming the group an element belongs to. Does not own: the order of the
+//! markdown (`mod.rs`) or landmark detection (collect.js records landmarks and headings).
+use super::snapshot::{ElementSnapshot, PageSnapshot};
+use super::text::{cut, fold, key};
+
+const HEADING_MAX: usize = 60;
+
+/// Group names for every element of a snapshot, computed once per page.
+pub struct Grouper<'a> {
+    snap: &'a PageSnapshot,
+    /// Per landmark: contains a password field / a search field.
+    has_password: Vec<bool>,
+    has_search: Vec<bool>,
+}
+
+fn is_search_field(el: &ElementSnapshot) -> bool {
+    if el.role == "searchbox" {
+        return true;
+    }
+    if el.tag != "input" || !matches!(el.role.as_str(), "textbox" | "combobox") {
+        return false;
+    }
+    let f = el.field.as_deref().unwrap_or("").to_ascii_lowercase();
+    let n = el.name.as_deref().unwrap_or("").to_lowercase();
+    f == "q"
+        || f == "s"
+        || f.contains("search")
+        || f.contains("query")
+        || n.contains("search")
+        || n.contains("suche")
+}
+
+impl<'a> Grouper<'a> {
+    pub fn new(snap: &'a PageSnapshot) -> Self {
+        let n = snap.landmarks.len();
+        let mut has_password = vec![false; n];
+        let mut has_search = vec![false; n];
+        for el in &snap.elements {
+            let pw = el.input_type.as_deref() == Some("password");
+            let se = is_search_field(el);
+            if !(pw || se) {
+                continue;
+            }
+            let mut cur = el.landmark;
+            let mut guard = 0;
+            while let Some(i) = cur {
+                if i >= n || guard > 64 {
+                    break;
+                }
+                has_password[i] |= pw;
+                has_search[i] |= se;
+                cur = snap.landmarks[i].parent;
+                guard += 1;
+            }
+        }
+        Grouper {
+            snap,
+            has_password,
+            has_search,
+        }
+    }
+
+    /// Chain of landmark indices from the element's innermost landmark outwards.
+    fn chain(&self, start: Option<usize>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = start;
+        while let Some(i) = cur {
+            if i >= self.snap.landmarks.len() || out.len() > 64 || out.contains(&i) {
+                break;
+            }
+            out.push(i);
+            cur = self.snap.landmarks[i].parent;
+        }
+        out
+    }
+
+    fn landmark_label(&self, i: usize) -> Option<String> {
+        let lm = &self.snap.landmarks[i];
+        let name = lm.name.as_deref().map(fold).unwrap_or_default();
+        let name = cut(&name, HEADING_MAX);
+        let named = |default: &str| {
+            if name.is_empty() {
+                default.to_string()
+            } else {
+                name.clone()
+            }
+        };
+        Some(match lm.role.as_str() {
+            "dialog" | "alertdialog" => named("Dialog"),
+            "search" => "Search".to_string(),
+            "form" => {
+                if self.has_password[i] {
+                    let h = self.heading_in(i).unwrap_or_default().to_lowercase();
+                    let nl = name.to_lowercase();
+                    if ["regist", "sign up", "signup", "create", "konto erstellen"]
+                        .iter()
+                        .any(|w| h.contains(w) || nl.contains(w))
+                    {
+                        "Sign up".to_string()
+                    } else {
+                        "Sign in".to_string()
+                    }
+                } else if self.has_search[i] {
+                    "Search".to_string()
+                } else if !name.is_empty() {
+                    name
+                } else {
+                    // an unnamed form without a heading says nothing: the surrounding
+                    // landmark or heading names it
+                    self.heading_in(i)?
+                }
+            }
+            "navigation" => {
+                if name.is_empty() {
+                    "Navigation".to_string()
+                } else {
+                    let l = name.to_lowercase();
+                    if ["nav", "menu", "breadcrumb", "pagination", "links"]
+                        .iter()
+                        .any(|w| l.contains(w))
+                    {
+                        name
+                    } else {
+                        format!("{name} navigation")
+                    }
+                }
+            }
+            "banner" => "Header".to_string(),
+            "contentinfo" => "Footer".to_string(),
+            "complementary" => named("Sidebar"),
+            "group" if !name.is_empty() => {
+                // a fieldset: "Delivery preferences / Speed"
+                match lm
+                    .parent
+                    .and_then(|p| {
+                        (p < self.snap.landmarks.len() && p != i).then(|| self.landmark_label(p))
+                    })
+                    .flatten()
+                {
+                    Some(parent) if !matches!(parent.as_str(), "Header" | "Footer") => {
+                        format!("{parent} / {name}")
+                    }
+                    _ => name,
+                }
+            }
+            "region" | "group" | "menu" | "menubar" | "toolbar" | "tablist" => {
+                if name.is_empty() {
+                    match lm.role.as_str() {
+                        "menu" | "menubar" => "Menu".to_string(),
+                        "tablist" => "Tabs".to_string(),
+                        "toolbar" => "Toolbar".to_string(),
+                        _ => return None,
+                    }
+                } else {
+                    name
+                }
+            }
+            "iframe" => {
+                if name.is_empty() {
+                    "Frame".to_string()
+                } else {
+                    format!("Frame: {name}")
+                }
+            }
+            _ => return None, // main and anything else: use headings
+        })
+    }
+
+    /// First heading inside landmark `i` (directly or in a nested landmark).
+    fn heading_in(&self, i: usize) -> Option<String> {
+        self.snap.headings.iter().find_map(|h| {
+            (h.landmark >= 0 && self.chain(Some(h.landmark as usize)).contains(&i))
+                .then(|| cut(&fold(&h.text), HEADING_MAX))
+        })
+    }
+
+    /// The group an element belongs to, e.g. "Navigation", "Footer / Company", "Sign in",
+    /// "Related articles".
+    pub fn category(&self, el: &ElementSnapshot) -> String {
+        let chain = self.chain(el.landmark);
+        // innermost landmark with a label; dialogs, forms and search win over what surrounds them
+        let mut label: Option<(usize, String)> = None;
+        for &i in &chain {
+            if let Some(l) = self.landmark_label(i) {
+                label = Some((i, l));
+                break;
+            }
+        }
+        // nearest preceding heading, if it lies inside the chosen landmark (or, for content
+        // outside any labelled landmark, anywhere outside labelled landmarks)
+        // (walking back over headings that belong to other labelled parts of the page)
+        let acceptable = |h: &super::snapshot::Heading| {
+            let hchain = if h.landmark >= 0 {
+                self.chain(Some(h.landmark as usize))
+            } else {
+                Vec::new()
+            };
+            match &label {
+                Some((li, _)) => hchain.contains(li),
+                None => hchain.iter().all(|&i| self.landmark_label(i).is_none()),
+            }
+        };
+        let heading = el.heading.and_then(|hi| {
+            let hi = hi.min(self.snap.headings.len().checked_sub(1)?);
+            self.snap.headings[..=hi]
+                .iter()
+                .rev()
+                .take(200)
+                .find(|h| acceptable(h))
+                .map(|h| cut(&fold(&h.text), HEADING_MAX))
+        });
+        match (label, heading) {
+            (Some((_, l)), Some(h))
+                if key(&l) != key(&h)
+                    && !matches!(l.as_str(), "Sign in" | "Sign up" | "Search") =>
+            {
+                format!("{l} / {h}")
+            }
+            (Some((_, l)), _) => l,
+            (None, Some(h)) => h,
+            (None, None) => "Page".to_string(),
+        }
+    }
+
+    /// The category an element would have without its heading (used to fold away
+    /// one-link groups whose heading only repeats the link).
+    pub fn coarse_category(&self, el: &ElementSnapshot) -> String {
+        for i in self.chain(el.landmark) {
+            if let Some(l) = self.landmark_label(i) {
+                return l;
+            }
+        }
+        "Page".to_string()
+    }
+}

@@ -1,0 +1,192 @@
+//! The page snapshot as `js/collect.js` returns it (serde mirror, all fields optional or
+//! defaulted so odd or older snapshots still parse).
+//!
+//! Owns: the data types only. Does not own: deciding what is listed (see `mod.rs`), nor
+//! running the script (the browser driver evaluates `collect.js` and hands the JSON here).
+use serde::{Deserialize, Serialize};
+
+/// What `collect.js` returns for one page (top frame plus reachable frames and open shadow roots).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PageSnapshot {
+    pub version: u32,
+    pub url: String,
+    pub title: String,
+    pub lang: Option<String>,
+    /// `<meta name=description>` or `og:description`.
+    pub description: Option<String>,
+    pub og_type: Option<String>,
+    /// `<link rel=canonical>` or `og:url` (the site's own address when served elsewhere).
+    pub canonical: Option<String>,
+    /// `@type` values found in JSON-LD scripts (Article, Product, …).
+    pub ld_types: Vec<String>,
+    /// Text of the first visible `<h1>`.
+    pub h1: Option<String>,
+    /// First visible paragraph of 80+ characters in main/article (cut to 240).
+    pub lead: Option<String>,
+    pub viewport: Size,
+    pub scroll: Scroll,
+    /// A modal dialog (`dialog:modal` or visible `aria-modal=true`) is open: only its content is listed.
+    pub modal: bool,
+    pub paragraphs: u32,
+    pub counts: Counts,
+    /// Frame 0 is the top document; reachable iframes follow in document order.
+    pub frames: Vec<FrameSnapshot>,
+    pub landmarks: Vec<Landmark>,
+    pub headings: Vec<Heading>,
+    /// Candidate elements that are rendered and visible (or reachable by scrolling).
+    pub elements: Vec<ElementSnapshot>,
+    /// Candidates found but not visible (reason only), capped; for diagnostics and tests.
+    pub hidden: Vec<HiddenElement>,
+    /// Time collect.js spent in the page, milliseconds.
+    pub time_ms: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Size {
+    pub w: f64,
+    pub h: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Scroll {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Counts used to guess the page category.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Counts {
+    pub forms: u32,
+    pub password: u32,
+    pub search: u32,
+    pub articles: u32,
+    pub captcha: u32,
+    /// Visible, sizeable elements whose id/class mentions cookie/consent/gdpr.
+    pub cookie: u32,
+    pub shadow_roots: u32,
+    pub frames_unreachable: u32,
+    pub hidden: u32,
+    pub disabled: u32,
+    pub aria_hidden_subtrees: u32,
+    pub inert_subtrees: u32,
+    pub truncated: u32,
+    pub nodes: u32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FrameSnapshot {
+    pub url: String,
+    pub name: Option<String>,
+    pub x: f64,
+    pub y: f64,
+    pub reachable: bool,
+}
+
+/// A landmark or grouping container (navigation, banner, contentinfo, main, complementary,
+/// search, form, region, dialog, alertdialog, menu, menubar, tablist, toolbar, group, iframe).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Landmark {
+    pub role: String,
+    pub name: Option<String>,
+    /// Index of the enclosing landmark.
+    pub parent: Option<usize>,
+    pub frame: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Heading {
+    pub text: String,
+    pub level: u8,
+    /// Index of the landmark the heading is in, -1 for none.
+    pub landmark: i64,
+}
+
+/// One option of a `<select>`, datalist or ARIA listbox.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OptionSnapshot {
+    pub label: String,
+    pub value: String,
+    pub selected: bool,
+    pub disabled: bool,
+}
+
+/// One candidate element (link, button, form control, ARIA widget) that a person can see.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ElementSnapshot {
+    /// Index in `globalThis.__browserd.elements` of the isolated world (for locate.js / choose.js).
+    pub handle: u32,
+    pub tag: String,
+    /// Explicit or implicit ARIA role.
+    pub role: String,
+    pub name: Option<String>,
+    /// Where the name came from when it is not the label or content: value, alt, title,
+    /// placeholder, default.
+    pub name_from: Option<String>,
+    /// `<input type>`.
+    #[serde(rename = "type")]
+    pub input_type: Option<String>,
+    pub autocomplete: Option<String>,
+    /// The form field's `name` attribute.
+    pub field: Option<String>,
+    pub placeholder: Option<String>,
+    /// Current value (never for password fields).
+    pub value: Option<String>,
+    /// Password field that holds a value.
+    pub has_value: bool,
+    pub checked: Option<bool>,
+    pub mixed: bool,
+    pub pressed: Option<bool>,
+    pub selected: bool,
+    pub expanded: Option<bool>,
+    pub popup: Option<String>,
+    pub current: bool,
+    pub required: bool,
+    pub readonly: bool,
+    pub disabled: bool,
+    pub multiple: bool,
+    pub multiline: bool,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub step: Option<String>,
+    pub options: Vec<OptionSnapshot>,
+    /// Raw `href` attribute (relative as written), `javascript:` for script links.
+    pub href: Option<String>,
+    pub new_tab: bool,
+    /// The control itself is visually hidden; its `<label>` is what is clicked (box is the label's).
+    pub via_label: bool,
+    /// Box in top-viewport CSS pixels.
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub landmark: Option<usize>,
+    pub heading: Option<usize>,
+    pub frame: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct HiddenElement {
+    pub tag: String,
+    pub role: String,
+    /// css, size, opacity, tiny, offscreen, clipped, modal.
+    pub hidden: String,
+}
+
+impl PageSnapshot {
+    /// Parse collect.js output; errors are serde's.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
