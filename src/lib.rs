@@ -1,6 +1,7 @@
 //! browserd: real headless-browser sessions for programs and LLM agents, over HTTP, in
 //! the wire format of the Notte v1.2 API. See `DESIGN.md` for the rooms and the flow.
 
+pub mod act;
 pub mod api;
 pub mod browser;
 pub mod config;

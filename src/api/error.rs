@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::act::ActError;
 use crate::browser::BrowserError;
 use crate::session::{SessionError, SessionStatus};
 use crate::store::StoreError;
@@ -23,6 +24,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// The action was listed, but its element cannot be used now.
+    #[error("{0}")]
+    Conflict(String),
     #[error("{message}")]
     Gone {
         message: String,
@@ -48,6 +52,7 @@ impl ApiError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManySessions(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -80,6 +85,16 @@ impl From<SessionError> for ApiError {
             SessionError::AtCapacity(_) => Self::TooManySessions(error.to_string()),
             SessionError::Browser(browser) => browser.into(),
             SessionError::Store(store) => store.into(),
+        }
+    }
+}
+
+impl From<ActError> for ApiError {
+    fn from(error: ActError) -> Self {
+        match error {
+            ActError::Unusable { .. } => Self::Conflict(error.to_string()),
+            ActError::Browser(browser) => browser.into(),
+            other => Self::BadRequest(other.to_string()),
         }
     }
 }

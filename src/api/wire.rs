@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use crate::page_url::PageUrl;
+use crate::perception::ActionId;
 use crate::session::{SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions};
+use crate::store::StepRecord;
 
 /// The session fields every POST body accepts.
 #[derive(Debug, Default, Deserialize)]
@@ -209,6 +211,66 @@ pub struct ScrapeRequest {
     pub min_nb_actions: Option<i64>,
     #[serde(default)]
     pub max_nb_actions: Option<i64>,
+}
+
+/// `/env/step`'s body.
+#[derive(Debug, Deserialize)]
+pub struct StepRequest {
+    #[serde(flatten)]
+    pub session: SessionFields,
+    #[serde(default)]
+    pub action_id: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub enter: Option<bool>,
+    #[serde(default)]
+    pub min_nb_actions: Option<i64>,
+    #[serde(default)]
+    pub max_nb_actions: Option<i64>,
+}
+
+impl StepRequest {
+    pub fn action_id(&self) -> Result<ActionId, ApiError> {
+        let text = self.action_id.as_deref().ok_or_else(|| {
+            ApiError::BadRequest("`action_id` is required, e.g. \"L3\", \"I1\" or \"S1\"".into())
+        })?;
+        text.trim()
+            .parse()
+            .map_err(|e| ApiError::BadRequest(format!("`action_id`: {e}")))
+    }
+}
+
+/// One step of a session's history.
+#[derive(Debug, Serialize)]
+pub struct StepResponse {
+    pub seq: u32,
+    pub at: String,
+    pub action_id: String,
+    pub element: Option<String>,
+    pub value: Option<String>,
+    pub url_before: Option<String>,
+    pub url_after: Option<String>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub duration: String,
+}
+
+impl StepResponse {
+    pub fn new(step: &StepRecord) -> Self {
+        Self {
+            seq: step.seq,
+            at: time_text(step.at),
+            action_id: step.action_id.clone(),
+            element: step.element.clone(),
+            value: step.value.clone(),
+            url_before: step.url_before.clone(),
+            url_after: step.url_after.clone(),
+            outcome: step.outcome.clone(),
+            error: step.error.clone(),
+            duration: iso_duration(chrono::Duration::milliseconds(step.duration_ms as i64)),
+        }
+    }
 }
 
 /// How an `/env/*` call gets its session: an existing one, or a new one for the call.

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
-use chromiumoxide::cdp::browser_protocol::page::{EventFrameStartedLoading, EventLoadEventFired};
+use chromiumoxide::cdp::browser_protocol::page::{
+    EventFrameStartedLoading, EventFrameStoppedLoading, EventLoadEventFired,
+};
 use chromiumoxide::Page;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -375,11 +377,12 @@ impl Tab {
     ) -> Result<(), BrowserError> {
         let page = &self.parts()?.page;
         // Listen before acting: a wait that starts after the click misses a fast navigation.
-        let (mut started, mut loaded) = self
+        let (mut started, mut loaded, mut stopped) = self
             .guarded(async {
                 Ok((
                     page.event_listener::<EventFrameStartedLoading>().await?,
                     page.event_listener::<EventLoadEventFired>().await?,
+                    page.event_listener::<EventFrameStoppedLoading>().await?,
                 ))
             })
             .await?;
@@ -388,9 +391,23 @@ impl Tab {
             .await
             .is_ok()
         {
-            // A page that never finishes loading is observed as it is when the bound ends.
-            let _ = tokio::time::timeout(self.browser.operation_timeout, loaded.next()).await;
+            // A page restored from the back/forward cache stops loading without a `load`;
+            // one that never finishes is observed as it is when the bound ends.
+            let _ = tokio::time::timeout(self.browser.operation_timeout, async {
+                tokio::select! {
+                    _ = loaded.next() => {}
+                    _ = stopped.next() => {}
+                }
+            })
+            .await;
+            self.settle(NAVIGATION_QUIET).await
+        } else {
+            self.settle(ACTION_QUIET).await
         }
+    }
+
+    /// Waits for the page to settle after an input that does not navigate by itself.
+    pub async fn settle_after_input(&self) -> Result<(), BrowserError> {
         self.settle(ACTION_QUIET).await
     }
 

@@ -9,8 +9,9 @@ use tokio::sync::mpsc;
 
 use super::types::{now, Ending, Owner, SessionId, SessionRecord, SessionStatus, StartOptions};
 use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, Tab};
+use crate::perception::ActionSpace;
 use crate::shutdown::Shutdown;
-use crate::store::{Store, StoreError};
+use crate::store::{StepRecord, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -50,6 +51,8 @@ pub struct Started {
 /// A live session of this process.
 struct Live {
     record: Mutex<SessionRecord>,
+    /// The action space of the last observation: what a step's id refers to.
+    last_space: Mutex<Option<Arc<ActionSpace>>>,
     browser: BrowserId,
     /// The page; its lock serialises the session's operations. `None` once ended.
     tab: Arc<tokio::sync::Mutex<Option<Tab>>>,
@@ -106,6 +109,23 @@ impl SessionGuard {
 
     pub fn tab_mut(&mut self) -> Option<&mut Tab> {
         self.tab.as_mut()
+    }
+
+    /// The action space the session's last observation listed.
+    pub fn last_space(&self) -> Option<Arc<ActionSpace>> {
+        self.live
+            .last_space
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_last_space(&self, space: Arc<ActionSpace>) {
+        *self
+            .live
+            .last_space
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(space);
     }
 }
 
@@ -184,6 +204,7 @@ impl Sessions {
         self.inner.store.insert_session(&record).await?;
         let live = Live {
             record: Mutex::new(record.clone()),
+            last_space: Mutex::new(None),
             browser: tab.browser_id(),
             tab: Arc::new(tokio::sync::Mutex::new(Some(tab))),
         };
@@ -210,6 +231,25 @@ impl Sessions {
         limit: u32,
     ) -> Result<Vec<SessionRecord>, SessionError> {
         Ok(self.inner.store.sessions(owner, status, limit).await?)
+    }
+
+    /// Appends a step to the session's history (before the step's response is sent).
+    pub async fn record_step(
+        &self,
+        id: &SessionId,
+        step: &StepRecord,
+    ) -> Result<u32, SessionError> {
+        Ok(self.inner.store.insert_step(id, step).await?)
+    }
+
+    /// The session's steps, oldest first, if `owner` owns it.
+    pub async fn steps(
+        &self,
+        owner: &Owner,
+        id: &SessionId,
+    ) -> Result<Vec<StepRecord>, SessionError> {
+        self.get(owner, id).await?;
+        Ok(self.inner.store.steps(id).await?)
     }
 
     /// Closes the session; an ended session is returned as it ended.

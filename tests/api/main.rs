@@ -7,3 +7,4 @@ mod notte;
 mod process;
 mod sessions;
 mod site;
+mod step;

@@ -44,7 +44,7 @@ async fn run_script(script: &str, address: &str, site: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_notte_client_starts_observes_scrapes_and_closes() {
+async fn the_notte_client_observes_fills_a_form_scrapes_and_closes() {
     let (app, site) = (spawn_app().await, serve_site().await);
     run_script("client_session.py", &app.address, &site.address).await;
     let (_, sessions) = app.get("/sessions", Some(KEY)).await;

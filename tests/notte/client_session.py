@@ -1,5 +1,5 @@
-"""The published Notte 1.2.1 client against a running browserd: start, observe, scrape,
-close.
+"""The published Notte 1.2.1 client against a running browserd: start, observe, fill and
+submit a form through step, scrape, close.
 
 Run by tests/api/notte.rs with BROWSERD_URL, BROWSERD_KEY and BROWSERD_SITE (the fixture
 site) set; exits non-zero on any mismatch. The client validates every response with its
@@ -33,6 +33,20 @@ def main() -> int:
     assert specials == [f"S{n}" for n in range(1, 9)], specials
     assert space.markdown(), "the markdown is not empty"
 
+    def action_id(obs, name):
+        return next(a.id for a in obs.space.actions(status="all") if name in a.description)
+
+    client.step(action_id=action_id(observation, "Email"), value="grace@example.com")
+    client.step(action_id=action_id(observation, "Password"), value="hopper")
+    client.step(action_id=action_id(observation, "Country"), value="France")
+    client.step(action_id=action_id(observation, "Remember me"))
+    submitted = client.step(action_id=action_id(observation, "Sign in"))
+    assert submitted.metadata.title == "Echo", submitted.metadata
+    for field in ["email=grace%40example.com", "password=hopper", "country=fr", "remember=on"]:
+        assert field in submitted.metadata.url, (field, submitted.metadata.url)
+    echoed = client.scrape(only_main_content=False)
+    assert "grace%40example.com" in echoed.data.markdown, echoed.data.markdown
+
     observation = client.observe(screenshot=True)
     assert observation.screenshot, "a screenshot was asked for"
 
@@ -44,7 +58,7 @@ def main() -> int:
     assert closed.status == "closed", closed
     assert closed.session_id == started.session_id
     assert client.session_id is None
-    print("notte client: start, observe, scrape and close ok")
+    print("notte client: start, observe, step, scrape and close ok")
     return 0
 
 

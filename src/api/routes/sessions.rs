@@ -6,7 +6,9 @@ use chrono::Utc;
 
 use crate::api::error::ApiError;
 use crate::api::extract::{Caller, JsonBody, OptionalJsonBody, QueryParams};
-use crate::api::wire::{self, CloseRequest, ListQuery, SessionFields, SessionResponse, StartQuery};
+use crate::api::wire::{
+    self, CloseRequest, ListQuery, SessionFields, SessionResponse, StartQuery, StepResponse,
+};
 use crate::session::Sessions;
 
 pub async fn start(
@@ -57,4 +59,14 @@ pub async fn list(
             .map(|record| SessionResponse::new(record, now))
             .collect(),
     ))
+}
+
+pub async fn steps(
+    State(sessions): State<Sessions>,
+    Caller(owner): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<StepResponse>>, ApiError> {
+    let id = wire::session_id(&id)?;
+    let steps = sessions.steps(&owner, &id).await?;
+    Ok(Json(steps.iter().map(StepResponse::new).collect()))
 }

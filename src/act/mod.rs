@@ -1,0 +1,282 @@
+//! The act room: carrying out one action of the agent's list on a page, as a person
+//! would, and waiting for what it caused.
+//!
+//! Owns the meaning of each action kind (click a link or button, focus and type into a
+//! text box, choose an option, go to, back, forward, refresh, wait) and the checks that
+//! come before it (listed? still there, visible, enabled, not covered?). It speaks to the
+//! page only through [`Tab`] and knows nothing of HTTP or of sessions.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::browser::{BrowserError, Key, Tab};
+use crate::page_url::PageUrl;
+use crate::perception::{Action, ActionKind, ActionSpace, CHOOSE_JS, LOCATE_JS};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActError {
+    #[error("{id} is not an action of the last observation; valid ids: {valid}. Observe again for fresh ids")]
+    NotListed { id: String, valid: String },
+    #[error("{id} ({description}) needs a `value`: {hint}")]
+    MissingValue {
+        id: String,
+        description: String,
+        hint: String,
+    },
+    #[error("{id} ({description}) has no option {value:?}; allowed values: {allowed}")]
+    NotAllowed {
+        id: String,
+        description: String,
+        value: String,
+        allowed: String,
+    },
+    #[error("{id} ({description}) cannot be used now: {why}. Observe again for fresh ids")]
+    Unusable {
+        id: String,
+        description: String,
+        why: String,
+    },
+    #[error("{0}")]
+    BadValue(String),
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+}
+
+/// What `locate.js` says of an element after scrolling it into view.
+#[derive(Debug, Deserialize)]
+struct Located {
+    status: String,
+    #[serde(default)]
+    x: f64,
+    #[serde(default)]
+    y: f64,
+    #[serde(default)]
+    covered_by: Option<String>,
+}
+
+/// What `choose.js` did with a value.
+#[derive(Debug, Deserialize)]
+struct Chosen {
+    status: String,
+    #[serde(default)]
+    x: f64,
+    #[serde(default)]
+    y: f64,
+    #[serde(default)]
+    values: Vec<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// Selects the current content of an editable element, so that typing replaces it.
+const SELECT_CONTENT_JS: &str = "(handle) => { const el = globalThis.__browserd && globalThis.__browserd.elements[handle];
+  if (!el) return false;
+  if (typeof el.select === 'function') { el.select(); return true; }
+  const range = el.ownerDocument.createRange(); range.selectNodeContents(el);
+  const selection = el.ownerDocument.getSelection(); selection.removeAllRanges(); selection.addRange(range); return true; }";
+
+/// The listed element action `id`, or why there is none.
+pub fn find<'a>(space: Option<&'a ActionSpace>, id: &str) -> Result<&'a Action, ActError> {
+    let found = space.and_then(|space| {
+        space
+            .actions
+            .iter()
+            .find(|action| action.id.to_string() == id)
+    });
+    found.ok_or_else(|| ActError::NotListed {
+        id: id.to_string(),
+        valid: valid_ids(space),
+    })
+}
+
+fn valid_ids(space: Option<&ActionSpace>) -> String {
+    let mut ids: Vec<String> = space
+        .map(|s| s.actions.iter().map(|a| a.id.to_string()).collect())
+        .unwrap_or_default();
+    if ids.len() > 40 {
+        let more = ids.len() - 40;
+        ids.truncate(40);
+        ids.push(format!("… ({more} more)"));
+    }
+    ids.push("S1…S8".into());
+    ids.join(", ")
+}
+
+/// Scrolls the action's element into view and returns the point to act at.
+async fn locate(tab: &Tab, action: &Action) -> Result<(f64, f64), ActError> {
+    let value = tab
+        .call_function(LOCATE_JS, &[json!(action.handle)])
+        .await?;
+    let located: Located = serde_json::from_value(value)
+        .map_err(|e| BrowserError::Protocol(format!("locate: {e}")))?;
+    let why = match located.status.as_str() {
+        "ok" => return Ok((located.x, located.y)),
+        "gone" => "it is no longer on the page".to_string(),
+        "hidden" => "it is hidden".to_string(),
+        "disabled" => "it is disabled".to_string(),
+        "covered" => format!(
+            "it is covered by {}",
+            located.covered_by.as_deref().unwrap_or("another element")
+        ),
+        other => format!("it cannot be located ({other})"),
+    };
+    Err(unusable(action, why))
+}
+
+fn unusable(action: &Action, why: String) -> ActError {
+    ActError::Unusable {
+        id: action.id.to_string(),
+        description: action.description.clone(),
+        why,
+    }
+}
+
+/// Carries out an element action (`L`, `B`, `I`) and waits for the page to settle.
+pub async fn element(
+    tab: &mut Tab,
+    action: &Action,
+    value: Option<&str>,
+    enter: bool,
+) -> Result<(), ActError> {
+    let needs_value = matches!(
+        action.kind,
+        ActionKind::Type | ActionKind::SetValue | ActionKind::Choose
+    );
+    let value = match (needs_value, value) {
+        (true, None) => {
+            let hint = match action.param.as_ref().map(|p| p.values.as_slice()) {
+                Some(values) if !values.is_empty() => format!("one of {}", values.join(", ")),
+                _ => "the text to type".to_string(),
+            };
+            return Err(ActError::MissingValue {
+                id: action.id.to_string(),
+                description: action.description.clone(),
+                hint,
+            });
+        }
+        (_, value) => value.unwrap_or_default(),
+    };
+    match action.kind {
+        ActionKind::Link | ActionKind::Click | ActionKind::Toggle | ActionKind::Upload => {
+            let (x, y) = locate(tab, action).await?;
+            tab.act_and_settle(async { tab.click(x, y).await }).await?;
+        }
+        ActionKind::Type => {
+            let (x, y) = locate(tab, action).await?;
+            tab.click(x, y).await?;
+            tab.call_function(SELECT_CONTENT_JS, &[json!(action.handle)])
+                .await?;
+            if value.is_empty() {
+                tab.press_key(Key::Delete).await?;
+            } else {
+                tab.insert_text(value).await?;
+            }
+            if enter {
+                tab.act_and_settle(async { tab.press_key(Key::Enter).await })
+                    .await?;
+            } else {
+                tab.settle_after_input().await?;
+            }
+        }
+        ActionKind::SetValue | ActionKind::Choose => {
+            locate(tab, action).await?;
+            let chosen = tab
+                .call_function(CHOOSE_JS, &[json!(action.handle), json!(value)])
+                .await?;
+            let chosen: Chosen = serde_json::from_value(chosen)
+                .map_err(|e| BrowserError::Protocol(format!("choose: {e}")))?;
+            match chosen.status.as_str() {
+                "ok" => {}
+                "click" => {
+                    tab.act_and_settle(async { tab.click(chosen.x, chosen.y).await })
+                        .await?
+                }
+                "no-match" => {
+                    return Err(ActError::NotAllowed {
+                        id: action.id.to_string(),
+                        description: action.description.clone(),
+                        value: value.to_string(),
+                        allowed: chosen.values.join(", "),
+                    })
+                }
+                "invalid" => {
+                    return Err(ActError::BadValue(format!(
+                        "{} ({}): {}",
+                        action.id,
+                        action.description,
+                        chosen
+                            .message
+                            .unwrap_or_else(|| format!("{value:?} is not a valid value"))
+                    )))
+                }
+                other => return Err(unusable(action, format!("it is {other}"))),
+            }
+            if enter {
+                tab.act_and_settle(async { tab.press_key(Key::Enter).await })
+                    .await?;
+            } else {
+                tab.settle_after_input().await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `S1`: go to `value`, a URL.
+pub async fn goto(tab: &mut Tab, value: Option<&str>) -> Result<(), ActError> {
+    let url: PageUrl = value
+        .ok_or_else(|| {
+            ActError::BadValue(
+                "S1 (go to a URL) needs `value`: the URL, like https://example.com/".into(),
+            )
+        })?
+        .parse()
+        .map_err(|e| ActError::BadValue(format!("S1: {e}")))?;
+    Ok(tab.goto(url.as_str()).await?)
+}
+
+/// `S7`: wait `value` seconds (0 < s <= 30), then let the page settle.
+pub fn wait_seconds(value: Option<&str>) -> Result<Duration, ActError> {
+    let seconds: f64 = value.and_then(|v| v.trim().parse().ok()).ok_or_else(|| {
+        ActError::BadValue("S7 (wait) needs `value`: a number of seconds, 0 < s <= 30".into())
+    })?;
+    if seconds > 0.0 && seconds <= 30.0 {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(ActError::BadValue(format!(
+            "S7 (wait): seconds must be within 0 < s <= 30, got {seconds}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wait_takes_seconds_within_0_and_30() {
+        assert_eq!(
+            wait_seconds(Some("1.5")).unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(wait_seconds(Some("30")).unwrap(), Duration::from_secs(30));
+        for bad in [
+            None,
+            Some("0"),
+            Some("-1"),
+            Some("31"),
+            Some("soon"),
+            Some("NaN"),
+        ] {
+            assert!(wait_seconds(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_unlisted_id_names_the_valid_ones() {
+        let error = find(None, "L3").unwrap_err().to_string();
+        assert!(error.contains("L3") && error.contains("S1…S8"), "{error}");
+    }
+}

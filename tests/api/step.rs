@@ -1,0 +1,323 @@
+//! `/env/step`: acting by id as a person would, on pages of the fixture site.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp, KEY};
+use crate::site::serve_site;
+
+async fn call(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    let (status, json, _) = app.post(path, Some(KEY), Some(&body.to_string())).await;
+    (status, json)
+}
+
+/// The id of the listed action whose description mentions `name`.
+fn id_of(observation: &Value, name: &str) -> String {
+    observation["space"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["description"].as_str().unwrap().contains(name))
+        .unwrap_or_else(|| {
+            panic!(
+                "no action mentions {name:?}: {}",
+                observation["space"]["markdown"]
+            )
+        })["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn step(
+    app: &TestApp,
+    session: &str,
+    action: &str,
+    value: Option<&str>,
+    enter: bool,
+) -> (u16, Value) {
+    call(app, "/env/step", json!({"session_id": session, "keep_alive": true, "action_id": action, "value": value, "enter": enter})).await
+}
+
+async fn page_text(app: &TestApp, session: &str) -> String {
+    let (status, scraped) = call(
+        app,
+        "/env/scrape",
+        json!({"session_id": session, "keep_alive": true, "only_main_content": false}),
+    )
+    .await;
+    assert_eq!(status, 200, "{scraped}");
+    scraped["data"]["markdown"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_whole_form_is_filled_and_submitted_through_steps() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (status, form) = call(
+        &app,
+        "/env/observe",
+        json!({"url": site.url("/form.html"), "keep_alive": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{form}");
+    let session = form["session"]["session_id"].as_str().unwrap().to_string();
+
+    assert_eq!(
+        step(
+            &app,
+            &session,
+            &id_of(&form, "Email"),
+            Some("ada@example.com"),
+            false
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        step(
+            &app,
+            &session,
+            &id_of(&form, "Password"),
+            Some("s3cret!"),
+            false
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        step(
+            &app,
+            &session,
+            &id_of(&form, "Country"),
+            Some("France"),
+            false
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        step(&app, &session, &id_of(&form, "Remember me"), None, false)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        step(&app, &session, &id_of(&form, "Pro"), None, false)
+            .await
+            .0,
+        200
+    );
+    let (status, done) = step(&app, &session, &id_of(&form, "Sign in"), None, false).await;
+    assert_eq!(status, 200, "{done}");
+    let url = done["metadata"]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&site.url("/echo?")),
+        "the form was submitted: {url}"
+    );
+    for field in [
+        "email=ada%40example.com",
+        "password=s3cret%21",
+        "country=fr",
+        "remember=on",
+        "plan=pro",
+    ] {
+        assert!(url.contains(field), "{field} in {url}");
+    }
+    assert_eq!(done["metadata"]["title"], "Echo");
+
+    let (status, history) = app
+        .get(&format!("/session/{session}/steps"), Some(KEY))
+        .await;
+    assert_eq!(status, 200);
+    let steps = history.as_array().unwrap();
+    assert_eq!(steps.len(), 6);
+    assert_eq!(steps[0]["value"], "ada@example.com");
+    assert_eq!(steps[1]["value"], "********", "a password is never stored");
+    assert_eq!(steps[5]["url_after"].as_str().unwrap(), url);
+    assert!(steps.iter().all(|s| s["outcome"] == "ok"), "{history}");
+    // The GET form puts it in the page's own URL; the history's values never hold it.
+    assert!(
+        steps
+            .iter()
+            .all(|s| !s["value"].to_string().contains("s3cret")),
+        "{history}"
+    );
+}
+
+#[tokio::test]
+async fn bad_step_input_is_400_and_says_what_to_do() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (_, form) = call(
+        &app,
+        "/env/observe",
+        json!({"url": site.url("/form.html"), "keep_alive": true}),
+    )
+    .await;
+    let session = form["session"]["session_id"].as_str().unwrap().to_string();
+
+    let (status, json) = step(&app, &session, "L99", None, false).await;
+    assert_eq!(status, 400);
+    assert!(
+        json["error"].as_str().unwrap().contains("L1"),
+        "names the valid ids: {json}"
+    );
+    for bad in ["X1", "L0", "", "S9", "l1"] {
+        assert_eq!(
+            step(&app, &session, bad, None, false).await.0,
+            400,
+            "{bad:?}"
+        );
+    }
+    let (status, json) = call(
+        &app,
+        "/env/step",
+        json!({"session_id": session, "keep_alive": true}),
+    )
+    .await;
+    assert_eq!(status, 400, "action_id is required: {json}");
+    let (status, json) = step(&app, &session, &id_of(&form, "Email"), None, false).await;
+    assert_eq!(status, 400);
+    assert!(json["error"].as_str().unwrap().contains("value"), "{json}");
+    let (status, json) = step(
+        &app,
+        &session,
+        &id_of(&form, "Country"),
+        Some("Atlantis"),
+        false,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        json["error"].as_str().unwrap().contains("France"),
+        "lists the allowed values: {json}"
+    );
+    assert_eq!(step(&app, &session, "S7", Some("31"), false).await.0, 400);
+    assert_eq!(
+        step(&app, &session, "S1", Some("file:///etc/passwd"), false)
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        app.session(&session).await["status"],
+        "active",
+        "refused steps change nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_covered_element_is_409_until_the_cover_is_gone() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (_, page) = call(
+        &app,
+        "/env/observe",
+        json!({"url": site.url("/covered.html"), "keep_alive": true}),
+    )
+    .await;
+    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (status, json) = step(&app, &session, &id_of(&page, "Buy now"), None, false).await;
+    assert_eq!(status, 409, "{json}");
+    assert!(
+        json["error"].as_str().unwrap().contains("covered"),
+        "{json}"
+    );
+    let (status, after) = step(&app, &session, &id_of(&page, "Accept cookies"), None, false).await;
+    assert_eq!(status, 200, "{after}");
+    let (status, bought) = step(&app, &session, &id_of(&after, "Buy now"), None, false).await;
+    assert_eq!(status, 200, "{bought}");
+    assert_eq!(bought["metadata"]["title"], "Clicked");
+}
+
+#[tokio::test]
+async fn dialogs_are_accepted_and_reported_and_far_elements_are_scrolled_to() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (_, page) = call(
+        &app,
+        "/env/observe",
+        json!({"url": site.url("/actions.html"), "keep_alive": true}),
+    )
+    .await;
+    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (status, after) = step(
+        &app,
+        &session,
+        &id_of(&page, "Delete everything"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{after}");
+    assert!(
+        after["space"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Really delete?"),
+        "{after}"
+    );
+    assert!(page_text(&app, &session).await.contains("confirmed"));
+    let (status, _) = step(&app, &session, &id_of(&page, "Bottom button"), None, false).await;
+    assert_eq!(status, 200);
+    assert!(page_text(&app, &session).await.contains("bottom clicked"));
+    let (status, _) = step(&app, &session, &id_of(&page, "Change text"), None, false).await;
+    assert_eq!(status, 200);
+    assert!(page_text(&app, &session)
+        .await
+        .contains("changed by script"));
+}
+
+#[tokio::test]
+async fn special_actions_go_back_forward_refresh_wait_scrape_and_terminate() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let session = app.start_session(r#"{"keep_alive": true}"#).await;
+    let (status, first) = step(
+        &app,
+        &session,
+        "S1",
+        Some(&site.url("/actions.html")),
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["metadata"]["title"], "Actions");
+    let (_, second) = step(
+        &app,
+        &session,
+        &id_of(&first, "Go to the form"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(second["metadata"]["url"], site.url("/form.html"));
+    assert_eq!(
+        step(&app, &session, "S4", None, false).await.1["metadata"]["url"],
+        site.url("/actions.html")
+    );
+    assert_eq!(
+        step(&app, &session, "S5", None, false).await.1["metadata"]["url"],
+        site.url("/form.html")
+    );
+    assert_eq!(
+        step(&app, &session, "S6", None, false).await.1["metadata"]["url"],
+        site.url("/form.html")
+    );
+    assert_eq!(step(&app, &session, "S7", Some("0.2"), false).await.0, 200);
+    let (_, shot) = step(&app, &session, "S3", None, false).await;
+    assert!(shot["screenshot"]
+        .as_str()
+        .unwrap()
+        .starts_with("iVBORw0KGgo"));
+    let (_, scraped) = step(&app, &session, "S2", None, false).await;
+    assert!(
+        scraped["data"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("Sign in"),
+        "{scraped}"
+    );
+    let (status, ended) = step(&app, &session, "S8", None, false).await;
+    assert_eq!(status, 200);
+    assert_eq!(ended["session"]["status"], "closed");
+    assert_eq!(step(&app, &session, "S6", None, false).await.0, 410);
+}
