@@ -77,8 +77,9 @@ pub async fn scrape_url(
     options: &ScrapeOptions,
 ) -> Result<String, OneShotError> {
     with_tab(args, url, async |tab: &Tab| {
-        let (html, info) = (tab.html().await?, tab.info().await?);
-        Ok(scrape::scrape(&html, &info.url, options).markdown)
+        let html = tab.evaluate(scrape::RENDERED_HTML_JS).await?;
+        let info = tab.info().await?;
+        Ok(scrape::scrape(html.as_str().unwrap_or_default(), &info.url, options).markdown)
     })
     .await
 }

@@ -229,14 +229,6 @@ impl Tab {
         serde_json::from_value(value).map_err(|e| BrowserError::Protocol(format!("page info: {e}")))
     }
 
-    /// The rendered DOM as HTML.
-    pub async fn html(&self) -> Result<String, BrowserError> {
-        let value = self
-            .evaluate("document.documentElement ? document.documentElement.outerHTML : ''")
-            .await?;
-        Ok(value.as_str().unwrap_or_default().to_string())
-    }
-
     /// Evaluates `expression` in our isolated world of the main frame and returns its
     /// value (awaited if it is a promise) as JSON.
     pub async fn evaluate(&self, expression: &str) -> Result<serde_json::Value, BrowserError> {

@@ -21,6 +21,10 @@ use serde::Serialize;
 
 pub use markdown::markdown_to_text;
 
+/// An expression to evaluate in the page: its rendered HTML, with what its styles hide
+/// marked for [`scrape`] to leave out.
+pub const RENDERED_HTML_JS: &str = include_str!("rendered_html.js");
+
 /// What to scrape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScrapeOptions {

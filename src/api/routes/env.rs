@@ -134,8 +134,9 @@ pub async fn scrape(
 
 /// The page's content as `data`.
 async fn scrape_page(tab: &Tab, options: &ScrapeOptions) -> Result<DataResponse, BrowserError> {
-    let (html, info) = (tab.html().await?, tab.info().await?);
-    let scraped = scrape::scrape(&html, &info.url, options);
+    let html = tab.evaluate(scrape::RENDERED_HTML_JS).await?;
+    let info = tab.info().await?;
+    let scraped = scrape::scrape(html.as_str().unwrap_or_default(), &info.url, options);
     let images = options.scrape_images.then(|| {
         scraped
             .images
