@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::browser::{BrowserError, Key, Tab};
+use crate::browser::{BrowserError, Key, Popup, Tab};
 use crate::page_url::PageUrl;
 use crate::perception::{Action, ActionKind, ActionSpace, CHOOSE_JS, LOCATE_JS};
 
@@ -161,7 +161,8 @@ pub async fn element(
     match action.kind {
         ActionKind::Link | ActionKind::Click | ActionKind::Toggle | ActionKind::Upload => {
             let (x, y) = locate(tab, action).await?;
-            tab.act_and_settle(async { tab.click(x, y).await }).await?;
+            let popup = tab.act_and_settle(async { tab.click(x, y).await }).await?;
+            follow(tab, popup).await?;
         }
         ActionKind::Type => {
             let (x, y) = locate(tab, action).await?;
@@ -174,8 +175,10 @@ pub async fn element(
                 tab.insert_text(value).await?;
             }
             if enter {
-                tab.act_and_settle(async { tab.press_key(Key::Enter).await })
+                let popup = tab
+                    .act_and_settle(async { tab.press_key(Key::Enter).await })
                     .await?;
+                follow(tab, popup).await?;
             } else {
                 tab.settle_after_input().await?;
             }
@@ -190,8 +193,10 @@ pub async fn element(
             match chosen.status.as_str() {
                 "ok" => {}
                 "click" => {
-                    tab.act_and_settle(async { tab.click(chosen.x, chosen.y).await })
-                        .await?
+                    let popup = tab
+                        .act_and_settle(async { tab.click(chosen.x, chosen.y).await })
+                        .await?;
+                    follow(tab, popup).await?;
                 }
                 "no-match" => {
                     return Err(ActError::NotAllowed {
@@ -214,12 +219,22 @@ pub async fn element(
                 other => return Err(unusable(action, format!("it is {other}"))),
             }
             if enter {
-                tab.act_and_settle(async { tab.press_key(Key::Enter).await })
+                let popup = tab
+                    .act_and_settle(async { tab.press_key(Key::Enter).await })
                     .await?;
+                follow(tab, popup).await?;
             } else {
                 tab.settle_after_input().await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Moves the tab to the page an input opened, if it opened one.
+async fn follow(tab: &mut Tab, popup: Option<Popup>) -> Result<(), ActError> {
+    if let Some(popup) = popup {
+        tab.follow(popup).await?;
     }
     Ok(())
 }

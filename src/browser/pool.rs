@@ -109,6 +109,15 @@ impl Running {
         let mut params = CreateTargetParams::new("about:blank");
         params.browser_context_id = Some(context.clone());
         let page: Page = self.browser.new_page(params).await?;
+        self.wrap_page(context, page).await
+    }
+
+    /// A page of `context` with its listeners (crash, requests, dialogs).
+    pub(super) async fn wrap_page(
+        &self,
+        context: BrowserContextId,
+        page: Page,
+    ) -> Result<TabParts, BrowserError> {
         let (crashed_tx, crashed) = watch::channel(false);
         let mut crashes = page.event_listener::<EventTargetCrashed>().await?;
         let crash_listener = tokio::spawn(async move {

@@ -11,6 +11,7 @@ use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::page::{
     EventFrameStartedLoading, EventFrameStoppedLoading, EventLoadEventFired,
 };
+use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, TargetId};
 use chromiumoxide::Page;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -65,9 +66,16 @@ const WORLD_NAME: &str = "browserd";
 pub struct Tab {
     browser: Arc<Running>,
     parts: Option<TabParts>,
+    /// Pages this tab's page was opened from, kept alive (and their dialogs answered)
+    /// until the context is disposed.
+    openers: Vec<TabParts>,
     /// The execution context of our isolated world in the current document.
     world: std::sync::Mutex<Option<i64>>,
 }
+
+/// A page that an input opened (a popup or a new tab), for [`Tab::follow`].
+#[derive(Debug)]
+pub struct Popup(TargetId);
 
 /// Keys a step can press.
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +104,7 @@ impl Tab {
         Self {
             browser,
             parts: Some(parts),
+            openers: Vec::new(),
             world: std::sync::Mutex::new(None),
         }
     }
@@ -366,23 +375,37 @@ impl Tab {
     pub async fn act_and_settle(
         &self,
         action: impl Future<Output = Result<(), BrowserError>>,
-    ) -> Result<(), BrowserError> {
+    ) -> Result<Option<Popup>, BrowserError> {
         let page = &self.parts()?.page;
+        let browser = &self.browser.browser;
         // Listen before acting: a wait that starts after the click misses a fast navigation.
-        let (mut started, mut loaded, mut stopped) = self
+        let (mut started, mut loaded, mut stopped, mut created) = self
             .guarded(async {
                 Ok((
                     page.event_listener::<EventFrameStartedLoading>().await?,
                     page.event_listener::<EventLoadEventFired>().await?,
                     page.event_listener::<EventFrameStoppedLoading>().await?,
+                    browser.event_listener::<EventTargetCreated>().await?,
                 ))
             })
             .await?;
         action.await?;
-        if tokio::time::timeout(NAVIGATION_GRACE, started.next())
-            .await
-            .is_ok()
-        {
+        let own_target = page.target_id().clone();
+        let grace = tokio::time::sleep(NAVIGATION_GRACE);
+        tokio::pin!(grace);
+        let navigated = loop {
+            tokio::select! {
+                _ = &mut grace => break false,
+                Some(_) = started.next() => break true,
+                Some(event) = created.next() => {
+                    let info = &event.target_info;
+                    if info.r#type == "page" && info.opener_id.as_ref() == Some(&own_target) {
+                        return Ok(Some(Popup(info.target_id.clone())));
+                    }
+                }
+            }
+        };
+        if navigated {
             // A page restored from the back/forward cache stops loading without a `load`;
             // one that never finishes is observed as it is when the bound ends.
             let _ = tokio::time::timeout(self.browser.operation_timeout, async {
@@ -392,10 +415,51 @@ impl Tab {
                 }
             })
             .await;
-            self.settle(NAVIGATION_QUIET).await
+            self.settle(NAVIGATION_QUIET).await?;
         } else {
-            self.settle(ACTION_QUIET).await
+            self.settle(ACTION_QUIET).await?;
         }
+        Ok(None)
+    }
+
+    /// Makes the popup or new tab an input opened the tab's page, as a person's eyes
+    /// follow it, and waits until it is ready. The opener stays open behind it.
+    pub async fn follow(&mut self, popup: Popup) -> Result<(), BrowserError> {
+        let context = self.parts()?.context.clone();
+        let deadline = tokio::time::Instant::now() + self.browser.operation_timeout;
+        let page = loop {
+            match self.browser.browser.get_page(popup.0.clone()).await {
+                Ok(page) => break page,
+                Err(_) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(20)).await
+                }
+                Err(_) => return Err(BrowserError::Timeout(self.browser.operation_timeout)),
+            }
+        };
+        let fresh = bounded(
+            self.browser.operation_timeout,
+            self.browser.wrap_page(context, page),
+        )
+        .await?;
+        if let Some(opener) = self.parts.replace(fresh) {
+            self.openers.push(opener);
+        }
+        *self.world.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        // The popup may still be loading: wait as after a navigation.
+        let _ = tokio::time::timeout(self.browser.operation_timeout, async {
+            loop {
+                let ready = self.evaluate("document.readyState").await;
+                if matches!(
+                    ready.as_ref().ok().and_then(|v| v.as_str()),
+                    Some("complete")
+                ) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+        })
+        .await;
+        self.settle(NAVIGATION_QUIET).await
     }
 
     /// Waits for the page to settle after an input that does not navigate by itself.
@@ -431,6 +495,7 @@ impl Tab {
     pub async fn reload(&self) -> Result<(), BrowserError> {
         self.act_and_settle(async { self.call("Page.reload", json!({})).await.map(|_| ()) })
             .await
+            .map(|_| ())
     }
 
     /// Dialogs (`alert`, `confirm`, `beforeunload`…) accepted since the last call.

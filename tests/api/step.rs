@@ -321,3 +321,43 @@ async fn special_actions_go_back_forward_refresh_wait_scrape_and_terminate() {
     assert_eq!(ended["session"]["status"], "closed");
     assert_eq!(step(&app, &session, "S6", None, false).await.0, 410);
 }
+
+#[tokio::test]
+async fn the_session_follows_a_new_tab_or_a_popup() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (_, page) = call(
+        &app,
+        "/env/observe",
+        json!({"url": site.url("/actions.html"), "keep_alive": true}),
+    )
+    .await;
+    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (status, tab) = step(&app, &session, &id_of(&page, "in a new tab"), None, false).await;
+    assert_eq!(status, 200, "{tab}");
+    assert_eq!(
+        tab["metadata"]["url"],
+        site.url("/form.html"),
+        "the new tab is the session's page"
+    );
+    let (status, typed) = step(
+        &app,
+        &session,
+        &id_of(&tab, "Email"),
+        Some("x@example.com"),
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "ids of the new tab work: {typed}");
+
+    let (_, page) = step(
+        &app,
+        &session,
+        "S1",
+        Some(&site.url("/actions.html")),
+        false,
+    )
+    .await;
+    let (status, popup) = step(&app, &session, &id_of(&page, "Open a popup"), None, false).await;
+    assert_eq!(status, 200, "{popup}");
+    assert_eq!(popup["metadata"]["title"], "Fixture article");
+}
