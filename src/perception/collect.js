@@ -26,7 +26,7 @@
   const counts = {
     forms: 0, password: 0, search: 0, articles: 0, captcha: 0, cookie: 0,
     shadow_roots: 0, frames_unreachable: 0, hidden: 0, disabled: 0,
-    aria_hidden_subtrees: 0, inert_subtrees: 0, truncated: 0, nodes: 0,
+    aria_hidden_subtrees: 0, inert_subtrees: 0, truncated: 0, over_limit: 0, nodes: 0,
   };
 
   const SKIP = new Set(['script', 'style', 'template', 'noscript', 'head', 'meta', 'link', 'title']);
@@ -53,6 +53,8 @@
   const TEXT_INPUT = new Set(['', 'text', 'email', 'search', 'tel', 'url', 'password', 'number',
     'date', 'time', 'datetime-local', 'month', 'week', 'color']);
 
+  const SECRET_AC = /^(cc-number|cc-csc|one-time-code|new-password|current-password)$/;
+  const SECRET_NAME = /card.?num|cc.?num|cvc|cvv|csc|security.?code|iban|pin$/i;
   const WS = /[\s\u00a0\u200b]+/g;
   const WS_TEST = /[\t\n\r\f\u00a0\u200b]|\s\s/;
   const WANTED = new Set(['aria-labelledby', 'aria-label', 'alt', 'title', 'placeholder', 'aria-placeholder',
@@ -144,7 +146,7 @@
         const ty = (ch.type || '').toLowerCase();
         if (ty === 'button' || ty === 'submit' || ty === 'reset') out += ' ' + (ch.value || '') + ' ';
         else if (ty === 'image') out += ' ' + (attr(ch, 'alt') || '') + ' ';
-        else if (TEXT_INPUT.has(ty) && ty !== 'password') out += ' ' + (ch.value || '') + ' ';
+        else if (TEXT_INPUT.has(ty) && ty !== 'password' && !SECRET_AC.test(attr(ch, 'autocomplete') || '') && !SECRET_NAME.test(attr(ch, 'name') || '')) out += ' ' + (ch.value || '') + ' ';
         continue;
       }
       if (t === 'select') { const o = ch.selectedOptions && ch.selectedOptions[0]; out += ' ' + (o ? o.text : '') + ' '; continue; }
@@ -302,8 +304,22 @@
     }
     return state;
   }
+  function areaImage(el) {
+    const map = el.closest('map');
+    return map && map.name ? el.ownerDocument.querySelector('img[usemap="#' + map.name.replace(/["\\]/g, '') + '"]') : null;
+  }
   function boxOf(el, frameOff) {
     let r = el.getBoundingClientRect();
+    if (el.localName === 'area' && r.width < 1 && r.height < 1) {
+      // an image-map area has no box of its own: use its shape on the image
+      const img = areaImage(el);
+      if (img) {
+        const ir = img.getBoundingClientRect();
+        const c = (el.getAttribute('coords') || '').split(',').map(Number);
+        if (c.length === 4 && c.every((v) => v === v)) r = { left: ir.left + c[0], top: ir.top + c[1], width: c[2] - c[0], height: c[3] - c[1] };
+        else r = ir;
+      }
+    }
     if (r.width < 1 && r.height < 1) {
       // display:contents or an inline wrapper around a block: use its children
       let l = Infinity, t = Infinity, rr = -Infinity, b = -Infinity, k = 0;
@@ -316,17 +332,19 @@
     }
     return { x: r.left + frameOff.x, y: r.top + frameOff.y, w: r.width, h: r.height };
   }
-  const docW = Math.max(top.documentElement.scrollWidth, VW);
+  const docW = Math.max(top.documentElement ? top.documentElement.scrollWidth : 0, VW);
   const SY = topWin.scrollY, SX = topWin.scrollX;
 
   // reason why a person cannot see it, or '' when visible
   function hiddenReason(el, box, frameOff) {
+    if (el.localName === 'area') { const img = areaImage(el); if (!img) return 'css'; el = img; }
     if (box.w < 1 && box.h < 1) return isShown(el) ? 'size' : 'css';
     if (el.checkVisibility && !el.checkVisibility(bothOpts)) return isShown(el) ? 'opacity' : 'css';
     if (box.w <= 2 || box.h <= 2) return 'tiny';
-    if (box.x + box.w + SX <= 0 || box.y + box.h + SY <= 0 || box.x + SX >= docW) return 'offscreen';
     const cs = clipState(el, box, frameOff);
     if (cs === 'clipped') return 'clipped';
+    if (cs === 'scroll') return ''; // out of its scroll container's view: reachable by scrolling it
+    if (box.x + box.w + SX <= 0 || box.y + box.h + SY <= 0 || box.x + SX >= docW) return 'offscreen';
     return '';
   }
 
@@ -342,6 +360,8 @@
   } catch (e) { modalEl = null; }
 
   let curHeading = -1;
+  const headingEls = [];
+  const NO_NAMES = [];
 
   function landmarkName(el) {
     return cut(labelledBy(el) || norm(attr(el, 'aria-label')) || '', 80);
@@ -352,11 +372,12 @@
     const tag = el.localName;
     if (SKIP.has(tag)) return;
     // one DOM call for the attribute names; most nodes carry only class / id / style
-    const names = el.getAttributeNames();
+    const names = el.hasAttributes() ? el.getAttributeNames() : NO_NAMES;
     const hasAttrs = names.length > 0;
     let s = st;
     let roleAttr = null;
     let hasCE = false;
+    let hasOnclick = false;
     for (let i = 0; i < names.length; i++) {
       const k = names[i];
       if (k.length < 4) continue;
@@ -366,6 +387,7 @@
       else if (k === 'role') roleAttr = attr(el, k);
       else if (k === 'aria-disabled') { if (attr(el, k) === 'true' && !s.ariaDisabled) s = Object.assign({}, s, { ariaDisabled: true }); }
       else if (k === 'contenteditable') hasCE = true;
+      else if (k === 'onclick') hasOnclick = true;
     }
     let role = null;
     if (roleAttr) { for (const t of roleAttr.trim().toLowerCase().split(/\s+/)) if (t) { role = t; break; } }
@@ -386,13 +408,20 @@
         if (t) {
           const lvl = tag.length === 2 && tag[0] === 'h' ? +tag[1] : (+attr(el, 'aria-level') || 2);
           headings.push({ text: t, level: lvl, landmark: s.lm });
+          headingEls.push(el);
           curHeading = headings.length - 1;
         }
       }
+    } else if (role === 'combobox' && tag !== 'input' && el.querySelector('input:not([type=hidden]),textarea')) {
+      // ARIA 1.1 combobox: a wrapper around the text box that is actually typed into; the
+      // wrapper is not listed, its input is (found by the walk)
     } else if (role && INTERACTIVE.has(role) && !s.inChoice) {
       if (record(el, role, tag, s)) s = Object.assign({}, s, { inChoice: true });
     } else if (tag === 'input' && !role) {
       // type=hidden
+    } else if (!role && hasOnclick && tag !== 'body' && tag !== 'html' && !el.querySelector('a[href],button,input,select,textarea,[onclick]')) {
+      // an old-style click handler on a plain element: a button to a person
+      record(el, 'button', tag, s);
     } else if (!role && hasCE && el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) {
       record(el, 'textbox', tag, s);
     }
@@ -488,14 +517,45 @@
     return out;
   }
 
+  // A transparent, absolutely positioned link or button stretched over a visible card (the
+  // "faux block link" pattern): a person clicks the card and so clicks it.
+  function isOverlay(el, box, off) {
+    const cs = el.ownerDocument.defaultView.getComputedStyle(el);
+    if (cs.position !== 'absolute' && cs.position !== 'fixed') return false;
+    const p = parentCross(el);
+    if (!p || !isShown(p)) return false;
+    const pb = boxOf(p, off);
+    if (pb.w * pb.h <= 0 || box.w * box.h < 0.5 * pb.w * pb.h) return false;
+    if (p.checkVisibility && !p.checkVisibility(bothOpts)) return false;
+    return norm(p.textContent).length > norm(el.textContent).length;
+  }
+
+  // For an element without a name: a word from its icon, test id, id or class that says
+  // what it is for ("search", "close", "menu-toggle"), or an image's file name.
+  const HINT_RE = /search|close|menu|burger|nav|cart|basket|bag|user|account|profile|login|logout|sign|share|play|pause|next|prev|back|forward|arrow|toggle|expand|collapse|more|filter|sort|settings|help|info|edit|delete|remove|add|plus|minus|like|heart|star|bookmark|download|upload|print|mail|phone|facebook|twitter|instagram|linkedin|youtube|pinterest|whatsapp|github|home|logo|top/i;
+  function hintOf(el) {
+    const cands = [];
+    const use = el.querySelector('use');
+    if (use) cands.push((use.getAttribute('href') || use.getAttribute('xlink:href') || '').replace(/^.*#/, ''));
+    cands.push(attr(el, 'data-testid') || '', attr(el, 'data-icon') || '', el.id || '');
+    const cls = typeof el.className === 'string' ? el.className : (attr(el, 'class') || '');
+    for (const c of cls.split(/\s+/)) cands.push(c);
+    const img = el.querySelector('img');
+    if (img) cands.push(((img.getAttribute('src') || '').split(/[?#]/)[0].split('/').pop() || '').replace(/\.[a-z0-9]+$/i, ''));
+    for (const c of el.querySelectorAll('[class]')) { if (cands.length > 24) break; const k = typeof c.className === 'string' ? c.className : ''; for (const t of k.split(/\s+/)) cands.push(t); }
+    for (const c of cands) if (c && c.length <= 40 && HINT_RE.test(c)) return c.replace(/[_-]+/g, ' ').trim().toLowerCase();
+    return '';
+  }
+
   const hiddenOut = [];
   // returns true when the element is a choice container whose options were gathered
   function record(el, role, tag, s) {
-    if (elements.length >= MAX_ELEMENTS) { counts.truncated++; return false; }
+    if (elements.length >= MAX_ELEMENTS) { counts.over_limit++; return false; }
     const off = s.off;
     let box = boxOf(el, off);
     let reason = s.outside ? 'modal' : hiddenReason(el, box, off);
     let viaLabel = false;
+    if (reason === 'opacity' && (role === 'link' || role === 'button') && isOverlay(el, box, off)) reason = '';
     if (reason && reason !== 'modal' && reason !== 'css' && tag === 'input' && labelsOf(el).length) {
       // a styled control: the native input is invisible, its label is what a person clicks
       for (const l of labelsOf(el)) {
@@ -510,10 +570,11 @@
     }
     const e = { handle: registry.length, tag, role };
     const A = {};
-    const names = el.getAttributeNames();
+    const names = el.hasAttributes() ? el.getAttributeNames() : NO_NAMES;
     for (let i = 0; i < names.length; i++) { const k = names[i]; if (WANTED.has(k)) A[k] = el.getAttribute(k); }
     const [name, src] = accName(el, role, tag, A);
     if (name) e.name = cut(name, MAX_NAME);
+    else { const h = hintOf(el); if (h) e.hint = h; }
     if (src && src !== 'content' && src !== 'labelfor' && src !== 'label' && src !== 'labelledby') e.name_from = src;
     const formCtl = tag === 'input' || tag === 'select' || tag === 'textarea' || tag === 'button';
     if (tag === 'input') {
@@ -522,7 +583,11 @@
       const ac = A.autocomplete;
       if (ac && ac !== 'on' && ac !== 'off') e.autocomplete = cut(ac, 40);
       if (t === 'checkbox' || t === 'radio') e.checked = !!el.checked;
-      else if (t === 'password') { if (el.value) e.has_value = true; }
+      else if (t === 'password' || SECRET_AC.test(ac || '') || SECRET_NAME.test(A.name || '')) {
+        // passwords, card numbers, security codes, one-time codes: never their value
+        if (el.value) e.has_value = true;
+        if (t !== 'password') e.secret = true;
+      }
       else if (t !== 'file' && t !== 'submit' && t !== 'button' && t !== 'reset' && t !== 'image') { if (el.value) e.value = cut(el.value, 200); }
       if (t === 'range' || t === 'number' || t === 'date') {
         if (el.min) e.min = el.min; if (el.max) e.max = el.max; if (el.step && el.step !== 'any') e.step = el.step;
@@ -571,6 +636,10 @@
       const mn = attr(el, 'aria-valuemin'); if (mn !== null && e.min === undefined) e.min = mn;
       const mx = attr(el, 'aria-valuemax'); if (mx !== null && e.max === undefined) e.max = mx;
     }
+    if (role === 'combobox' && tag !== 'input' && tag !== 'select') {
+      const v = cut(norm(el.textContent), 100);
+      if (v && v !== e.name) e.value = v;
+    }
     if (role === 'textbox' && tag !== 'input' && tag !== 'textarea') {
       e.value = cut(norm(el.textContent), 200) || undefined;
       if (attr(el, 'aria-multiline') === 'true' || el.isContentEditable) e.multiline = true;
@@ -590,6 +659,15 @@
 
   const root = top.documentElement;
   if (root) visit(root, { lm: -1, off: { x: 0, y: 0 }, frame: 0, outside: !!modalEl, inChoice: false, sectioning: false, ariaDisabled: false });
+
+  // a heading wrapped in a link or button (<a><h3>Story</h3></a>) names that action, not the
+  // group of the actions after it: mark it so grouping skips it
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    const next = e.heading === undefined ? 0 : e.heading + 1;
+    const h = headingEls[next];
+    if (h && registry[e.handle] && registry[e.handle].contains(h)) headings[next].in_action = true;
+  }
 
   // ---- page-level cues ----
   const meta = (sel) => { const m = top.querySelector(sel); return m ? norm(m.getAttribute('content')) : ''; };

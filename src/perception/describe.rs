@@ -15,7 +15,6 @@ const INLINE_OPTIONS: usize = 8;
 /// Prefix and step kind for an element, or `None` when it is not actionable.
 pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
     let t = el.input_type.as_deref().unwrap_or("");
-    let choice = !el.options.is_empty() && el.tag != "input";
     Some(match el.role.as_str() {
         "link" => (Prefix::L, ActionKind::Link),
         "button" if el.tag == "input" && t == "file" => (Prefix::B, ActionKind::Upload),
@@ -36,9 +35,9 @@ pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
         "spinbutton" => (Prefix::I, ActionKind::Type),
         "slider" => (Prefix::I, ActionKind::SetValue),
         "combobox" if el.tag == "input" => (Prefix::I, ActionKind::Type),
-        "combobox" | "listbox" if choice || el.tag == "select" => (Prefix::I, ActionKind::Choose),
-        "combobox" => (Prefix::I, ActionKind::Type),
-        "listbox" => (Prefix::I, ActionKind::Choose),
+        // a select-only ARIA combobox (a div) cannot be typed into: choose (its options may
+        // only exist once it is opened; choose.js then reports the values it finds)
+        "combobox" | "listbox" => (Prefix::I, ActionKind::Choose),
         _ => return None,
     })
 }
@@ -188,6 +187,9 @@ pub fn describe(el: &ElementSnapshot, prefix: Prefix, ctx: &LinkContext) -> Stri
             let href = el.href.as_deref().unwrap_or("");
             if n.is_empty() {
                 s.push_str(&link_fallback(href));
+                if let Some(h) = el.hint.as_deref().map(fold).filter(|h| !h.is_empty()) {
+                    notes.push(format!("looks like \"{}\"", cut(&h, 30)));
+                }
             } else {
                 s.push_str(&n);
             }
@@ -205,7 +207,10 @@ pub fn describe(el: &ElementSnapshot, prefix: Prefix, ctx: &LinkContext) -> Stri
         }
         Prefix::B => {
             let n = if n.is_empty() {
-                "(unnamed)".to_string()
+                match el.hint.as_deref().map(fold).filter(|h| !h.is_empty()) {
+                    Some(h) => format!("(unnamed, looks like \"{}\")", cut(&h, 30)),
+                    None => "(unnamed)".to_string(),
+                }
             } else {
                 n
             };
@@ -288,7 +293,8 @@ pub fn describe(el: &ElementSnapshot, prefix: Prefix, ctx: &LinkContext) -> Stri
                     s.push_str(&format!("(field \"{}\")", cut(&f, 40)));
                 }
             } else if from_ph {
-                s.push_str(&format!("\"{n}\" (placeholder)"));
+                s.push_str(&format!("\"{n}\""));
+                notes.push("placeholder".into());
             } else {
                 s.push_str(&n);
             }
@@ -336,7 +342,7 @@ pub fn describe(el: &ElementSnapshot, prefix: Prefix, ctx: &LinkContext) -> Stri
                         s.push_str(&format!(" | +{} more", vals.len() - INLINE_OPTIONS));
                     }
                 }
-            } else if el.input_type.as_deref() == Some("password") {
+            } else if el.input_type.as_deref() == Some("password") || el.secret {
                 if el.has_value {
                     s.push_str(" = (filled)");
                 }
@@ -398,7 +404,7 @@ pub fn param(el: &ElementSnapshot) -> Param {
         || (el.role == "combobox" && el.tag != "input" && !el.options.is_empty());
     let (default, values) = if is_choice {
         (selected_label(el), choice_values(el))
-    } else if t == "password" {
+    } else if t == "password" || el.secret {
         (None, Vec::new())
     } else {
         (
@@ -485,7 +491,7 @@ mod tests {
         s.placeholder = Some("Search docs".into());
         assert_eq!(
             describe(&s, Prefix::I, &CTX),
-            "\"Search docs\" (placeholder) (search)"
+            "\"Search docs\" (placeholder, search)"
         );
         let mut e = el("textbox", "input", "Email");
         e.input_type = Some("email".into());

@@ -194,6 +194,9 @@ impl<'a> Grouper<'a> {
         // outside any labelled landmark, anywhere outside labelled landmarks)
         // (walking back over headings that belong to other labelled parts of the page)
         let acceptable = |h: &super::snapshot::Heading| {
+            if h.in_action {
+                return false;
+            }
             let hchain = if h.landmark >= 0 {
                 self.chain(Some(h.landmark as usize))
             } else {

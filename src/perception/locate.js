@@ -29,7 +29,8 @@
     if (a.inert || a.getAttribute('aria-hidden') === 'true') return { status: 'hidden' };
   }
   const shown = (e) => {
-    if (e.checkVisibility && !e.checkVisibility({ visibilityProperty: true, opacityProperty: true })) return false;
+    // transparent elements still take clicks (overlay links, styled native inputs)
+    if (e.checkVisibility && !e.checkVisibility({ visibilityProperty: true })) return false;
     const r = e.getBoundingClientRect();
     return r.width > 2 && r.height > 2;
   };

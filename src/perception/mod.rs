@@ -178,7 +178,7 @@ pub fn perceive(snapshot: &PageSnapshot, max_nb_actions: usize) -> ActionSpace {
                 param,
                 handle: c.el.handle,
                 kind: c.kind,
-                sensitive: c.el.input_type.as_deref() == Some("password"),
+                sensitive: c.el.input_type.as_deref() == Some("password") || c.el.secret,
             }
         })
         .collect();
@@ -223,7 +223,8 @@ pub fn perceive(snapshot: &PageSnapshot, max_nb_actions: usize) -> ActionSpace {
         .zip(keep)
         .filter_map(|(a, k)| k.then_some(a))
         .collect();
-    let omitted = total - actions.len();
+    // candidates collect.js stopped gathering at its element cap are left out too
+    let omitted = total - actions.len() + snapshot.counts.over_limit as usize;
 
     let category = page::category(snapshot, &actions);
     let description = page::description(snapshot, category, &actions, omitted);
@@ -384,6 +385,18 @@ mod tests {
             let b = full.actions.iter().find(|b| b.handle == a.handle).unwrap();
             assert_eq!(a.id, b.id);
         }
+    }
+
+    #[test]
+    fn elements_beyond_the_collect_cap_count_as_omitted() {
+        let mut snap = PageSnapshot {
+            elements: vec![link(0, "A", "/a")],
+            ..Default::default()
+        };
+        snap.counts.over_limit = 7;
+        let s = perceive(&snap, 100);
+        assert_eq!(s.omitted, 7);
+        assert!(s.markdown.contains("7 more actions not listed"));
     }
 
     #[test]

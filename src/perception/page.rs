@@ -165,7 +165,9 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
                 .any(|h| h.level >= 2 && key(&h.text) == key(&a.description))
         })
         .count();
-    if heading_links >= 6 {
+    // teaser cards: headings wrapped in links
+    let teasers = snap.headings.iter().filter(|h| h.in_action).count();
+    if heading_links >= 6 || teasers >= 6 {
         return PageCategory::DataFeed;
     }
     if form_fields >= 3 {

@@ -75,7 +75,10 @@ pub struct Counts {
     pub disabled: u32,
     pub aria_hidden_subtrees: u32,
     pub inert_subtrees: u32,
+    /// Option lists cut at 300 options.
     pub truncated: u32,
+    /// Candidates not gathered because the snapshot already held 6,000 elements.
+    pub over_limit: u32,
     pub nodes: u32,
 }
 
@@ -108,6 +111,8 @@ pub struct Heading {
     pub level: u8,
     /// Index of the landmark the heading is in, -1 for none.
     pub landmark: i64,
+    /// The heading is inside a link or button (a teaser card): it names that action, not a group.
+    pub in_action: bool,
 }
 
 /// One option of a `<select>`, datalist or ARIA listbox.
@@ -133,6 +138,9 @@ pub struct ElementSnapshot {
     /// Where the name came from when it is not the label or content: value, alt, title,
     /// placeholder, default.
     pub name_from: Option<String>,
+    /// For an unnamed element: a word from its icon / test id / id / class / image file
+    /// ("search", "menu toggle") that hints at what it does.
+    pub hint: Option<String>,
     /// `<input type>`.
     #[serde(rename = "type")]
     pub input_type: Option<String>,
@@ -142,8 +150,11 @@ pub struct ElementSnapshot {
     pub placeholder: Option<String>,
     /// Current value (never for password fields).
     pub value: Option<String>,
-    /// Password field that holds a value.
+    /// Password (or secret) field that holds a value; its value is never gathered.
     pub has_value: bool,
+    /// Not a password field but a secret one (card number, security code, one-time code):
+    /// its value is never gathered either.
+    pub secret: bool,
     pub checked: Option<bool>,
     pub mixed: bool,
     pub pressed: Option<bool>,
