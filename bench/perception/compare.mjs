@@ -10,7 +10,8 @@ import { get_encoding } from 'tiktoken';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const CRATE = path.join(HERE, '../..');
 const SNAP = path.join(CRATE, 'tests/perception/fixtures/snapshots');
-const OUT = path.join(CRATE, 'tests/perception/fixtures/aria');
+const ARIA = path.join(CRATE, 'tests/perception/fixtures/aria');
+const OUT = path.join(HERE, 'out');
 const argv = process.argv.slice(2);
 const showMisses = argv.includes('--misses');
 const maxI = argv.indexOf('--max');
@@ -55,7 +56,7 @@ export function parseAria(text) {
 }
 
 function main() {
-  const files = fs.readdirSync(SNAP).filter((f) => f.endsWith('.json') && fs.existsSync(path.join(OUT, f.replace(/\.json$/, '.aria.txt'))))
+  const files = fs.readdirSync(SNAP).filter((f) => f.endsWith('.json') && fs.existsSync(path.join(ARIA, f.replace(/\.json$/, '.aria.txt'))))
     .filter((f) => f.includes(filter)).sort();
   const bin = path.join(CRATE, 'target/release/examples/perceive');
   const res = execFileSync(bin, ['--json', '--max', max, ...files.map((f) => path.join(SNAP, f))], { maxBuffer: 1 << 28 }).toString();
@@ -66,7 +67,7 @@ function main() {
     const name = path.basename(r.file, '.json');
     const snap = JSON.parse(fs.readFileSync(r.file, 'utf8'));
     const byHandle = new Map(snap.elements.map((e) => [e.handle, e]));
-    const aria = fs.readFileSync(path.join(OUT, name + '.aria.txt'), 'utf8');
+    const aria = fs.readFileSync(path.join(ARIA, name + '.aria.txt'), 'utf8');
     const ours = { L: new Set(), B: new Set(), I: new Set(), V: new Set(), U: new Set() };
     const oursList = { L: [], B: [], I: [] };
     for (const a of r.actions) {
@@ -97,6 +98,7 @@ function main() {
     rows.push({ page: name, pw_items: expected.length, ours: r.actions.length, coverage: expected.length ? hit / expected.length : 1, tok_ours: tOurs, tok_pw: tPw, ratio: tOurs / tPw, category: r.category, perceive_us: r.perceive_us });
     if (misses.length) missLog.push(`## ${name} (${misses.length})\n` + misses.join('\n'));
   }
+  fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'misses.txt'), missLog.join('\n\n') + '\n');
   const pad = (s, n) => String(s).padEnd(n);
   console.log(pad('page', 34) + pad('pw', 6) + pad('ours', 6) + pad('cover', 8) + pad('tok', 7) + pad('pw_tok', 8) + pad('ratio', 7) + 'category');
