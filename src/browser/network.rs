@@ -1,38 +1,60 @@
 //! Requests in flight on one page, counted from the Network domain's events, so that
 //! "ready" can mean "no request pending" and not just "`load` fired".
+//!
+//! A request that has been pending for longer than [`STALE`] no longer counts: a
+//! long poll, a stalled beacon or a request whose end the protocol never reported must
+//! not keep a page "busy" until the settle bound every time.
 
-use std::collections::HashSet;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::network::{
     EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, RequestId, ResourceType,
 };
 use chromiumoxide::Page;
 use futures_util::StreamExt;
-use tokio::sync::watch;
 
-/// The number of requests the page is waiting for.
+const STALE: Duration = Duration::from_millis(1500);
+const POLL: Duration = Duration::from_millis(10);
+
+#[derive(Default)]
+struct Requests {
+    pending: HashMap<RequestId, Instant>,
+    started: u64,
+}
+
+/// The page's requests in flight.
 #[derive(Clone)]
 pub(super) struct InFlight {
-    count: watch::Receiver<usize>,
-    started: Arc<AtomicU64>,
+    requests: Arc<Mutex<Requests>>,
 }
 
 impl InFlight {
-    /// How many requests the page has started so far.
-    pub(super) fn started(&self) -> u64 {
-        self.started.load(Ordering::SeqCst)
+    fn lock(&self) -> std::sync::MutexGuard<'_, Requests> {
+        self.requests.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// How many requests the page has started so far.
+    pub(super) fn started(&self) -> u64 {
+        self.lock().started
+    }
+
+    /// Requests pending and not yet stale.
     pub(super) fn pending(&self) -> usize {
-        *self.count.borrow()
+        let now = Instant::now();
+        self.lock()
+            .pending
+            .values()
+            .filter(|since| now.duration_since(**since) < STALE)
+            .count()
     }
 
     /// Waits until no request is pending (returns at once if none is).
     pub(super) async fn idle(&self) {
-        let mut count = self.count.clone();
-        let _ = count.wait_for(|pending| *pending == 0).await;
+        while self.pending() > 0 {
+            tokio::time::sleep(POLL).await;
+        }
     }
 }
 
@@ -43,31 +65,35 @@ pub(super) async fn track(
     let mut sent = page.event_listener::<EventRequestWillBeSent>().await?;
     let mut finished = page.event_listener::<EventLoadingFinished>().await?;
     let mut failed = page.event_listener::<EventLoadingFailed>().await?;
-    let (count_tx, count) = watch::channel(0usize);
-    let pending: Arc<Mutex<HashSet<RequestId>>> = Arc::default();
-    let started = Arc::new(AtomicU64::new(0));
-    let counter = Arc::clone(&started);
+    let in_flight = InFlight {
+        requests: Arc::default(),
+    };
+    let tracked = in_flight.clone();
     let task = tokio::spawn(async move {
-        let update = |change: &dyn Fn(&mut HashSet<RequestId>)| {
-            let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
-            change(&mut pending);
-            count_tx.send_replace(pending.len());
-        };
         loop {
             tokio::select! {
                 Some(event) = sent.next() => {
-                    // Streams that never finish would keep a page "busy" for ever.
-                    let endless = matches!(event.r#type, Some(ResourceType::WebSocket | ResourceType::EventSource));
-                    if !endless {
-                        counter.fetch_add(1, Ordering::SeqCst);
-                        update(&|pending| { pending.insert(event.request_id.clone()); });
+                    let mut requests = tracked.lock();
+                    match event.r#type {
+                        // Streams never finish; they would keep a page "busy" for ever.
+                        Some(ResourceType::WebSocket | ResourceType::EventSource) => {}
+                        // A new document: what the old one waited for is moot.
+                        Some(ResourceType::Document) => {
+                            requests.pending.clear();
+                            requests.pending.insert(event.request_id.clone(), Instant::now());
+                            requests.started += 1;
+                        }
+                        _ => {
+                            requests.pending.insert(event.request_id.clone(), Instant::now());
+                            requests.started += 1;
+                        }
                     }
                 }
-                Some(event) = finished.next() => update(&|pending| { pending.remove(&event.request_id); }),
-                Some(event) = failed.next() => update(&|pending| { pending.remove(&event.request_id); }),
+                Some(event) = finished.next() => { tracked.lock().pending.remove(&event.request_id); }
+                Some(event) = failed.next() => { tracked.lock().pending.remove(&event.request_id); }
                 else => break,
             }
         }
     });
-    Ok((InFlight { count, started }, task))
+    Ok((in_flight, task))
 }

@@ -202,8 +202,9 @@ impl Tab {
         }
     }
 
-    /// Waits until the page has been still — no request pending or started, no DOM
-    /// change — for `quiet`, within [`SETTLE_MAX`]: pages that fetch and render after
+    /// Waits until the page has been still — no request pending or started, no node
+    /// added, removed or retexted (attribute churn such as carousels does not count) —
+    /// for `quiet`, within [`SETTLE_MAX`]: pages that fetch and render after
     /// `load` are seen rendered.
     pub async fn settle(&self, quiet: Duration) -> Result<(), BrowserError> {
         let deadline = tokio::time::Instant::now() + SETTLE_MAX;
@@ -218,7 +219,7 @@ impl Tab {
             let script = format!(
                 "new Promise(resolve => {{ let timer; const done = () => {{ observer.disconnect(); clearTimeout(cap); resolve(true); }};\
                  const observer = new MutationObserver(() => {{ clearTimeout(timer); timer = setTimeout(done, {quiet}); }});\
-                 observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});\
+                 observer.observe(document, {{ subtree: true, childList: true, characterData: true }});\
                  timer = setTimeout(done, {quiet}); const cap = setTimeout(done, {max}); }})",
                 quiet = quiet.as_millis(),
                 max = remaining.as_millis(),
