@@ -84,8 +84,9 @@ async fn main() {
     let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
     settings.addr = "127.0.0.1:0".parse().expect("addr");
     settings.api_keys = vec![KEY.into()];
-    settings.chromium_args =
-        vec!["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".into()];
+    settings.browser.chromium_args = browserd::config::ChromiumArgs(vec![
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".into(),
+    ]);
     let application = Application::build(&settings).await.expect("server");
     let base = format!("http://{}", application.local_addr().expect("addr"));
     let shutdown = Shutdown::new();

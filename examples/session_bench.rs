@@ -97,7 +97,7 @@ async fn bench(executable: &Path, starts: usize) {
     let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
     settings.addr = "127.0.0.1:0".parse().expect("addr");
     settings.api_keys = vec![KEY.into()];
-    settings.chromium = Some(executable.to_path_buf());
+    settings.browser.chromium = Some(executable.to_path_buf());
     let application = Application::build(&settings).await.expect("server");
     let base = format!("http://{}", application.local_addr().expect("addr"));
     let browser = application.browser_pids()[0];

@@ -52,20 +52,52 @@ pub enum Command {
     },
 }
 
-/// Which browser a one-shot command runs.
+/// Which browser to run, and how.
 #[derive(Debug, Clone, Args)]
 pub struct BrowserArgs {
     /// Chromium executable. Default: Debian's `chromium`, else `chromium-headless-shell`.
     #[arg(long, env = "BROWSERD_CHROMIUM")]
     pub chromium: Option<PathBuf>,
-    /// Extra command-line arguments for Chromium, comma-separated.
+    /// Extra command-line flags for Chromium, in one string: each flag starts with `--`
+    /// after a space (e.g. `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`).
     #[arg(
         long,
         env = "BROWSERD_CHROMIUM_ARGS",
-        value_delimiter = ',',
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        default_value = ""
     )]
-    pub chromium_args: Vec<String>,
+    pub chromium_args: ChromiumArgs,
+}
+
+/// Chromium flags given as one string. Flags' values may hold commas and spaces
+/// (`--disable-features=A,B`, host rules), so the string is split only where a space is
+/// followed by `--`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChromiumArgs(pub Vec<String>);
+
+impl std::str::FromStr for ChromiumArgs {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut flags: Vec<String> = Vec::new();
+        for word in text.split(' ') {
+            match flags.last_mut() {
+                Some(flag) if !word.starts_with("--") => {
+                    flag.push(' ');
+                    flag.push_str(word);
+                }
+                _ if word.is_empty() => {}
+                _ if word.starts_with("--") => flags.push(word.to_string()),
+                _ => return Err(format!("Chromium flags start with `--`; got {word:?}")),
+            }
+        }
+        Ok(Self(
+            flags
+                .into_iter()
+                .map(|flag| flag.trim_end().to_string())
+                .collect(),
+        ))
+    }
 }
 
 /// The settings of a running server.
@@ -89,19 +121,8 @@ pub struct Settings {
     )]
     pub api_keys: Vec<String>,
 
-    /// Chromium executable. Default: Debian's `chromium`, else `chromium-headless-shell`.
-    #[arg(long, env = "BROWSERD_CHROMIUM")]
-    pub chromium: Option<PathBuf>,
-
-    /// Extra command-line arguments for Chromium, comma-separated (e.g.
-    /// `--host-resolver-rules=MAP * ~NOTFOUND`).
-    #[arg(
-        long,
-        env = "BROWSERD_CHROMIUM_ARGS",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
-    pub chromium_args: Vec<String>,
+    #[command(flatten)]
+    pub browser: BrowserArgs,
 
     /// Number of Chromium processes; sessions are spread over them.
     #[arg(long, env = "BROWSERD_BROWSERS", default_value = "1")]
@@ -161,5 +182,27 @@ impl Settings {
         T: Into<std::ffi::OsString> + Clone,
     {
         DefaultsOnly::try_parse_from(args).map(|d| d.settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chromium_flags_keep_their_commas_and_spaces() {
+        let args: ChromiumArgs =
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1 --disable-features=A,B"
+                .parse()
+                .unwrap();
+        assert_eq!(
+            args.0,
+            [
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                "--disable-features=A,B"
+            ]
+        );
+        assert_eq!("".parse::<ChromiumArgs>().unwrap().0, Vec::<String>::new());
+        assert!("about:blank".parse::<ChromiumArgs>().is_err());
     }
 }

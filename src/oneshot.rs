@@ -38,7 +38,7 @@ async fn with_tab<T>(
     let stop = Shutdown::new();
     let config = BrowserConfig {
         executable: find_executable(args.chromium.as_deref())?,
-        extra_args: args.chromium_args.clone(),
+        extra_args: args.chromium_args.0.clone(),
         profiles_dir: profiles.clone(),
         processes: 1,
         warm_contexts: 0,

@@ -64,7 +64,7 @@ impl Application {
         };
         std::fs::create_dir_all(data_dir).map_err(io_error)?;
         let lock = lock_data_dir(data_dir)?;
-        let executable = find_executable(settings.chromium.as_deref())?;
+        let executable = find_executable(settings.browser.chromium.as_deref())?;
         let api_keys = api_keys(settings)?;
 
         let store = Store::open(data_dir)?;
@@ -72,7 +72,7 @@ impl Application {
         let (browsers, browser_events) = Browsers::start(
             BrowserConfig {
                 executable,
-                extra_args: settings.chromium_args.clone(),
+                extra_args: settings.browser.chromium_args.0.clone(),
                 profiles_dir: data_dir.join("profiles"),
                 processes: settings.browsers.get(),
                 warm_contexts: settings.warm_contexts,

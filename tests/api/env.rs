@@ -307,3 +307,44 @@ async fn scrape_keeps_the_article_and_drops_what_surrounds_it() {
         "keep_alive false closes after the call"
     );
 }
+
+/// One session's operations wait for each other; another session's do not wait for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operations_on_one_session_run_in_turn_and_sessions_run_in_parallel() {
+    let (app, site) = (std::sync::Arc::new(spawn_app().await), serve_site().await);
+    let first = app.start_session(r#"{"keep_alive": true}"#).await;
+    let second = app.start_session(r#"{"keep_alive": true}"#).await;
+    let finished = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let run = |label: &'static str, body: Value| {
+        let (app, finished) = (app.clone(), finished.clone());
+        tokio::spawn(async move {
+            let (status, json) = observe(&app, body).await;
+            assert_eq!(status, 200, "{label}: {json}");
+            finished.lock().unwrap().push(label);
+        })
+    };
+    let slow = run(
+        "slow page on the first session",
+        json!({"session_id": first, "keep_alive": true, "url": site.url("/slow")}),
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let queued = run(
+        "next call on the first session",
+        json!({"session_id": first, "keep_alive": true}),
+    );
+    let other = run(
+        "call on the second session",
+        json!({"session_id": second, "keep_alive": true, "url": site.url("/form.html")}),
+    );
+    for task in [slow, queued, other] {
+        task.await.unwrap();
+    }
+    assert_eq!(
+        *finished.lock().unwrap(),
+        [
+            "call on the second session",
+            "slow page on the first session",
+            "next call on the first session"
+        ]
+    );
+}

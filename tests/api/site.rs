@@ -1,5 +1,6 @@
 //! A small web site on 127.0.0.1 for the browser to visit: the files of
-//! `tests/fixtures/site/`, `/echo` (shows the query it got) and `/hang` (never answers).
+//! `tests/fixtures/site/`, `/echo` (shows the query it got), `/slow` (answers after 3 s)
+//! and `/hang` (never answers).
 
 use std::path::PathBuf;
 
@@ -48,6 +49,12 @@ async fn echo(RawQuery(query): RawQuery) -> Html<String> {
     ))
 }
 
+/// A page that takes three seconds to arrive.
+async fn slow() -> Html<&'static str> {
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    Html("<!doctype html><title>Slow</title><h1>Slow</h1><button>Late arrival</button>")
+}
+
 async fn hang() -> Html<&'static str> {
     std::future::pending::<()>().await;
     Html("")
@@ -62,6 +69,7 @@ pub async fn serve_site() -> Site {
         .route("/", get(|| async { Html("<!doctype html><title>Home</title><h1>Home</h1><a href=\"/form.html\">Form</a>") }))
         .route("/echo", get(echo))
         .route("/hang", get(hang))
+        .route("/slow", get(slow))
         .route("/{name}", get(file));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
