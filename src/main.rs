@@ -14,10 +14,12 @@ use browserd::startup::Application;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // chromiumoxide reports every closed connection and every newer protocol message it
+    // cannot type as warnings or errors; browserd reports what matters of them itself.
     let default_level = if matches!(cli.command, Command::Serve(_)) {
-        "info"
+        "info,chromiumoxide=off"
     } else {
-        "warn"
+        "warn,chromiumoxide=off"
     };
     tracing_subscriber::fmt()
         .with_env_filter(
