@@ -174,14 +174,7 @@ pub async fn element(
             } else {
                 tab.insert_text(value).await?;
             }
-            if enter {
-                let popup = tab
-                    .act_and_settle(async { tab.press_key(Key::Enter).await })
-                    .await?;
-                follow(tab, popup).await?;
-            } else {
-                tab.settle_after_input().await?;
-            }
+            finish_input(tab, enter).await?;
         }
         ActionKind::SetValue | ActionKind::Choose => {
             locate(tab, action).await?;
@@ -218,17 +211,23 @@ pub async fn element(
                 }
                 other => return Err(unusable(action, format!("it is {other}"))),
             }
-            if enter {
-                let popup = tab
-                    .act_and_settle(async { tab.press_key(Key::Enter).await })
-                    .await?;
-                follow(tab, popup).await?;
-            } else {
-                tab.settle_after_input().await?;
-            }
+            finish_input(tab, enter).await?;
         }
     }
     Ok(())
+}
+
+/// After a value was entered: presses Enter if asked (which may submit a form and
+/// navigate), else lets the page react.
+async fn finish_input(tab: &mut Tab, enter: bool) -> Result<(), ActError> {
+    if enter {
+        let popup = tab
+            .act_and_settle(async { tab.press_key(Key::Enter).await })
+            .await?;
+        follow(tab, popup).await
+    } else {
+        Ok(tab.settle_after_input().await?)
+    }
 }
 
 /// Moves the tab to the page an input opened, if it opened one.
