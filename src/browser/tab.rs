@@ -81,7 +81,6 @@ pub struct Popup(TargetId);
 #[derive(Debug, Clone, Copy)]
 pub enum Key {
     Enter,
-    Backspace,
     Delete,
 }
 
@@ -350,11 +349,10 @@ impl Tab {
             .map(|_| ())
     }
 
-    /// Presses and releases a key: `Enter`, `Backspace`, `Delete`.
+    /// Presses and releases a key.
     pub async fn press_key(&self, key: Key) -> Result<(), BrowserError> {
         let (name, code, text) = match key {
             Key::Enter => ("Enter", 13, Some("\r")),
-            Key::Backspace => ("Backspace", 8, None),
             Key::Delete => ("Delete", 46, None),
         };
         let mut down =

@@ -103,10 +103,6 @@ impl SessionGuard {
     }
 
     /// The session's page. `None` only if the session ended while this guard waited.
-    pub fn tab(&self) -> Option<&Tab> {
-        self.tab.as_ref()
-    }
-
     pub fn tab_mut(&mut self) -> Option<&mut Tab> {
         self.tab.as_mut()
     }
