@@ -53,11 +53,11 @@ pub struct PageInfo {
 /// How long a freshly loaded page must stay still to count as rendered.
 const NAVIGATION_QUIET: Duration = Duration::from_millis(200);
 /// How long a page must stay still after an input that did not navigate.
-const ACTION_QUIET: Duration = Duration::from_millis(60);
+const ACTION_QUIET: Duration = Duration::from_millis(30);
 /// The longest wait for a page to settle after `load`.
 const SETTLE_MAX: Duration = Duration::from_secs(3);
 /// How long after an input a navigation it caused must have started.
-const NAVIGATION_GRACE: Duration = Duration::from_millis(50);
+const NAVIGATION_GRACE: Duration = Duration::from_millis(25);
 /// Name of our isolated world: page scripts cannot see or tamper with what runs there.
 const WORLD_NAME: &str = "browserd";
 
