@@ -1,6 +1,6 @@
 //! A small web site on 127.0.0.1 for the browser to visit: the files of
-//! `tests/fixtures/site/`, `/echo` (shows the query it got), `/slow` (answers after 3 s)
-//! and `/hang` (never answers).
+//! `tests/fixtures/site/`, `/echo` (shows the query it got), `/slow` (answers after 3 s),
+//! `/download` (an attachment) and `/hang` (never answers).
 
 use std::path::PathBuf;
 
@@ -49,6 +49,21 @@ async fn echo(RawQuery(query): RawQuery) -> Html<String> {
     ))
 }
 
+/// A file the browser must download rather than show.
+async fn download() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"report.bin\"",
+            ),
+        ],
+        vec![0u8; 2048],
+    )
+        .into_response()
+}
+
 /// A page that takes three seconds to arrive.
 async fn slow() -> Html<&'static str> {
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
@@ -70,6 +85,7 @@ pub async fn serve_site() -> Site {
         .route("/echo", get(echo))
         .route("/hang", get(hang))
         .route("/slow", get(slow))
+        .route("/download", get(download))
         .route("/{name}", get(file));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;

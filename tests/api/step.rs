@@ -361,3 +361,39 @@ async fn the_session_follows_a_new_tab_or_a_popup() {
     assert_eq!(status, 200, "{popup}");
     assert_eq!(popup["metadata"]["title"], "Fixture article");
 }
+
+#[tokio::test]
+async fn a_download_does_not_wedge_the_session() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (_, page) = call(
+        &app,
+        "/env/observe",
+        json!({"url": site.url("/actions.html"), "keep_alive": true}),
+    )
+    .await;
+    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (status, after) = step(
+        &app,
+        &session,
+        &id_of(&page, "Download the report"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(
+        after["metadata"]["url"],
+        site.url("/actions.html"),
+        "the page stays"
+    );
+    let (status, next) = step(
+        &app,
+        &session,
+        &id_of(&after, "Go to the form"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "the session goes on: {next}");
+    assert_eq!(next["metadata"]["url"], site.url("/form.html"));
+}
