@@ -38,6 +38,16 @@ async fn step(
     call(app, "/env/step", json!({"session_id": session, "keep_alive": true, "action_id": action, "value": value, "enter": enter})).await
 }
 
+/// Observes `url` in a new kept-alive session; returns the session and the observation.
+async fn open(app: &TestApp, url: &str) -> (String, Value) {
+    let (status, page) = call(app, "/env/observe", json!({"url": url, "keep_alive": true})).await;
+    assert_eq!(status, 200, "{page}");
+    (
+        page["session"]["session_id"].as_str().unwrap().to_string(),
+        page,
+    )
+}
+
 async fn page_text(app: &TestApp, session: &str) -> String {
     let (status, scraped) = call(
         app,
@@ -52,14 +62,7 @@ async fn page_text(app: &TestApp, session: &str) -> String {
 #[tokio::test]
 async fn a_whole_form_is_filled_and_submitted_through_steps() {
     let (app, site) = (spawn_app().await, serve_site().await);
-    let (status, form) = call(
-        &app,
-        "/env/observe",
-        json!({"url": site.url("/form.html"), "keep_alive": true}),
-    )
-    .await;
-    assert_eq!(status, 200, "{form}");
-    let session = form["session"]["session_id"].as_str().unwrap().to_string();
+    let (session, form) = open(&app, &site.url("/form.html")).await;
 
     assert_eq!(
         step(
@@ -149,13 +152,7 @@ async fn a_whole_form_is_filled_and_submitted_through_steps() {
 #[tokio::test]
 async fn bad_step_input_is_400_and_says_what_to_do() {
     let (app, site) = (spawn_app().await, serve_site().await);
-    let (_, form) = call(
-        &app,
-        "/env/observe",
-        json!({"url": site.url("/form.html"), "keep_alive": true}),
-    )
-    .await;
-    let session = form["session"]["session_id"].as_str().unwrap().to_string();
+    let (session, form) = open(&app, &site.url("/form.html")).await;
 
     let (status, json) = step(&app, &session, "L99", None, false).await;
     assert_eq!(status, 400);
@@ -210,13 +207,7 @@ async fn bad_step_input_is_400_and_says_what_to_do() {
 #[tokio::test]
 async fn a_covered_element_is_409_until_the_cover_is_gone() {
     let (app, site) = (spawn_app().await, serve_site().await);
-    let (_, page) = call(
-        &app,
-        "/env/observe",
-        json!({"url": site.url("/covered.html"), "keep_alive": true}),
-    )
-    .await;
-    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (session, page) = open(&app, &site.url("/covered.html")).await;
     let (status, json) = step(&app, &session, &id_of(&page, "Buy now"), None, false).await;
     assert_eq!(status, 409, "{json}");
     assert!(
@@ -233,13 +224,7 @@ async fn a_covered_element_is_409_until_the_cover_is_gone() {
 #[tokio::test]
 async fn dialogs_are_accepted_and_reported_and_far_elements_are_scrolled_to() {
     let (app, site) = (spawn_app().await, serve_site().await);
-    let (_, page) = call(
-        &app,
-        "/env/observe",
-        json!({"url": site.url("/actions.html"), "keep_alive": true}),
-    )
-    .await;
-    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (session, page) = open(&app, &site.url("/actions.html")).await;
     let (status, after) = step(
         &app,
         &session,
@@ -325,13 +310,7 @@ async fn special_actions_go_back_forward_refresh_wait_scrape_and_terminate() {
 #[tokio::test]
 async fn the_session_follows_a_new_tab_or_a_popup() {
     let (app, site) = (spawn_app().await, serve_site().await);
-    let (_, page) = call(
-        &app,
-        "/env/observe",
-        json!({"url": site.url("/actions.html"), "keep_alive": true}),
-    )
-    .await;
-    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (session, page) = open(&app, &site.url("/actions.html")).await;
     let (status, tab) = step(&app, &session, &id_of(&page, "in a new tab"), None, false).await;
     assert_eq!(status, 200, "{tab}");
     assert_eq!(
@@ -365,13 +344,7 @@ async fn the_session_follows_a_new_tab_or_a_popup() {
 #[tokio::test]
 async fn a_download_does_not_wedge_the_session() {
     let (app, site) = (spawn_app().await, serve_site().await);
-    let (_, page) = call(
-        &app,
-        "/env/observe",
-        json!({"url": site.url("/actions.html"), "keep_alive": true}),
-    )
-    .await;
-    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let (session, page) = open(&app, &site.url("/actions.html")).await;
     let (status, after) = step(
         &app,
         &session,

@@ -23,6 +23,7 @@ use crate::api::wire::{
     StepRequest,
 };
 use crate::browser::{BrowserError, Tab};
+use crate::page_url::PageUrl;
 use crate::perception::{self, ActionId, ActionSpace, PageSnapshot, Param, Prefix};
 use crate::scrape::{self, ImageCategory, ScrapeOptions};
 use crate::session::{Ending, Owner, SessionError, SessionGuard, Sessions};
@@ -88,10 +89,7 @@ pub async fn observe(
         owner,
         env,
         async move |guard: &mut SessionGuard| {
-            let tab = page_of(guard)?;
-            if let Some(url) = &url {
-                tab.goto(url.as_str()).await?;
-            }
+            let tab = page_at(guard, url.as_ref()).await?;
             let space = observe_space(tab, max_actions).await?;
             Ok(Outcome {
                 space: Some(space),
@@ -119,10 +117,7 @@ pub async fn scrape(
         owner,
         env,
         async move |guard: &mut SessionGuard| {
-            let tab = page_of(guard)?;
-            if let Some(url) = &url {
-                tab.goto(url.as_str()).await?;
-            }
+            let tab = page_at(guard, url.as_ref()).await?;
             Ok(Outcome {
                 data: Some(scrape_page(tab, &options).await?),
                 ..Outcome::default()
@@ -331,6 +326,18 @@ async fn observe_space(tab: &Tab, max_actions: usize) -> Result<Arc<ActionSpace>
     let snapshot = PageSnapshot::from_json(raw.as_str().unwrap_or_default())
         .map_err(|e| BrowserError::Protocol(format!("page snapshot: {e}")))?;
     Ok(Arc::new(perception::perceive(&snapshot, max_actions)))
+}
+
+/// The session's page, after navigating it to `url` when one is given.
+async fn page_at<'a>(
+    guard: &'a mut SessionGuard,
+    url: Option<&PageUrl>,
+) -> Result<&'a mut Tab, Failure> {
+    let tab = page_of(guard)?;
+    if let Some(url) = url {
+        tab.goto(url.as_str()).await?;
+    }
+    Ok(tab)
 }
 
 /// The session's page, which a guard holds unless the session ended meanwhile.
