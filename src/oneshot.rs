@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::act;
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers, Tab};
 use crate::config::BrowserArgs;
 use crate::page_url::PageUrl;
@@ -62,9 +63,7 @@ async fn with_tab<T>(
 /// The action list of the page at `url`, as `space.markdown` gives it.
 pub async fn observe(args: &BrowserArgs, url: &str) -> Result<String, OneShotError> {
     with_tab(args, url, async |tab: &Tab| {
-        let raw = tab.evaluate(perception::COLLECT_JS).await?;
-        let snapshot = perception::PageSnapshot::from_json(raw.as_str().unwrap_or_default())
-            .map_err(|e| BrowserError::Protocol(format!("page snapshot: {e}")))?;
+        let snapshot = act::snapshot(tab).await?;
         Ok(perception::perceive(&snapshot, 100).markdown)
     })
     .await

@@ -3,13 +3,19 @@
 //!
 //! Owns the meaning of each action kind (click a link or button, focus and type into a
 //! text box, choose an option, go to, back, forward, refresh, wait) and the checks that
-//! come before it (listed? still there, visible, enabled, not covered?). It speaks to the
-//! page only through [`Tab`] and knows nothing of HTTP or of sessions.
+//! come before it (listed? still there, visible, enabled, not covered?), and the taking of
+//! the snapshot that perception turns into that list, across every frame of the page
+//! (`frames.rs`). It speaks to the page only through [`Tab`] and knows nothing of HTTP or
+//! of sessions.
 
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
+
+mod frames;
+
+pub use frames::snapshot;
 
 use crate::browser::{BrowserError, Key, Popup, Tab};
 use crate::page_url::PageUrl;
@@ -104,25 +110,60 @@ fn valid_ids(space: Option<&ActionSpace>) -> String {
     ids.join(", ")
 }
 
-/// Scrolls the action's element into view and returns the point to act at.
+/// Scrolls the action's element into view and returns the point to act at, in the top
+/// viewport.
 async fn locate(tab: &Tab, action: &Action) -> Result<(f64, f64), ActError> {
     let value = tab
-        .call_function(LOCATE_JS, &[json!(action.handle)])
-        .await?;
+        .call_function_in(
+            frames::innermost(&action.world),
+            LOCATE_JS,
+            &[json!(action.handle)],
+        )
+        .await
+        .map_err(|e| gone_with_frame(action, e))?;
     let located: Located = serde_json::from_value(value)
         .map_err(|e| BrowserError::Protocol(format!("locate: {e}")))?;
-    let why = match located.status.as_str() {
-        "ok" => return Ok((located.x, located.y)),
+    if located.status == "ok" {
+        return top_point(tab, action, located.x, located.y).await;
+    }
+    Err(refusal(action, &located.status, located.covered_by))
+}
+
+/// A point of the action's frame in the top viewport (the same point for the top's own).
+async fn top_point(tab: &Tab, action: &Action, x: f64, y: f64) -> Result<(f64, f64), ActError> {
+    if action.world.is_empty() {
+        return Ok((x, y));
+    }
+    let point = frames::to_top(tab, &action.world, x, y)
+        .await
+        .map_err(|e| gone_with_frame(action, e))?;
+    match point.status.as_str() {
+        "ok" => Ok((point.x, point.y)),
+        status => Err(refusal(action, status, point.covered_by)),
+    }
+}
+
+/// A frame that is no more fails its scripts: its element is gone with it.
+fn gone_with_frame(action: &Action, error: BrowserError) -> ActError {
+    match error {
+        BrowserError::Protocol(_) if !action.world.is_empty() => refusal(action, "gone", None),
+        other => other.into(),
+    }
+}
+
+/// Why the action's element cannot be used, from a `locate.js` or `frame_point.js` status.
+fn refusal(action: &Action, status: &str, covered_by: Option<String>) -> ActError {
+    let why = match status {
         "gone" => "it is no longer on the page".to_string(),
         "hidden" => "it is hidden".to_string(),
         "disabled" => "it is disabled".to_string(),
         "covered" => format!(
             "it is covered by {}",
-            located.covered_by.as_deref().unwrap_or("another element")
+            covered_by.as_deref().unwrap_or("another element")
         ),
         other => format!("it cannot be located ({other})"),
     };
-    Err(unusable(action, why))
+    unusable(action, why)
 }
 
 fn unusable(action: &Action, why: String) -> ActError {
@@ -167,8 +208,12 @@ pub async fn element(
         ActionKind::Type => {
             let (x, y) = locate(tab, action).await?;
             tab.click(x, y).await?;
-            tab.call_function(SELECT_CONTENT_JS, &[json!(action.handle)])
-                .await?;
+            tab.call_function_in(
+                frames::innermost(&action.world),
+                SELECT_CONTENT_JS,
+                &[json!(action.handle)],
+            )
+            .await?;
             if value.is_empty() {
                 tab.press_key(Key::Delete).await?;
             } else {
@@ -179,16 +224,19 @@ pub async fn element(
         ActionKind::SetValue | ActionKind::Choose => {
             locate(tab, action).await?;
             let chosen = tab
-                .call_function(CHOOSE_JS, &[json!(action.handle), json!(value)])
+                .call_function_in(
+                    frames::innermost(&action.world),
+                    CHOOSE_JS,
+                    &[json!(action.handle), json!(value)],
+                )
                 .await?;
             let chosen: Chosen = serde_json::from_value(chosen)
                 .map_err(|e| BrowserError::Protocol(format!("choose: {e}")))?;
             match chosen.status.as_str() {
                 "ok" => {}
                 "click" => {
-                    let popup = tab
-                        .act_and_settle(async { tab.click(chosen.x, chosen.y).await })
-                        .await?;
+                    let (x, y) = top_point(tab, action, chosen.x, chosen.y).await?;
+                    let popup = tab.act_and_settle(async { tab.click(x, y).await }).await?;
                     follow(tab, popup).await?;
                 }
                 "no-match" => {

@@ -58,8 +58,12 @@ fn flags(profile_dir: &Path) -> Vec<String> {
         "--mute-audio",
         "--hide-scrollbars",
         "--window-size=1280,800",
-        // Without this every context opens two hidden omnibox pages: 56 instead of 22 MiB.
-        "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
+        // WebUIOmnibox…: without them every context opens two hidden omnibox pages (56
+        // instead of 22 MiB). IsolateOrigins, site-per-process and the trials flag keep
+        // another origin's iframe in its page's renderer, where our worlds can read it (an
+        // out-of-process frame answers only on a CDP session of its own).
+        "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,IsolateOrigins,site-per-process",
+        "--disable-site-isolation-trials",
         "--remote-debugging-port=0",
         "--remote-debugging-address=127.0.0.1",
     ]

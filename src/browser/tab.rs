@@ -3,6 +3,7 @@
 //! Every command is bounded: by the operation timeout, by a crash of the page and by the
 //! death of its browser, whichever comes first, so no request hangs on a broken page.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,8 +70,9 @@ pub struct Tab {
     /// Pages this tab's page was opened from, kept alive (and their dialogs answered)
     /// until the context is disposed.
     openers: Vec<TabParts>,
-    /// The execution context of our isolated world in the current document.
-    world: std::sync::Mutex<Option<i64>>,
+    /// The execution contexts of our isolated worlds in the current documents: the main
+    /// frame's (key `None`) and those of frames it cannot read (their frame id).
+    worlds: std::sync::Mutex<HashMap<Option<String>, i64>>,
 }
 
 /// A page that an input opened (a popup or a new tab), for [`Tab::follow`].
@@ -104,7 +106,7 @@ impl Tab {
             browser,
             parts: Some(parts),
             openers: Vec::new(),
-            world: std::sync::Mutex::new(None),
+            worlds: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -241,10 +243,22 @@ impl Tab {
     /// Evaluates `expression` in our isolated world of the main frame and returns its
     /// value (awaited if it is a promise) as JSON.
     pub async fn evaluate(&self, expression: &str) -> Result<serde_json::Value, BrowserError> {
-        self.in_world(|context| {
-            json!({ "expression": expression, "contextId": context, "returnByValue": true, "awaitPromise": true })
-        }, "Runtime.evaluate")
-        .await
+        self.evaluate_in(None, expression).await
+    }
+
+    /// [`evaluate`](Self::evaluate) in our world of `frame` (a frame id from
+    /// [`frame_owned_by`](Self::frame_owned_by)), or of the main frame for `None`.
+    pub async fn evaluate_in(
+        &self,
+        frame: Option<&str>,
+        expression: &str,
+    ) -> Result<serde_json::Value, BrowserError> {
+        let result = self
+            .in_world(frame, "Runtime.evaluate", |context| {
+                json!({ "expression": expression, "contextId": context, "returnByValue": true, "awaitPromise": true })
+            })
+            .await?;
+        Ok(result["value"].clone())
     }
 
     /// Calls the function `declaration` (`(a, b) => …`) with `arguments` in our isolated
@@ -255,12 +269,23 @@ impl Tab {
         declaration: &str,
         arguments: &[serde_json::Value],
     ) -> Result<serde_json::Value, BrowserError> {
+        self.call_function_in(None, declaration, arguments).await
+    }
+
+    /// [`call_function`](Self::call_function) in our world of `frame`, or of the main
+    /// frame for `None`.
+    pub async fn call_function_in(
+        &self,
+        frame: Option<&str>,
+        declaration: &str,
+        arguments: &[serde_json::Value],
+    ) -> Result<serde_json::Value, BrowserError> {
         let arguments: Vec<serde_json::Value> = arguments
             .iter()
             .map(|value| json!({ "value": value }))
             .collect();
-        self.in_world(
-            |context| {
+        let result = self
+            .in_world(frame, "Runtime.callFunctionOn", |context| {
                 json!({
                     "functionDeclaration": declaration,
                     "executionContextId": context,
@@ -268,28 +293,60 @@ impl Tab {
                     "returnByValue": true,
                     "awaitPromise": true,
                 })
-            },
-            "Runtime.callFunctionOn",
-        )
-        .await
+            })
+            .await?;
+        Ok(result["value"].clone())
     }
 
-    /// Runs a Runtime command in our isolated world, creating the world when the page has
-    /// none (first use, or a navigation destroyed it).
+    /// The id of the frame whose `<iframe>` element `expression` evaluates to in our world
+    /// of `frame`; `None` when it is no element or holds no frame.
+    pub async fn frame_owned_by(
+        &self,
+        frame: Option<&str>,
+        expression: &str,
+    ) -> Result<Option<String>, BrowserError> {
+        let owner = self
+            .in_world(frame, "Runtime.evaluate", |context| {
+                json!({ "expression": expression, "contextId": context, "returnByValue": false })
+            })
+            .await?;
+        let Some(object) = owner["objectId"].as_str() else {
+            return Ok(None);
+        };
+        let described = self
+            .call("DOM.describeNode", json!({ "objectId": object }))
+            .await;
+        // Released whatever describeNode said: the handle pins nothing we need.
+        let _ = self
+            .call("Runtime.releaseObject", json!({ "objectId": object }))
+            .await;
+        Ok(described?["node"]["frameId"].as_str().map(str::to_owned))
+    }
+
+    /// Runs a Runtime command in our isolated world of `frame` and returns the remote
+    /// object it produced, creating the world when the document has none (first use, or
+    /// a navigation destroyed it).
     async fn in_world(
         &self,
-        params: impl Fn(i64) -> serde_json::Value,
+        frame: Option<&str>,
         method: &'static str,
+        params: impl Fn(i64) -> serde_json::Value,
     ) -> Result<serde_json::Value, BrowserError> {
-        let cached = *self.world.lock().unwrap_or_else(|p| p.into_inner());
+        let key = frame.map(str::to_owned);
+        let cached = self
+            .worlds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .copied();
         let context = match cached {
             Some(context) => context,
-            None => self.create_world().await?,
+            None => self.create_world(frame).await?,
         };
         let result = match self.call(method, params(context)).await {
             // The world died with the document it belonged to: make a new one, once.
             Err(BrowserError::Protocol(message)) if message.contains("context") => {
-                let context = self.create_world().await?;
+                let context = self.create_world(frame).await?;
                 self.call(method, params(context)).await?
             }
             other => other?,
@@ -303,14 +360,27 @@ impl Tab {
                 "script failed in the page: {text}"
             )));
         }
-        Ok(result["result"]["value"].clone())
+        Ok(result["result"].clone())
     }
 
-    async fn create_world(&self) -> Result<i64, BrowserError> {
-        let tree = self.call("Page.getFrameTree", json!({})).await?;
-        let frame_id = tree["frameTree"]["frame"]["id"]
-            .as_str()
-            .ok_or_else(|| BrowserError::Protocol("frame tree without a main frame".into()))?;
+    async fn create_world(&self, frame: Option<&str>) -> Result<i64, BrowserError> {
+        let frame_id = match frame {
+            Some(frame) => frame.to_owned(),
+            None => {
+                // A new main document has new frames: the other worlds went with the old.
+                self.worlds
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clear();
+                let tree = self.call("Page.getFrameTree", json!({})).await?;
+                tree["frameTree"]["frame"]["id"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        BrowserError::Protocol("frame tree without a main frame".into())
+                    })?
+            }
+        };
         let world = self
             .call(
                 "Page.createIsolatedWorld",
@@ -321,7 +391,10 @@ impl Tab {
         let context = world["executionContextId"]
             .as_i64()
             .ok_or_else(|| BrowserError::Protocol("isolated world without a context".into()))?;
-        *self.world.lock().unwrap_or_else(|p| p.into_inner()) = Some(context);
+        self.worlds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(frame.map(str::to_owned), context);
         Ok(context)
     }
 
@@ -443,7 +516,10 @@ impl Tab {
         if let Some(opener) = self.parts.replace(fresh) {
             self.openers.push(opener);
         }
-        *self.world.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.worlds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         // The popup may still be loading: wait as after a navigation.
         let _ = tokio::time::timeout(self.browser.operation_timeout, async {
             loop {
@@ -530,7 +606,10 @@ impl Tab {
                 tracing::warn!(%error, "cannot close a hung page");
             }
         }
-        *self.world.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.worlds
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         Ok(())
     }
 

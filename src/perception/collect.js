@@ -19,6 +19,8 @@
   const VH = topWin.innerHeight;
 
   const registry = [];
+  // <iframe> elements whose document this world cannot read, indexed by `owner`
+  const frameOwners = [];
   const elements = [];
   const landmarks = [];
   const headings = [];
@@ -466,13 +468,6 @@
     const r = el.getBoundingClientRect();
     const src = attr(el, 'src') || '';
     if (/captcha|challenges\.cloudflare|turnstile/i.test(src)) counts.captcha++;
-    if (!doc || !doc.documentElement) {
-      if (r.width > 2 && r.height > 2 && isShown(el)) {
-        counts.frames_unreachable++;
-        frames.push({ url: cut(el.src || src, 200), name: cut(norm(attr(el, 'title') || attr(el, 'name') || ''), 80) || undefined, x: r.left + s.off.x, y: r.top + s.off.y, reachable: false });
-      }
-      return;
-    }
     if (!isShown(el) || r.width < 2 || r.height < 2) return;
     const fw = el.ownerDocument.defaultView;
     const cs = fw.getComputedStyle(el);
@@ -481,6 +476,19 @@
       y: s.off.y + r.top + el.clientTop + (parseFloat(cs.paddingTop) || 0),
     };
     const name = cut(norm(attr(el, 'title') || attr(el, 'aria-label') || attr(el, 'name') || ''), 80);
+    if (!doc || !doc.documentElement) {
+      // another origin's document: the driver collects it in that frame's own world and
+      // splices it in here (owner, at), or reports it unread
+      counts.frames_unreachable++;
+      landmarks.push({ role: 'iframe', name: name || undefined, parent: s.lm >= 0 ? s.lm : undefined, frame: frames.length });
+      frames.push({
+        url: cut(el.src || src, 200), name: name || undefined, x: off.x, y: off.y, reachable: false,
+        owner: frameOwners.length, at: elements.length, landmark: landmarks.length - 1,
+        heading: curHeading >= 0 ? curHeading : undefined, outside: s.outside || undefined,
+      });
+      frameOwners.push(el);
+      return;
+    }
     frames.push({ url: cut(String(doc.URL), 200), name: name || undefined, x: off.x, y: off.y, reachable: true });
     const fi = frames.length - 1;
     landmarks.push({ role: 'iframe', name: name || undefined, parent: s.lm >= 0 ? s.lm : undefined, frame: fi });
@@ -722,7 +730,7 @@
     elements,
     hidden: hiddenOut,
   };
-  globalThis.__browserd = { elements: registry, url: out.url, at: Date.now() };
+  globalThis.__browserd = { elements: registry, frames: frameOwners, url: out.url, at: Date.now() };
   out.time_ms = Math.round((performance.now() - T0) * 100) / 100;
   // a JSON string: CDP hands one string back far faster than it converts an object graph
   return JSON.stringify(out);

@@ -7,7 +7,9 @@
 //! the browser (the driver evaluates `collect.js`, `locate.js`, `choose.js`), the HTTP wire
 //! format, or performing steps. Never panics on odd input; no I/O.
 //!
-//! The JavaScript lives beside this module as `COLLECT_JS`, `LOCATE_JS` and `CHOOSE_JS`.
+//! The JavaScript lives beside this module as `COLLECT_JS`, `LOCATE_JS`, `CHOOSE_JS` and
+//! `FRAME_POINT_JS`. A frame of another origin is collected in its own world and spliced in
+//! with [`PageSnapshot::embed`].
 pub mod describe;
 pub mod group;
 pub mod page;
@@ -15,7 +17,7 @@ pub mod snapshot;
 pub mod text;
 pub mod types;
 
-pub use snapshot::{ElementSnapshot, PageSnapshot};
+pub use snapshot::{ElementSnapshot, FrameHop, PageSnapshot};
 pub use types::{
     special_actions, Action, ActionId, ActionKind, ActionSpace, BadActionId, PageCategory, Param,
     Prefix, SpecialAction, SPECIAL_LINE,
@@ -32,6 +34,9 @@ pub const COLLECT_JS: &str = include_str!("collect.js");
 pub const LOCATE_JS: &str = include_str!("locate.js");
 /// A function `(handle, value) => {...}` for Runtime.callFunctionOn in the same world.
 pub const CHOOSE_JS: &str = include_str!("choose.js");
+/// A function `(owner, x, y) => {...}` for Runtime.callFunctionOn in the world that found
+/// an unread frame: a point of that frame in this world's top viewport.
+pub const FRAME_POINT_JS: &str = include_str!("frame_point.js");
 
 /// An element that will become an action, before selection.
 struct Candidate<'a> {
@@ -43,7 +48,7 @@ struct Candidate<'a> {
 /// Elements a person can use, in document order, deduplicated, with ids.
 fn candidates(snap: &PageSnapshot) -> Vec<Candidate<'_>> {
     let mut kept: Vec<Option<(&ElementSnapshot, Prefix, ActionKind)>> = Vec::new();
-    let mut seen_handles: Vec<u32> = Vec::new();
+    let mut seen_handles: Vec<(usize, u32)> = Vec::new();
     // links to the same target with the same (or no) name do the same thing: keep one
     let mut by_href: HashMap<String, Vec<(String, usize)>> = HashMap::new();
     for el in &snap.elements {
@@ -53,7 +58,7 @@ fn candidates(snap: &PageSnapshot) -> Vec<Candidate<'_>> {
         let Some((prefix, kind)) = describe::kind_of(el) else {
             continue;
         };
-        if seen_handles.contains(&el.handle) && seen_handles.len() < 64 {
+        if seen_handles.contains(&(el.frame.unwrap_or(0), el.handle)) && seen_handles.len() < 64 {
             continue;
         }
         if prefix == Prefix::L {
@@ -84,7 +89,7 @@ fn candidates(snap: &PageSnapshot) -> Vec<Candidate<'_>> {
             }
         }
         if seen_handles.len() < 64 {
-            seen_handles.push(el.handle);
+            seen_handles.push((el.frame.unwrap_or(0), el.handle));
         }
         kept.push(Some((el, prefix, kind)));
     }
@@ -177,6 +182,12 @@ pub fn perceive(snapshot: &PageSnapshot, max_nb_actions: usize) -> ActionSpace {
                 category: grouper.category(c.el),
                 param,
                 handle: c.el.handle,
+                world: c
+                    .el
+                    .frame
+                    .and_then(|f| snapshot.frames.get(f))
+                    .map(|f| f.world.clone())
+                    .unwrap_or_default(),
                 kind: c.kind,
                 sensitive: c.el.input_type.as_deref() == Some("password") || c.el.secret,
             }
@@ -414,5 +425,88 @@ mod tests {
         .unwrap();
         let s = perceive(&odd, 0);
         assert_eq!(s.omitted, 1);
+    }
+
+    #[test]
+    fn a_frame_read_in_its_own_world_takes_its_place_in_document_order() {
+        let partner = snapshot::FrameSnapshot {
+            url: "https://partner.example/widget".into(),
+            name: Some("Partner".into()),
+            x: 100.0,
+            y: 2000.0,
+            owner: Some(0),
+            at: Some(1),
+            landmark: Some(0),
+            ..Default::default()
+        };
+        let mut top = PageSnapshot {
+            url: "https://example.org/".into(),
+            frames: vec![Default::default(), partner],
+            landmarks: vec![snapshot::Landmark {
+                role: "iframe".into(),
+                name: Some("Partner".into()),
+                frame: Some(1),
+                ..Default::default()
+            }],
+            elements: vec![link(0, "Before", "/before"), link(1, "After", "/after")],
+            ..Default::default()
+        };
+        top.counts.frames_unreachable = 1;
+        assert_eq!(top.unread_frames(), vec![(1, 0)]);
+        let child = PageSnapshot {
+            frames: vec![Default::default()],
+            // the same handles as the top's: each world numbers its own elements
+            elements: vec![
+                ElementSnapshot {
+                    y: 5.0,
+                    ..link(0, "Partner terms", "/terms")
+                },
+                ElementSnapshot {
+                    handle: 1,
+                    tag: "button".into(),
+                    role: "button".into(),
+                    name: Some("Accept".into()),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        top.embed(1, "FRAME-1", child);
+        assert!(top.unread_frames().is_empty());
+        assert_eq!(top.counts.frames_unreachable, 0);
+
+        let space = perceive(&top, 100);
+        let listed: Vec<String> = space
+            .actions
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} {:?}",
+                    a.id,
+                    a.description,
+                    a.world
+                        .iter()
+                        .map(|h| (h.frame_id.as_str(), h.owner))
+                        .collect::<Vec<_>>()
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "L1 Before []",
+                "L2 Partner terms [(\"FRAME-1\", 0)]",
+                "B1 Accept [(\"FRAME-1\", 0)]",
+                "L3 After []",
+            ]
+        );
+        let terms = &top.elements[1];
+        assert_eq!((terms.x, terms.y, terms.frame), (100.0, 2005.0, Some(1)));
+        assert_eq!(terms.landmark, Some(0), "under the frame's landmark");
+        assert!(
+            space.markdown.contains("Frame: Partner"),
+            "{}",
+            space.markdown
+        );
     }
 }

@@ -87,9 +87,36 @@ pub struct Counts {
 pub struct FrameSnapshot {
     pub url: String,
     pub name: Option<String>,
+    /// Origin of the frame's viewport in top-viewport CSS pixels.
     pub x: f64,
     pub y: f64,
+    /// Its document was read (by the world that read its parent, or by its own world).
     pub reachable: bool,
+    /// An unread frame's `<iframe>`: index in `globalThis.__browserd.frames` of the world
+    /// that found it.
+    pub owner: Option<u32>,
+    /// An unread frame's place in document order: the number of elements before it.
+    pub at: Option<usize>,
+    /// The `iframe` landmark that stands for an unread frame.
+    pub landmark: Option<usize>,
+    /// The heading in force where an unread frame sits.
+    pub heading: Option<usize>,
+    /// An unread frame behind a modal dialog: nothing in it can be used.
+    pub outside: bool,
+    /// The hops from the top document's world to the world that holds the handles of this
+    /// frame's elements; empty for frames the top world reads.
+    pub world: Vec<FrameHop>,
+}
+
+/// One hop from a script world into the world of a frame it cannot read (another origin's
+/// document).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FrameHop {
+    /// The browser's id of the frame; opaque here.
+    pub frame_id: String,
+    /// The frame's `<iframe>` in the parent world: index in `globalThis.__browserd.frames`.
+    pub owner: u32,
 }
 
 /// A landmark or grouping container (navigation, banner, contentinfo, main, complementary,
@@ -199,5 +226,106 @@ impl PageSnapshot {
     /// Parse collect.js output; errors are serde's.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
+    }
+
+    /// Frames whose document this snapshot could not read and that may be read in their
+    /// own world, last in document order first (the order [`embed`](Self::embed) needs).
+    pub fn unread_frames(&self) -> Vec<(usize, u32)> {
+        let mut slots: Vec<(usize, u32)> = self
+            .frames
+            .iter()
+            .enumerate()
+            .filter(|(_, frame)| !frame.reachable && !frame.outside)
+            .filter_map(|(slot, frame)| frame.owner.map(|owner| (slot, owner)))
+            .collect();
+        slots.reverse();
+        slots
+    }
+
+    /// Splices `child`, the snapshot of unread frame `slot` taken in that frame's own
+    /// world (reached through `frame_id`), into this one: its elements at the frame's place
+    /// in document order, boxes moved to top-viewport pixels, landmarks under the frame's,
+    /// and every element's world recorded so that it can be located later. Slots must be
+    /// embedded last first, as [`unread_frames`](Self::unread_frames) lists them.
+    pub fn embed(&mut self, slot: usize, frame_id: &str, child: PageSnapshot) {
+        let Some(frame) = self.frames.get(slot) else {
+            return;
+        };
+        let (Some(owner), false) = (frame.owner, frame.reachable) else {
+            return;
+        };
+        let (dx, dy) = (frame.x, frame.y);
+        let (slot_landmark, slot_heading) = (frame.landmark, frame.heading);
+        let at = frame.at.unwrap_or(self.elements.len());
+        let mut world = frame.world.clone();
+        world.push(FrameHop {
+            frame_id: frame_id.to_string(),
+            owner,
+        });
+
+        let frame_base = self.frames.len();
+        let map_frame = |f: usize| if f == 0 { slot } else { frame_base + f - 1 };
+        let landmark_base = self.landmarks.len();
+        let map_landmark = |l: Option<usize>| l.map(|l| l + landmark_base).or(slot_landmark);
+        let heading_base = self.headings.len();
+
+        let target = &mut self.frames[slot];
+        target.reachable = true;
+        target.world = world.clone();
+        for mut inner in child.frames.into_iter().skip(1) {
+            inner.x += dx;
+            inner.y += dy;
+            inner.landmark = inner.landmark.map(|l| l + landmark_base);
+            inner.heading = inner.heading.map(|h| h + heading_base);
+            inner.world = world.iter().cloned().chain(inner.world).collect();
+            self.frames.push(inner);
+        }
+        for mut landmark in child.landmarks {
+            landmark.parent = map_landmark(landmark.parent);
+            landmark.frame = Some(map_frame(landmark.frame.unwrap_or(0)));
+            self.landmarks.push(landmark);
+        }
+        for mut heading in child.headings {
+            heading.landmark =
+                match map_landmark((heading.landmark >= 0).then_some(heading.landmark as usize)) {
+                    Some(l) => l as i64,
+                    None => -1,
+                };
+            self.headings.push(heading);
+        }
+        let elements = child.elements.into_iter().map(|mut el| {
+            el.x += dx;
+            el.y += dy;
+            el.landmark = map_landmark(el.landmark);
+            el.heading = el.heading.map(|h| h + heading_base).or(slot_heading);
+            el.frame = Some(map_frame(el.frame.unwrap_or(0)));
+            el
+        });
+        let at = at.min(self.elements.len());
+        self.elements.splice(at..at, elements);
+        self.hidden.extend(child.hidden);
+        self.counts.add(&child.counts);
+        self.counts.frames_unreachable = self.counts.frames_unreachable.saturating_sub(1);
+        self.time_ms += child.time_ms;
+    }
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.forms += other.forms;
+        self.password += other.password;
+        self.search += other.search;
+        self.articles += other.articles;
+        self.captcha += other.captcha;
+        self.cookie += other.cookie;
+        self.shadow_roots += other.shadow_roots;
+        self.frames_unreachable += other.frames_unreachable;
+        self.hidden += other.hidden;
+        self.disabled += other.disabled;
+        self.aria_hidden_subtrees += other.aria_hidden_subtrees;
+        self.inert_subtrees += other.inert_subtrees;
+        self.truncated += other.truncated;
+        self.over_limit += other.over_limit;
+        self.nodes += other.nodes;
     }
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
+use super::snapshot::FrameHop;
+
 /// What perception says about a page.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionSpace {
@@ -32,6 +34,9 @@ pub struct Action {
     pub param: Option<Param>,
     /// Index into `globalThis.__browserd.elements` of the isolated world that ran collect.js.
     pub handle: u32,
+    /// The hops from the top document's world to the one `handle` belongs to (empty but
+    /// for elements of another origin's frames).
+    pub world: Vec<FrameHop>,
     pub kind: ActionKind,
     /// Password field: never store or log the value typed into it.
     pub sensitive: bool,

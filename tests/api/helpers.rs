@@ -29,8 +29,9 @@ pub fn test_settings(data_dir: &Path) -> Settings {
     let mut settings = Settings::for_data_dir(data_dir.to_path_buf());
     settings.addr = "127.0.0.1:0".parse().expect("literal address");
     settings.api_keys = vec![KEY.into(), OTHER_KEY.into()];
+    // Nothing leaves the machine; `localhost` is the fixture site under a second origin.
     settings.browser.chromium_args = browserd::config::ChromiumArgs(vec![
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1".into(),
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost".into(),
     ]);
     settings.warm_contexts = 1;
     settings

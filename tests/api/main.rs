@@ -2,6 +2,7 @@
 
 mod cli;
 mod env;
+mod frames;
 mod helpers;
 mod lifecycle;
 mod notte;

@@ -24,7 +24,7 @@ use crate::api::wire::{
 };
 use crate::browser::{BrowserError, Tab};
 use crate::page_url::PageUrl;
-use crate::perception::{self, ActionId, ActionSpace, PageSnapshot, Param, Prefix};
+use crate::perception::{self, ActionId, ActionSpace, Param, Prefix};
 use crate::scrape::{self, ImageCategory, ScrapeOptions};
 use crate::session::{Ending, Owner, SessionError, SessionGuard, Sessions};
 use crate::store::StepRecord;
@@ -322,9 +322,7 @@ fn space_to_wire(space: &ActionSpace, notes: &[String]) -> SpaceResponse {
 
 /// The action space of the page as it is now.
 async fn observe_space(tab: &Tab, max_actions: usize) -> Result<Arc<ActionSpace>, BrowserError> {
-    let raw = tab.evaluate(perception::COLLECT_JS).await?;
-    let snapshot = PageSnapshot::from_json(raw.as_str().unwrap_or_default())
-        .map_err(|e| BrowserError::Protocol(format!("page snapshot: {e}")))?;
+    let snapshot = act::snapshot(tab).await?;
     Ok(Arc::new(perception::perceive(&snapshot, max_actions)))
 }
 

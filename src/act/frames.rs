@@ -1,0 +1,114 @@
+//! Pages made of several origins' documents: taking one snapshot across all of them, and
+//! turning a point of a frame into a point of the top viewport.
+//!
+//! Our world in the top document reads every frame of its own origin; a frame of another
+//! origin is read by a world of its own, found through its `<iframe>` element, and its
+//! snapshot is spliced into its parent's by perception ([`PageSnapshot::embed`]). Owns the
+//! walk over those worlds; the scripts are perception's, the CDP is the tab's.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::browser::{BrowserError, Tab};
+use crate::perception::{FrameHop, PageSnapshot, COLLECT_JS, FRAME_POINT_JS};
+
+/// Frames of other origins read in one snapshot, at most; more are reported unread.
+const MAX_FRAMES: usize = 20;
+/// Frames of other origins inside frames of other origins, at most this deep.
+const MAX_DEPTH: usize = 3;
+
+/// The page as perception sees it: the top document and every frame in it that is shown.
+pub async fn snapshot(tab: &Tab) -> Result<PageSnapshot, BrowserError> {
+    let mut budget = MAX_FRAMES;
+    collect(tab, None, 0, &mut budget).await
+}
+
+/// The snapshot of `frame`'s world (the top one for `None`), with the frames it could not
+/// read read in their own worlds and spliced in.
+fn collect<'a>(
+    tab: &'a Tab,
+    frame: Option<&'a str>,
+    depth: usize,
+    budget: &'a mut usize,
+) -> Pin<Box<dyn Future<Output = Result<PageSnapshot, BrowserError>> + Send + 'a>> {
+    Box::pin(async move {
+        let raw = tab.evaluate_in(frame, COLLECT_JS).await?;
+        let mut snapshot = PageSnapshot::from_json(raw.as_str().unwrap_or_default())
+            .map_err(|e| BrowserError::Protocol(format!("page snapshot: {e}")))?;
+        if depth >= MAX_DEPTH {
+            return Ok(snapshot);
+        }
+        for (slot, owner) in snapshot.unread_frames() {
+            if *budget == 0 {
+                break;
+            }
+            *budget -= 1;
+            let owner_expression = format!("globalThis.__browserd.frames[{owner}]");
+            // A frame that went away or never got a document stays reported as unread.
+            let child = match tab.frame_owned_by(frame, &owner_expression).await {
+                Ok(Some(child)) => child,
+                Ok(None) | Err(BrowserError::Protocol(_)) => continue,
+                Err(other) => return Err(other),
+            };
+            match collect(tab, Some(&child), depth + 1, budget).await {
+                Ok(inner) => snapshot.embed(slot, &child, inner),
+                Err(BrowserError::Protocol(_)) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(snapshot)
+    })
+}
+
+/// Where a point of a frame lies in the viewport of the world that found the frame.
+#[derive(Debug, Deserialize)]
+pub(super) struct FramePoint {
+    pub status: String,
+    #[serde(default)]
+    pub x: f64,
+    #[serde(default)]
+    pub y: f64,
+    #[serde(default)]
+    pub covered_by: Option<String>,
+}
+
+/// The point `(x, y)` of the innermost frame of `world` in the top viewport, scrolling
+/// each document on the way so that it is in view; a status other than `ok` says why there
+/// is no such point (`gone`, `covered`).
+pub(super) async fn to_top(
+    tab: &Tab,
+    world: &[FrameHop],
+    x: f64,
+    y: f64,
+) -> Result<FramePoint, BrowserError> {
+    let mut point = FramePoint {
+        status: "ok".into(),
+        x,
+        y,
+        covered_by: None,
+    };
+    for (i, hop) in world.iter().enumerate().rev() {
+        let parent = i.checked_sub(1).map(|p| world[p].frame_id.as_str());
+        let value = tab
+            .call_function_in(
+                parent,
+                FRAME_POINT_JS,
+                &[json!(hop.owner), json!(point.x), json!(point.y)],
+            )
+            .await?;
+        point = serde_json::from_value(value)
+            .map_err(|e| BrowserError::Protocol(format!("frame point: {e}")))?;
+        if point.status != "ok" {
+            break;
+        }
+    }
+    Ok(point)
+}
+
+/// The frame whose world holds an element reached through `world` (`None`: the top's).
+pub(super) fn innermost(world: &[FrameHop]) -> Option<&str> {
+    world.last().map(|hop| hop.frame_id.as_str())
+}
