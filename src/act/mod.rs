@@ -74,7 +74,17 @@ struct Chosen {
     values: Vec<String>,
     #[serde(default)]
     message: Option<String>,
+    /// The value an ARIA slider or spin button must be moved to.
+    #[serde(default)]
+    target: f64,
 }
+
+/// Presses at most this many arrow keys to move an ARIA slider to its value.
+const MAX_KEY_PRESSES: usize = 200;
+
+/// The `aria-valuenow` of an element, as a number (`null` when it has none).
+const ARIA_VALUE_JS: &str = "(handle) => { const el = globalThis.__browserd && globalThis.__browserd.elements[handle];
+  const v = el ? parseFloat(el.getAttribute('aria-valuenow')) : NaN; return Number.isFinite(v) ? v : null; }";
 
 /// Selects the current content of an editable element, so that typing replaces it.
 const SELECT_CONTENT_JS: &str = "(handle) => { const el = globalThis.__browserd && globalThis.__browserd.elements[handle];
@@ -206,6 +216,13 @@ pub async fn element(
             follow(tab, popup).await?;
         }
         ActionKind::Type => {
+            let number = action.param.as_ref().is_some_and(|p| p.r#type == "number");
+            if number && !value.is_empty() && value.trim().parse::<f64>().is_err() {
+                return Err(ActError::BadValue(format!(
+                    "{} ({}) takes a number, not {value:?}",
+                    action.id, action.description
+                )));
+            }
             let (x, y) = locate(tab, action).await?;
             tab.click(x, y).await?;
             tab.call_function_in(
@@ -239,6 +256,7 @@ pub async fn element(
                     let popup = tab.act_and_settle(async { tab.click(x, y).await }).await?;
                     follow(tab, popup).await?;
                 }
+                "keys" => move_with_keys(tab, action, chosen.target).await?,
                 "no-match" => {
                     return Err(ActError::NotAllowed {
                         id: action.id.to_string(),
@@ -263,6 +281,44 @@ pub async fn element(
         }
     }
     Ok(())
+}
+
+/// Moves a focused ARIA slider or spin button to `target` with the arrow keys, reading its
+/// value after each press, as a keyboard user watches the thumb.
+async fn move_with_keys(tab: &Tab, action: &Action, target: f64) -> Result<(), ActError> {
+    let frame = frames::innermost(&action.world);
+    let value_now = async || -> Result<Option<f64>, ActError> {
+        let value = tab
+            .call_function_in(frame, ARIA_VALUE_JS, &[json!(action.handle)])
+            .await?;
+        Ok(value.as_f64())
+    };
+    let Some(mut now) = value_now().await? else {
+        return Err(unusable(action, "it has no current value".into()));
+    };
+    let up = target > now;
+    let key = if up { Key::ArrowRight } else { Key::ArrowLeft };
+    for _ in 0..MAX_KEY_PRESSES {
+        if now == target || (up && now > target) || (!up && now < target) {
+            return Ok(());
+        }
+        tab.press_key(key).await?;
+        let Some(next) = value_now().await? else {
+            break;
+        };
+        if next == now {
+            return Err(unusable(
+                action,
+                format!("it stays at {now} when the arrow keys are pressed"),
+            ));
+        }
+        now = next;
+    }
+    if now == target || (up && now > target) || (!up && now < target) {
+        Ok(())
+    } else {
+        Err(unusable(action, format!("it only reached {now}")))
+    }
 }
 
 /// After a value was entered: presses Enter if asked (which may submit a form and

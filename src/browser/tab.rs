@@ -84,6 +84,10 @@ pub struct Popup(TargetId);
 pub enum Key {
     Enter,
     Delete,
+    ArrowUp,
+    ArrowDown,
+    ArrowLeft,
+    ArrowRight,
 }
 
 /// Runs a browser command with an upper bound on its time.
@@ -427,6 +431,10 @@ impl Tab {
         let (name, code, text) = match key {
             Key::Enter => ("Enter", 13, Some("\r")),
             Key::Delete => ("Delete", 46, None),
+            Key::ArrowUp => ("ArrowUp", 38, None),
+            Key::ArrowDown => ("ArrowDown", 40, None),
+            Key::ArrowLeft => ("ArrowLeft", 37, None),
+            Key::ArrowRight => ("ArrowRight", 39, None),
         };
         let mut down =
             json!({ "type": "keyDown", "key": name, "code": name, "windowsVirtualKeyCode": code });

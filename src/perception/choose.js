@@ -10,6 +10,8 @@
 //   { status: 'click', x, y, label } (top-viewport CSS pixels) for the caller to click it.
 // For other inputs (range, date, time, colour …): sets the value with the native setter and
 // fires input + change: { status: 'ok', value }.
+// For an ARIA slider or spin button: focuses it and returns { status: 'keys', target } for
+// the caller to press arrow keys until aria-valuenow reaches target.
 // Errors: { status: 'gone' | 'disabled' | 'invalid', message }.
 (handle, value) => {
   const reg = globalThis.__browserd;
@@ -62,6 +64,16 @@
       w = fe.ownerDocument.defaultView;
     }
     return { status: 'click', x, y, label: text(o) };
+  }
+  if (role === 'slider' || role === 'spinbutton') {
+    // an ARIA widget has no value to set: focus it, and the caller moves it with the
+    // arrow keys as a keyboard user would
+    const target = Number(want);
+    if (!want.trim() || !Number.isFinite(target)) return { status: 'invalid', message: 'it takes a number, not ' + JSON.stringify(want).slice(0, 80) };
+    const min = parseFloat(el.getAttribute('aria-valuemin')), max = parseFloat(el.getAttribute('aria-valuemax'));
+    if (target < min || target > max) return { status: 'invalid', message: 'it takes a number from ' + min + ' to ' + max };
+    el.focus();
+    return { status: 'keys', target };
   }
   if (el.localName === 'input' || el.localName === 'textarea') {
     if (el.readOnly) return { status: 'disabled', message: 'read-only' };

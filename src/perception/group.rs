@@ -15,6 +15,19 @@ pub struct Grouper<'a> {
     /// Per landmark: contains a password field / a search field.
     has_password: Vec<bool>,
     has_search: Vec<bool>,
+    /// Per landmark: how many fields one types into or chooses in it holds.
+    fields: Vec<u32>,
+}
+
+/// A search form holds its search box and a filter or two; a form with more fields that
+/// happens to hold a search box (an order form's product search) is not a search.
+const SEARCH_FORM_FIELDS: u32 = 3;
+
+fn is_field(el: &ElementSnapshot) -> bool {
+    matches!(
+        el.role.as_str(),
+        "textbox" | "searchbox" | "combobox" | "listbox" | "spinbutton" | "slider"
+    )
 }
 
 fn is_search_field(el: &ElementSnapshot) -> bool {
@@ -39,10 +52,12 @@ impl<'a> Grouper<'a> {
         let n = snap.landmarks.len();
         let mut has_password = vec![false; n];
         let mut has_search = vec![false; n];
+        let mut fields = vec![0u32; n];
         for el in &snap.elements {
             let pw = el.input_type.as_deref() == Some("password");
             let se = is_search_field(el);
-            if !(pw || se) {
+            let field = is_field(el);
+            if !(pw || se || field) {
                 continue;
             }
             let mut cur = el.landmark;
@@ -53,6 +68,7 @@ impl<'a> Grouper<'a> {
                 }
                 has_password[i] |= pw;
                 has_search[i] |= se;
+                fields[i] += u32::from(field);
                 cur = snap.landmarks[i].parent;
                 guard += 1;
             }
@@ -61,6 +77,7 @@ impl<'a> Grouper<'a> {
             snap,
             has_password,
             has_search,
+            fields,
         }
     }
 
@@ -104,7 +121,7 @@ impl<'a> Grouper<'a> {
                     } else {
                         "Sign in".to_string()
                     }
-                } else if self.has_search[i] {
+                } else if self.has_search[i] && self.fields[i] <= SEARCH_FORM_FIELDS {
                     "Search".to_string()
                 } else if !name.is_empty() {
                     name

@@ -370,3 +370,59 @@ async fn a_download_does_not_wedge_the_session() {
     assert_eq!(status, 200, "the session goes on: {next}");
     assert_eq!(next["metadata"]["url"], site.url("/form.html"));
 }
+
+#[tokio::test]
+async fn aria_widgets_move_with_keys_and_clicks_and_number_fields_take_numbers() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, page) = open(&app, &site.url("/widgets.html")).await;
+    let rating = id_of(&page, "Rating");
+    let (status, after) = step(&app, &session, &rating, Some("8"), false).await;
+    assert_eq!(status, 200, "{after}");
+    let (status, after) = step(&app, &session, &rating, Some("2"), false).await;
+    assert_eq!(status, 200, "{after}");
+    assert!(
+        after["space"]["markdown"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("{rating} Rating (slider 0-10) = \"2\"")),
+        "{}",
+        after["space"]["markdown"]
+    );
+    for bad in ["eleven", "11"] {
+        let (status, refused) = step(&app, &session, &rating, Some(bad), false).await;
+        assert_eq!(status, 400, "{bad}: {refused}");
+    }
+
+    let gift = id_of(&page, "Gift wrap");
+    let (status, after) = step(&app, &session, &gift, None, false).await;
+    assert_eq!(status, 200, "{after}");
+    assert!(
+        after["space"]["markdown"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("{gift} [x] Gift wrap")),
+        "{}",
+        after["space"]["markdown"]
+    );
+
+    let guests = id_of(&page, "Guests");
+    let (status, refused) = step(&app, &session, &guests, Some("many"), false).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("takes a number"),
+        "{refused}"
+    );
+    let (status, after) = step(&app, &session, &guests, Some("3"), false).await;
+    assert_eq!(status, 200, "{after}");
+    assert!(
+        after["space"]["markdown"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("= \"3\""),
+        "{}",
+        after["space"]["markdown"]
+    );
+}
