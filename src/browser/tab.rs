@@ -59,6 +59,15 @@ const ACTION_QUIET: Duration = Duration::from_millis(30);
 const SETTLE_MAX: Duration = Duration::from_secs(3);
 /// How long after an input a navigation it caused must have started.
 const NAVIGATION_GRACE: Duration = Duration::from_millis(25);
+/// Whether the page says it is still loading: a shown region marked `aria-busy`, or a
+/// shown spinner, skeleton or loading placeholder on a page with little text yet (a page
+/// full of text with a stuck spinner somewhere is ready). Still for a moment is not ready
+/// then.
+const BUSY_JS: &str = "(() => { const shown = (e) => e.checkVisibility ? e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : true;\
+ for (const e of document.querySelectorAll('[aria-busy=true]')) { if (shown(e)) return true; }\
+ for (const e of document.querySelectorAll('[class*=spinner i], [class*=skeleton i], [class*=loading i], [id*=loading i], [role=progressbar]:not([aria-valuenow])')) {\
+   if (shown(e)) return !document.body || document.body.innerText.length < 1500; }\
+ return false; })()";
 /// Name of our isolated world: page scripts cannot see or tamper with what runs there.
 const WORLD_NAME: &str = "browserd";
 
@@ -209,8 +218,8 @@ impl Tab {
 
     /// Waits until the page has been still — no request pending or started, no node
     /// added, removed or retexted (attribute churn such as carousels does not count) —
-    /// for `quiet`, within [`SETTLE_MAX`]: pages that fetch and render after
-    /// `load` are seen rendered.
+    /// for `quiet`, and shows no loading indicator, within [`SETTLE_MAX`]: pages that
+    /// fetch and render after `load` are seen rendered.
     pub async fn settle(&self, quiet: Duration) -> Result<(), BrowserError> {
         let deadline = tokio::time::Instant::now() + SETTLE_MAX;
         let in_flight = self.parts()?.in_flight.clone();
@@ -222,15 +231,15 @@ impl Tab {
                 return Ok(());
             }
             let script = format!(
-                "new Promise(resolve => {{ let timer; const done = () => {{ observer.disconnect(); clearTimeout(cap); resolve(true); }};\
+                "new Promise(resolve => {{ let timer; const done = () => {{ observer.disconnect(); clearTimeout(cap); resolve({BUSY_JS}); }};\
                  const observer = new MutationObserver(() => {{ clearTimeout(timer); timer = setTimeout(done, {quiet}); }});\
                  observer.observe(document, {{ subtree: true, childList: true, characterData: true }});\
                  timer = setTimeout(done, {quiet}); const cap = setTimeout(done, {max}); }})",
                 quiet = quiet.as_millis(),
                 max = remaining.as_millis(),
             );
-            self.evaluate(&script).await?;
-            if in_flight.started() == requests_before && in_flight.pending() == 0 {
+            let busy = self.evaluate(&script).await?.as_bool().unwrap_or(false);
+            if in_flight.started() == requests_before && in_flight.pending() == 0 && !busy {
                 return Ok(());
             }
         }

@@ -55,6 +55,8 @@
   const TEXT_INPUT = new Set(['', 'text', 'email', 'search', 'tel', 'url', 'password', 'number',
     'date', 'time', 'datetime-local', 'month', 'week', 'color']);
 
+  const CONSENT = /cookie|consent|gdpr/i;
+  const CONSENT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dialog', 'footer']);
   const SECRET_AC = /^(cc-number|cc-csc|one-time-code|new-password|current-password)$/;
   const SECRET_NAME = /card.?num|cc.?num|cvc|cvv|csc|security.?code|iban|pin$/i;
   const WS = /[\s\u00a0\u200b]+/g;
@@ -443,6 +445,12 @@
         landmarks.push({ role: lr, name: name || undefined, parent: s.lm >= 0 ? s.lm : undefined, frame: s.frame || undefined });
         s = Object.assign({}, s, { lm: landmarks.length - 1 });
       }
+    }
+    else if (!role && !s.consent && CONSENT_TAGS.has(tag) && hasAttrs && CONSENT.test((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : ''))) {
+      // a cookie banner is no landmark, but an agent must know that is what it is: its
+      // buttons are what stands between it and the page
+      landmarks.push({ role: 'region', name: 'Cookie consent', parent: s.lm >= 0 ? s.lm : undefined, frame: s.frame || undefined });
+      s = Object.assign({}, s, { lm: landmarks.length - 1, consent: true });
     }
     if (tag === 'article' || tag === 'aside' || tag === 'main' || tag === 'nav' || tag === 'section') {
       if (!s.sectioning) s = Object.assign({}, s, { sectioning: true });

@@ -165,6 +165,15 @@ async fn observe_sees_a_page_that_renders_after_load() {
 }
 
 #[tokio::test]
+async fn observe_waits_while_a_page_shows_a_loading_spinner() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (status, observation) = observe(&app, json!({"url": site.url("/spinner.html")})).await;
+    assert_eq!(status, 200, "{observation}");
+    let listed = actions(&observation);
+    assert_eq!(count_mentions(&listed, "Spinner done"), 1, "{listed:?}");
+}
+
+#[tokio::test]
 async fn an_env_call_without_a_session_runs_in_a_new_one_closed_after_unless_kept() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let (status, observation) = observe(
