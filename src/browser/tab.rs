@@ -53,12 +53,11 @@ pub struct PageInfo {
 
 /// How long a freshly loaded page must stay still to count as rendered.
 const NAVIGATION_QUIET: Duration = Duration::from_millis(200);
-/// How long a page must stay still after an input that did not navigate.
+/// How long a page must stay still after an input that did not navigate; a navigation the
+/// input causes must have started by then.
 const ACTION_QUIET: Duration = Duration::from_millis(30);
 /// The longest wait for a page to settle after `load`.
 const SETTLE_MAX: Duration = Duration::from_secs(3);
-/// How long after an input a navigation it caused must have started.
-const NAVIGATION_GRACE: Duration = Duration::from_millis(25);
 /// Whether the page says it is still loading: a shown region marked `aria-busy`, or a
 /// shown spinner, skeleton or loading placeholder on a page with little text yet (a page
 /// full of text with a stuck spinner somewhere is ready). Still for a moment is not ready
@@ -480,12 +479,20 @@ impl Tab {
             .await?;
         action.await?;
         let own_target = page.target_id().clone();
-        let grace = tokio::time::sleep(NAVIGATION_GRACE);
-        tokio::pin!(grace);
-        let navigated = loop {
+        // The page settling in place and a navigation starting are watched at once: an
+        // input that changes the page in place costs one quiet period, not a grace period
+        // for a navigation and then a quiet period.
+        let in_place = self.settle(ACTION_QUIET);
+        tokio::pin!(in_place);
+        loop {
             tokio::select! {
-                _ = &mut grace => break false,
-                Some(_) = started.next() => break true,
+                settled = &mut in_place => match settled {
+                    Ok(()) => return Ok(None),
+                    // the document our script watched went away: a navigation
+                    Err(BrowserError::Protocol(_)) => break,
+                    Err(other) => return Err(other),
+                },
+                Some(_) = started.next() => break,
                 Some(event) = created.next() => {
                     let info = &event.target_info;
                     if info.r#type == "page" && info.opener_id.as_ref() == Some(&own_target) {
@@ -493,21 +500,17 @@ impl Tab {
                     }
                 }
             }
-        };
-        if navigated {
-            // A page restored from the back/forward cache stops loading without a `load`;
-            // one that never finishes is observed as it is when the bound ends.
-            let _ = tokio::time::timeout(self.browser.operation_timeout, async {
-                tokio::select! {
-                    _ = loaded.next() => {}
-                    _ = stopped.next() => {}
-                }
-            })
-            .await;
-            self.settle(NAVIGATION_QUIET).await?;
-        } else {
-            self.settle(ACTION_QUIET).await?;
         }
+        // A page restored from the back/forward cache stops loading without a `load`;
+        // one that never finishes is observed as it is when the bound ends.
+        let _ = tokio::time::timeout(self.browser.operation_timeout, async {
+            tokio::select! {
+                _ = loaded.next() => {}
+                _ = stopped.next() => {}
+            }
+        })
+        .await;
+        self.settle(NAVIGATION_QUIET).await?;
         Ok(None)
     }
 
