@@ -235,6 +235,11 @@ pub async fn element(
                 tab.press_key(Key::Delete).await?;
             } else {
                 tab.insert_text(value).await?;
+                // Pages that react to keys rather than to input (suggestion lists on
+                // `keyup`) see the last key of the text go down and up.
+                if let Some(last) = value.chars().last() {
+                    tab.echo_key(last).await?;
+                }
             }
             finish_input(tab, enter).await?;
         }

@@ -458,6 +458,28 @@ impl Tab {
         .map(|_| ())
     }
 
+    /// Sends the key events of typing `character` without typing it: a key down that
+    /// produces no text, then a key up, for pages that listen to keys after text was
+    /// inserted.
+    pub async fn echo_key(&self, character: char) -> Result<(), BrowserError> {
+        let key = character.to_string();
+        let code = if character.is_ascii_alphanumeric() {
+            character.to_ascii_uppercase() as u32
+        } else if character == ' ' {
+            32
+        } else {
+            0
+        };
+        for kind in ["rawKeyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({ "type": kind, "key": key, "windowsVirtualKeyCode": code }),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Runs `action` (an input that may navigate) and waits for what it caused: a
     /// navigation if one starts within a moment, then a settled page.
     pub async fn act_and_settle(

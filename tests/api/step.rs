@@ -372,7 +372,7 @@ async fn a_download_does_not_wedge_the_session() {
 }
 
 #[tokio::test]
-async fn aria_widgets_move_with_keys_and_clicks_and_number_fields_take_numbers() {
+async fn widgets_move_with_keys_suggestions_follow_keys_and_numbers_are_checked() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let (session, page) = open(&app, &site.url("/widgets.html")).await;
     let rating = id_of(&page, "Rating");
@@ -404,6 +404,11 @@ async fn aria_widgets_move_with_keys_and_clicks_and_number_fields_take_numbers()
         "{}",
         after["space"]["markdown"]
     );
+
+    let city = id_of(&page, "City");
+    let (status, after) = step(&app, &session, &city, Some("Par"), false).await;
+    assert_eq!(status, 200, "{after}");
+    id_of(&after, "Paris, France");
 
     let guests = id_of(&page, "Guests");
     let (status, refused) = step(&app, &session, &guests, Some("many"), false).await;
