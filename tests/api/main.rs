@@ -4,6 +4,7 @@ mod cli;
 mod env;
 mod helpers;
 mod lifecycle;
+mod mcp;
 mod notte;
 mod process;
 mod sessions;
