@@ -63,6 +63,9 @@ when layout or images matter.";
 const CLOSE: &str = "End the browser session: closes the page and forgets its cookies and \
 history. The next browser tool opens a new session on a blank page.";
 
+const CLOSED: &str = "Closed the browser session. The next browser tool opens a new one, on a \
+blank page.";
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ObserveArgs {
@@ -310,7 +313,7 @@ impl BrowserTools {
         };
         match session_routes::close(self.state(), self.caller(), JsonBody(request)).await {
             Ok(Json(session)) if session.status == SessionStatus::Closed.as_str() => {
-                render::text("Closed the browser session. The next browser tool opens a new one, on a blank page.".into())
+                render::text(CLOSED.into())
             }
             Ok(Json(session)) => render::text(format!(
                 "The browser session had already ended ({}).",
