@@ -50,6 +50,9 @@ pub enum Command {
         #[command(flatten)]
         browser: BrowserArgs,
     },
+    /// Serve browser sessions as MCP tools to an agent host: over stdio, or over
+    /// streamable HTTP with --http. Runs its own browser; no server needed.
+    Mcp(Box<McpSettings>),
 }
 
 /// Which browser to run, and how.
@@ -165,6 +168,45 @@ impl Settings {
         let mut settings = Settings::try_parse_from(["serve"])
             .unwrap_or_else(|e| panic!("default settings must parse: {e}"));
         settings.data_dir = data_dir;
+        settings
+    }
+}
+
+/// The settings of `browserd mcp`.
+#[derive(Debug, Clone, Args)]
+pub struct McpSettings {
+    /// Serve MCP over streamable HTTP on this address (endpoint `/mcp`) instead of stdio.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+
+    /// Directory for the session database and browser profiles. Default: a directory of
+    /// this process's own in the system's temporary directory, removed when it stops (so
+    /// several agent hosts, and `browserd serve`, can run at once).
+    #[arg(long, env = "BROWSERD_MCP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub browser: BrowserArgs,
+
+    /// Longest life of a connection's browser session, in minutes; then the next tool
+    /// call opens a new one (and says so).
+    #[arg(long, env = "BROWSERD_MCP_MAX_SESSION_MINUTES", default_value = "1440", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_session_minutes: u32,
+
+    /// Longest time one browser operation may take before its tool call fails.
+    #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..))]
+    pub operation_timeout_secs: u64,
+}
+
+impl McpSettings {
+    /// The settings of the session core: the server's defaults, with this data
+    /// directory, browser and limits, and one ready context (one agent at a time).
+    pub fn core_settings(&self, data_dir: PathBuf) -> Settings {
+        let mut settings = Settings::for_data_dir(data_dir);
+        settings.browser = self.browser.clone();
+        settings.max_session_minutes = self.max_session_minutes;
+        settings.operation_timeout_secs = self.operation_timeout_secs;
+        settings.warm_contexts = 1;
         settings
     }
 }

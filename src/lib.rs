@@ -5,6 +5,7 @@ pub mod act;
 pub mod api;
 pub mod browser;
 pub mod config;
+pub mod mcp;
 pub mod oneshot;
 pub mod page_url;
 pub mod perception;

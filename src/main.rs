@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use browserd::config::{Cli, Command, Settings};
+use browserd::config::{Cli, Command, McpSettings, Settings};
 use browserd::oneshot;
 use browserd::scrape::ScrapeOptions;
 use browserd::shutdown::Shutdown;
@@ -29,6 +29,7 @@ async fn main() -> ExitCode {
         .init();
     let printed = match cli.command {
         Command::Serve(settings) => return serve(&settings).await,
+        Command::Mcp(settings) => return mcp(&settings).await,
         Command::Observe { url, browser } => oneshot::observe(&browser, &url).await,
         Command::Scrape {
             url,
@@ -82,6 +83,16 @@ async fn serve(settings: &Settings) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("browserd: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn mcp(settings: &McpSettings) -> ExitCode {
+    match browserd::mcp::run(settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("browserd mcp: {error}");
             ExitCode::FAILURE
         }
     }

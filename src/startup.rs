@@ -1,8 +1,9 @@
 //! Putting the server together and running it until it is told to stop.
 //!
-//! Owns the order of start (data directory and its lock, API keys, store, recovery of
-//! abandoned sessions, browsers, HTTP listener) and of stop (stop accepting, close every
-//! session and record it, then stop the browsers).
+//! Owns the order of start (the [`Core`]: data directory and its lock, store, browsers,
+//! recovery of abandoned sessions; then API keys and the HTTP listener) and of stop (stop
+//! accepting, close every session and record it, then stop the browsers). The core is
+//! the same for every front end: the HTTP API here, MCP in `mcp`.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -40,14 +41,20 @@ pub enum StartupError {
     },
 }
 
+/// The session core every front end serves: the data directory (locked), the store, the
+/// browsers and the session registry over them.
+pub struct Core {
+    pub sessions: Sessions,
+    browsers: Browsers,
+    browser_stop: Shutdown,
+    _data_dir_lock: File,
+}
+
 /// A server that is built and listening, not yet serving.
 pub struct Application {
     listener: TcpListener,
-    sessions: Sessions,
-    browsers: Browsers,
-    browser_stop: Shutdown,
+    core: Core,
     state: AppState,
-    _data_dir_lock: File,
 }
 
 /// Where the API key of a server without configured keys is kept.
@@ -55,17 +62,17 @@ fn generated_key_path(data_dir: &Path) -> PathBuf {
     data_dir.join("api_key")
 }
 
-impl Application {
-    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+impl Core {
+    /// Locks the data directory, opens the store (marking sessions a killed process left
+    /// `active` as `error`) and launches the browsers.
+    pub async fn start(settings: &Settings) -> Result<Self, StartupError> {
         let data_dir = &settings.data_dir;
-        let io_error = |source| StartupError::DataDir {
+        std::fs::create_dir_all(data_dir).map_err(|source| StartupError::DataDir {
             path: data_dir.clone(),
             source,
-        };
-        std::fs::create_dir_all(data_dir).map_err(io_error)?;
+        })?;
         let lock = lock_data_dir(data_dir)?;
         let executable = find_executable(settings.browser.chromium.as_deref())?;
-        let api_keys = api_keys(settings)?;
 
         let store = Store::open(data_dir)?;
         let browser_stop = Shutdown::new();
@@ -98,7 +105,36 @@ impl Application {
             );
         }
         tokio::spawn(sessions.clone().run_browser_events(browser_events));
+        Ok(Self {
+            sessions,
+            browsers,
+            browser_stop,
+            _data_dir_lock: lock,
+        })
+    }
 
+    /// The pids of the browser processes (for tests and operators).
+    pub fn browser_pids(&self) -> Vec<u32> {
+        self.browsers.pids()
+    }
+
+    /// Times sessions out until `shutdown`.
+    pub fn spawn_reaper(&self, shutdown: &Shutdown) {
+        tokio::spawn(self.sessions.clone().run_reaper(shutdown.clone()));
+    }
+
+    /// Closes every session (recording it), then stops the browsers.
+    pub async fn stop(self) {
+        self.sessions.close_all().await;
+        self.browser_stop.trigger();
+        self.browsers.stopped().await;
+    }
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let core = Core::start(settings).await?;
+        let api_keys = api_keys(settings)?;
         let listener =
             TcpListener::bind(settings.addr)
                 .await
@@ -107,16 +143,13 @@ impl Application {
                     source,
                 })?;
         let state = AppState {
-            sessions: sessions.clone(),
+            sessions: core.sessions.clone(),
             api_keys,
         };
         Ok(Self {
             listener,
-            sessions,
-            browsers,
-            browser_stop,
+            core,
             state,
-            _data_dir_lock: lock,
         })
     }
 
@@ -126,27 +159,22 @@ impl Application {
 
     /// The pids of the browser processes (for tests and operators).
     pub fn browser_pids(&self) -> Vec<u32> {
-        self.browsers.pids()
+        self.core.browser_pids()
     }
 
     /// Serves until `shutdown`, then closes every session and stops the browsers.
     pub async fn run_until_stopped(self, shutdown: Shutdown) -> std::io::Result<()> {
         let Self {
             listener,
-            sessions,
-            browsers,
-            browser_stop,
+            core,
             state,
-            _data_dir_lock,
         } = self;
-        tokio::spawn(sessions.clone().run_reaper(shutdown.clone()));
+        core.spawn_reaper(&shutdown);
         let stop = shutdown.clone();
         let served = axum::serve(listener, api::router(state))
             .with_graceful_shutdown(async move { stop.wait().await })
             .await;
-        sessions.close_all().await;
-        browser_stop.trigger();
-        browsers.stopped().await;
+        core.stop().await;
         tracing::info!("stopped");
         served
     }

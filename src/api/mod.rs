@@ -6,8 +6,8 @@
 
 mod error;
 mod extract;
-mod routes;
-mod wire;
+pub mod routes;
+pub mod wire;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{Method, Uri};
@@ -17,7 +17,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use extract::ApiKeys;
+pub use extract::{ApiKeys, Caller, JsonBody};
 
 use crate::session::Sessions;
 

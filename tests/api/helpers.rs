@@ -281,3 +281,14 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("free port")
 }
+
+/// The Python that has the test clients (`notte`, `mcp`): `.venv`, which `make test`
+/// creates, or the interpreter `BROWSERD_TEST_PYTHON` names.
+pub fn python() -> PathBuf {
+    if let Some(python) = std::env::var_os("BROWSERD_TEST_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(venv.exists(), "no Python with the test clients: run `make test` (it creates .venv), or set BROWSERD_TEST_PYTHON");
+    venv
+}

@@ -5,6 +5,7 @@ mod env;
 mod frames;
 mod helpers;
 mod lifecycle;
+mod mcp;
 mod notte;
 mod process;
 mod sessions;

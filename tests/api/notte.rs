@@ -6,17 +6,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::helpers::{spawn_app, KEY};
+use crate::helpers::{python, spawn_app, KEY};
 use crate::site::serve_site;
-
-fn python() -> PathBuf {
-    if let Some(python) = std::env::var_os("BROWSERD_TEST_PYTHON") {
-        return PathBuf::from(python);
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(venv.exists(), "no Python with the notte client: run `make test` (it creates .venv), or set BROWSERD_TEST_PYTHON");
-    venv
-}
 
 async fn run_script(script: &str, address: &str, site: &str) {
     let script_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,0 +1,434 @@
+//! The tools, their arguments, and the session each MCP connection uses.
+//!
+//! A tool call parses its arguments into the tool's argument type (a bad one is a tool
+//! error naming the field), takes the connection's session (opened on first use, and
+//! again after it ended), and calls the HTTP API's handler for the operation with the
+//! values its extractors would have produced.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use rmcp::handler::server::common::{schema_for_input, schema_for_type};
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::model::{CallToolResult, Implementation, JsonObject, ServerCapabilities, ServerConfig};
+use rmcp::schemars::{self, JsonSchema};
+use rmcp::service::RequestContext;
+use rmcp::{tool, tool_handler, tool_router, RoleServer, ServerHandler};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::render;
+use crate::api::routes::{env, sessions as session_routes};
+use crate::api::wire::{CloseRequest, ObserveRequest, ScrapeRequest, SessionFields, StepRequest};
+use crate::api::{ApiError, Caller, JsonBody};
+use crate::session::{Owner, SessionId, SessionStatus, SessionTimeout, Sessions, StartOptions};
+
+/// Who owns the sessions of MCP connections (there is no API key on this side).
+const OWNER: &str = "browserd-mcp";
+
+/// Which MCP connection a call came on: the `Mcp-Session-Id` of an HTTP session, or none.
+/// A stdio process serves one connection; HTTP requests without a session (the
+/// sessionless protocol of 2026-07-28) all share the one browser session of the server.
+type Connection = Option<String>;
+
+/// The idle timeout of a connection's session: the longest the API allows, since an
+/// agent may think for minutes between calls.
+const IDLE_MINUTES: i64 = SessionTimeout::MAX_MINUTES;
+
+const INSTRUCTIONS: &str = "A real web browser. browser_observe opens a page and lists what \
+can be done on it, each with an id; browser_step acts by id; browser_scrape reads the page as \
+markdown; browser_screenshot shows it. The browser session (page, cookies, history) lasts \
+for this connection; browser_close ends it.";
+
+const OBSERVE: &str = "Look at the browser's page: its title, URL, and a numbered list of \
+what can be done on it, grouped by the page's sections: links (L1, L2, ...), buttons, \
+checkboxes and radios (B...), text fields and selects (I...). Give `url` to open that page \
+first; without it, observes the current page. Act on an id with browser_step.";
+
+const STEP: &str = "Act on the page by an id from the latest observation: click a link or \
+button (L..., B...), type `value` into a text field or choose the option named `value` in a \
+select (I...; `enter: true` then presses Enter, e.g. to submit a search). Returns the page's \
+fresh observation, whose ids replace the earlier ones. Special ids: S1 go to the URL in \
+`value`, S4 back, S5 forward, S6 reload, S7 wait `value` seconds.";
+
+const SCRAPE: &str = "Read the browser's page as markdown: its main content (text, tables, \
+lists, links), without navigation, headers and footers unless `only_main_content` is false. \
+Give `url` to open that page first; without it, reads the current page.";
+
+const SCREENSHOT: &str = "A PNG screenshot of the visible part of the browser's page, for \
+when layout or images matter.";
+
+const CLOSE: &str = "End the browser session: closes the page and forgets its cookies and \
+history. The next browser tool opens a new session on a blank page.";
+
+const CLOSED: &str = "Closed the browser session. The next browser tool opens a new one, on a \
+blank page.";
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ObserveArgs {
+    /// The page to open first (http:, https: or about:blank). Omit to observe the current page.
+    url: Option<String>,
+    /// List at most this many element actions (1 to 10000, default 100).
+    max_nb_actions: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct StepArgs {
+    /// An id from the latest observation ("L3", "B1", "I2", ...) or a special one (S1 to S8).
+    action_id: String,
+    /// For I...: the text to type or the option to choose. S1: the URL; S7: seconds.
+    value: Option<String>,
+    /// For I...: press Enter after typing.
+    enter: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ScrapeArgs {
+    /// The page to open first (http:, https: or about:blank). Omit to read the current page.
+    url: Option<String>,
+    /// true (default): the main content only; false: the whole visible page.
+    only_main_content: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NoArgs {}
+
+/// The tool's input schema, from its argument type (an object, so the SDK's check passes;
+/// a test holds it to that).
+fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    schema_for_input::<T>().unwrap_or_else(|_| schema_for_type::<T>())
+}
+
+/// The arguments as `T`, or a tool error naming what is wrong with them.
+fn parse<T: DeserializeOwned>(arguments: JsonObject) -> Result<T, CallToolResult> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(arguments)).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        render::error(&if path == "." || path.is_empty() {
+            format!("invalid arguments: {inner}")
+        } else {
+            format!("invalid arguments: field `{path}`: {inner}")
+        })
+    })
+}
+
+/// The MCP server: browserd's operations as tools. Cheap to clone; every clone shares the
+/// sessions of the connections.
+#[derive(Clone)]
+pub struct BrowserTools {
+    sessions: Sessions,
+    owner: Owner,
+    open: Arc<tokio::sync::Mutex<HashMap<Connection, SessionId>>>,
+    tool_router: ToolRouter<Self>,
+}
+
+/// The session a call acts in, and what the model should know about it.
+struct InSession {
+    id: SessionId,
+    /// Set when the connection's earlier session had ended and a new one was opened.
+    note: Option<String>,
+}
+
+impl InSession {
+    /// The session part of an `/env/*` body: this session, kept open after the call.
+    fn fields(&self, screenshot: bool) -> SessionFields {
+        SessionFields {
+            session_id: Some(self.id.to_string()),
+            keep_alive: Some(true),
+            session_timeout_minutes: None,
+            screenshot: Some(screenshot),
+        }
+    }
+}
+
+#[tool_router]
+impl BrowserTools {
+    pub fn new(sessions: Sessions) -> Self {
+        Self {
+            sessions,
+            owner: Owner::of_api_key(OWNER),
+            open: Arc::default(),
+            tool_router: Self::tool_router(),
+        }
+    }
+
+    #[tool(
+        name = "browser_observe",
+        title = "Observe the page",
+        description = OBSERVE,
+        input_schema = input_schema::<ObserveArgs>(),
+        annotations(read_only_hint = true, open_world_hint = true)
+    )]
+    async fn observe(
+        &self,
+        context: RequestContext<RoleServer>,
+        arguments: JsonObject,
+    ) -> CallToolResult {
+        let args: ObserveArgs = match parse(arguments) {
+            Ok(args) => args,
+            Err(error) => return error,
+        };
+        let session = match self.session_for(&context).await {
+            Ok(session) => session,
+            Err(error) => return render::api_error(&error),
+        };
+        let request = ObserveRequest {
+            session: session.fields(false),
+            url: args.url,
+            min_nb_actions: None,
+            max_nb_actions: args.max_nb_actions,
+        };
+        let answer = env::observe(self.state(), self.caller(), JsonBody(request)).await;
+        render::observation(answer, session.note.as_deref())
+    }
+
+    #[tool(
+        name = "browser_step",
+        title = "Act on the page",
+        description = STEP,
+        input_schema = input_schema::<StepArgs>(),
+        annotations(read_only_hint = false, destructive_hint = true, open_world_hint = true)
+    )]
+    async fn step(
+        &self,
+        context: RequestContext<RoleServer>,
+        arguments: JsonObject,
+    ) -> CallToolResult {
+        let args: StepArgs = match parse(arguments) {
+            Ok(args) => args,
+            Err(error) => return error,
+        };
+        let session = match self.session_for(&context).await {
+            Ok(session) => session,
+            Err(error) => return render::api_error(&error),
+        };
+        let request = StepRequest {
+            session: session.fields(false),
+            action_id: Some(args.action_id),
+            value: args.value,
+            enter: args.enter,
+            min_nb_actions: None,
+            max_nb_actions: None,
+        };
+        let answer = env::step(self.state(), self.caller(), JsonBody(request)).await;
+        render::observation(answer, session.note.as_deref())
+    }
+
+    #[tool(
+        name = "browser_scrape",
+        title = "Read the page as markdown",
+        description = SCRAPE,
+        input_schema = input_schema::<ScrapeArgs>(),
+        annotations(read_only_hint = true, open_world_hint = true)
+    )]
+    async fn scrape(
+        &self,
+        context: RequestContext<RoleServer>,
+        arguments: JsonObject,
+    ) -> CallToolResult {
+        let args: ScrapeArgs = match parse(arguments) {
+            Ok(args) => args,
+            Err(error) => return error,
+        };
+        let session = match self.session_for(&context).await {
+            Ok(session) => session,
+            Err(error) => return render::api_error(&error),
+        };
+        let request = ScrapeRequest {
+            session: session.fields(false),
+            url: args.url,
+            scrape_images: None,
+            only_main_content: args.only_main_content,
+            min_nb_actions: None,
+            max_nb_actions: None,
+        };
+        let answer = env::scrape(self.state(), self.caller(), JsonBody(request)).await;
+        render::scraped(answer, session.note.as_deref())
+    }
+
+    /// A scrape that asks for the screenshot: unlike an observe, it leaves the ids of the
+    /// latest observation as the model last saw them.
+    #[tool(
+        name = "browser_screenshot",
+        title = "Screenshot the page",
+        description = SCREENSHOT,
+        input_schema = input_schema::<NoArgs>(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn screenshot(
+        &self,
+        context: RequestContext<RoleServer>,
+        arguments: JsonObject,
+    ) -> CallToolResult {
+        if let Err(error) = parse::<NoArgs>(arguments) {
+            return error;
+        }
+        let session = match self.session_for(&context).await {
+            Ok(session) => session,
+            Err(error) => return render::api_error(&error),
+        };
+        let request = ScrapeRequest {
+            session: session.fields(true),
+            url: None,
+            scrape_images: None,
+            only_main_content: None,
+            min_nb_actions: None,
+            max_nb_actions: None,
+        };
+        let answer = env::scrape(self.state(), self.caller(), JsonBody(request)).await;
+        render::screenshot(answer, session.note.as_deref())
+    }
+
+    #[tool(
+        name = "browser_close",
+        title = "Close the browser session",
+        description = CLOSE,
+        input_schema = input_schema::<NoArgs>(),
+        annotations(
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn close(
+        &self,
+        context: RequestContext<RoleServer>,
+        arguments: JsonObject,
+    ) -> CallToolResult {
+        if let Err(error) = parse::<NoArgs>(arguments) {
+            return error;
+        }
+        let Some(id) = self.open.lock().await.remove(&connection(&context)) else {
+            return render::text("No browser session was open.".into());
+        };
+        let request = CloseRequest {
+            session_id: Some(id.to_string()),
+        };
+        match session_routes::close(self.state(), self.caller(), JsonBody(request)).await {
+            Ok(Json(session)) if session.status == SessionStatus::Closed.as_str() => {
+                render::text(CLOSED.into())
+            }
+            Ok(Json(session)) => render::text(format!(
+                "The browser session had already ended ({}).",
+                session.status
+            )),
+            Err(error) => render::api_error(&error),
+        }
+    }
+}
+
+impl BrowserTools {
+    fn state(&self) -> State<Sessions> {
+        State(self.sessions.clone())
+    }
+
+    fn caller(&self) -> Caller {
+        Caller(self.owner.clone())
+    }
+
+    /// The connection's session: opened on first use, and anew when the earlier one has
+    /// ended (timed out, or failed with the browser), saying so.
+    async fn session_for(
+        &self,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<InSession, ApiError> {
+        let connection = connection(context);
+        let mut open = self.open.lock().await;
+        let mut note = None;
+        if let Some(id) = open.get(&connection) {
+            let record = self.sessions.get(&self.owner, id).await?;
+            if record.status == SessionStatus::Active {
+                return Ok(InSession {
+                    id: id.clone(),
+                    note: None,
+                });
+            }
+            note = Some(format!(
+                "The browser session had ended ({}{}); a new one was opened, on a blank page.",
+                record.status.as_str(),
+                record
+                    .error
+                    .map(|reason| format!(": {reason}"))
+                    .unwrap_or_default()
+            ));
+        }
+        let options = StartOptions {
+            timeout: SessionTimeout::try_from(IDLE_MINUTES).map_err(ApiError::Internal)?,
+            keep_alive: false,
+            screenshot: false,
+        };
+        let started = self.sessions.start(self.owner.clone(), options).await?;
+        let id = started.record.id;
+        open.insert(connection, id.clone());
+        Ok(InSession { id, note })
+    }
+}
+
+/// The connection a request came on (see [`Connection`]).
+fn connection(context: &RequestContext<RoleServer>) -> Connection {
+    context
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .and_then(|parts| parts.headers.get("mcp-session-id"))
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for BrowserTools {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("browserd", env!("CARGO_PKG_VERSION")))
+            .with_instructions(INSTRUCTIONS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argument_schemas_are_objects_without_titles() {
+        for schema in [
+            input_schema::<ObserveArgs>(),
+            input_schema::<StepArgs>(),
+            input_schema::<ScrapeArgs>(),
+            input_schema::<NoArgs>(),
+        ] {
+            assert_eq!(schema.get("type"), Some(&serde_json::json!("object")));
+            assert!(schema.get("title").is_none(), "{schema:?}");
+        }
+        let step = input_schema::<StepArgs>();
+        assert_eq!(
+            step.get("required"),
+            Some(&serde_json::json!(["action_id"]))
+        );
+    }
+
+    #[test]
+    fn bad_arguments_name_the_field() {
+        let arguments = |value: serde_json::Value| match value {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let message = |result: CallToolResult| {
+            assert_eq!(result.is_error, Some(true));
+            serde_json::to_string(&result.content).unwrap()
+        };
+        let wrong_type = parse::<StepArgs>(arguments(
+            serde_json::json!({"action_id": "I1", "enter": "yes"}),
+        ));
+        assert!(message(wrong_type.unwrap_err()).contains("field `enter`: invalid type"));
+        let unknown = parse::<StepArgs>(arguments(serde_json::json!({"id": "I1"})));
+        assert!(message(unknown.unwrap_err()).contains("unknown field `id`"));
+        let missing = parse::<StepArgs>(arguments(serde_json::json!({})));
+        assert!(message(missing.unwrap_err()).contains("missing field `action_id`"));
+    }
+}
