@@ -21,9 +21,17 @@ const MAX_FRAMES: usize = 20;
 const MAX_DEPTH: usize = 3;
 
 /// The page as perception sees it: the top document and every frame in it that is shown.
+/// A page that navigates while it is read (a late redirect) is read again once settled.
 pub async fn snapshot(tab: &Tab) -> Result<PageSnapshot, BrowserError> {
     let mut budget = MAX_FRAMES;
-    collect(tab, None, 0, &mut budget).await
+    match collect(tab, None, 0, &mut budget).await {
+        Err(BrowserError::Protocol(_)) => {
+            tab.settle_after_input().await?;
+            let mut budget = MAX_FRAMES;
+            collect(tab, None, 0, &mut budget).await
+        }
+        other => other,
+    }
 }
 
 /// The snapshot of `frame`'s world (the top one for `None`), with the frames it could not

@@ -237,7 +237,16 @@ impl Tab {
                 quiet = quiet.as_millis(),
                 max = remaining.as_millis(),
             );
-            let busy = self.evaluate(&script).await?.as_bool().unwrap_or(false);
+            let busy = match self.evaluate(&script).await {
+                Ok(busy) => busy.as_bool().unwrap_or(false),
+                // The document went away under the script (a redirect, a script's own
+                // navigation): wait for the next one, within the bound.
+                Err(BrowserError::Protocol(_)) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
             if in_flight.started() == requests_before && in_flight.pending() == 0 && !busy {
                 return Ok(());
             }
@@ -356,8 +365,11 @@ impl Tab {
             None => self.create_world(frame).await?,
         };
         let result = match self.call(method, params(context)).await {
-            // The world died with the document it belonged to: make a new one, once.
-            Err(BrowserError::Protocol(message)) if message.contains("context") => {
+            // The world died with the document it belonged to ("Cannot find context",
+            // "Inspected target navigated or closed"): make a new one, once.
+            Err(BrowserError::Protocol(message))
+                if message.contains("context") || message.contains("navigated") =>
+            {
                 let context = self.create_world(frame).await?;
                 self.call(method, params(context)).await?
             }
@@ -508,12 +520,9 @@ impl Tab {
         tokio::pin!(in_place);
         loop {
             tokio::select! {
-                settled = &mut in_place => match settled {
-                    Ok(()) => return Ok(None),
-                    // the document our script watched went away: a navigation
-                    Err(BrowserError::Protocol(_)) => break,
-                    Err(other) => return Err(other),
-                },
+                // a navigation or a new page wins over a page that seems still at the
+                // same moment
+                biased;
                 Some(_) = started.next() => break,
                 Some(event) = created.next() => {
                     let info = &event.target_info;
@@ -521,6 +530,7 @@ impl Tab {
                         return Ok(Some(Popup(info.target_id.clone())));
                     }
                 }
+                settled = &mut in_place => return settled.map(|()| None),
             }
         }
         // A page restored from the back/forward cache stops loading without a `load`;
