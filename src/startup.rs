@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::net::TcpListener;
 
-use crate::api::{self, ApiKeys, AppState};
+use crate::api::{self, ApiKeys, AppState, Metrics};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
 use crate::session::{Limits, Sessions};
@@ -67,6 +67,7 @@ impl Application {
         let executable = find_executable(settings.browser.chromium.as_deref())?;
         let api_keys = api_keys(settings)?;
 
+        let metrics = Metrics::global();
         let store = Store::open(data_dir)?;
         let browser_stop = Shutdown::new();
         let (browsers, browser_events) = Browsers::start(
@@ -109,6 +110,7 @@ impl Application {
         let state = AppState {
             sessions: sessions.clone(),
             api_keys,
+            metrics,
         };
         Ok(Self {
             listener,
@@ -140,6 +142,7 @@ impl Application {
             _data_dir_lock,
         } = self;
         tokio::spawn(sessions.clone().run_reaper(shutdown.clone()));
+        tokio::spawn(state.metrics.clone().run_upkeep(shutdown.clone()));
         let stop = shutdown.clone();
         let served = axum::serve(listener, api::router(state))
             .with_graceful_shutdown(async move { stop.wait().await })

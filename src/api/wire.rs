@@ -4,35 +4,91 @@
 //! Requests are deserialised loosely typed (every field optional) and then parsed into
 //! domain types here, so a wrong value gets a message that names the field and what is
 //! allowed, and the core never re-checks.
+//!
+//! These types are also the source of the OpenAPI document (`ToSchema`, `IntoParams`):
+//! the defaults and ranges written on a field are the ones its parser enforces.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
 use crate::page_url::PageUrl;
-use crate::perception::ActionId;
+use crate::perception::{ActionId, PageCategory};
+use crate::scrape::ImageCategory;
 use crate::session::{SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions};
 use crate::store::StepRecord;
 
-/// The session fields every POST body accepts.
-#[derive(Debug, Default, Deserialize)]
+/// The session fields every `/env/*` body accepts.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct SessionFields {
+    /// The session to act in. Null: a new session is created for this call (and closed
+    /// after it unless `keep_alive`). An id this key does not own is `404`.
     #[serde(default)]
+    #[schema(format = "uuid")]
     pub session_id: Option<String>,
+    /// True: the session stays open after the call. False: the call closes it when it
+    /// completes.
     #[serde(default)]
+    #[schema(default = false)]
     pub keep_alive: Option<bool>,
+    /// Idle timeout in minutes of a session this call creates (ignored with a
+    /// `session_id`).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 30, default = 5)]
     pub session_timeout_minutes: Option<i64>,
+    /// Include a base64 PNG screenshot of the page in the response.
     #[serde(default)]
     pub screenshot: Option<bool>,
 }
 
-/// `/session/start`'s query parameters.
-#[derive(Debug, Default, Deserialize)]
-pub struct StartQuery {
+/// The body of `/session/start`: the session fields, without a session id.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct StartRequest {
+    /// Must be absent or null: a start creates the session (any value is `400`).
+    #[serde(default)]
+    #[schema(schema_with = null_only)]
     pub session_id: Option<String>,
+    /// True: the session ignores its idle timeout and lives until the server's maximum
+    /// session lifetime.
+    #[serde(default)]
+    #[schema(default = false)]
     pub keep_alive: Option<bool>,
+    /// Idle timeout in minutes: the session times out when now > `last_accessed_at` +
+    /// timeout.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 30, default = 5)]
+    pub session_timeout_minutes: Option<i64>,
+    /// Include a base64 PNG screenshot of the blank page in the response.
+    #[serde(default)]
+    pub screenshot: Option<bool>,
+}
+
+/// The schema of a field whose only valid value is null.
+fn null_only() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Null)
+        .description(Some("Must be absent or null."))
+        .into()
+}
+
+/// `/session/start`'s query parameters (a body's values win over these). A
+/// `session_id` here is `400`, as in the body.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartQuery {
+    #[param(ignore)]
+    pub session_id: Option<String>,
+    /// True: the session ignores its idle timeout and lives until the server's maximum
+    /// session lifetime.
+    #[param(default = false)]
+    pub keep_alive: Option<bool>,
+    /// Idle timeout in minutes (used when the body does not give
+    /// `session_timeout_minutes`). Default 10 with no body, 5 with one.
+    #[param(minimum = 1, maximum = 30, default = 10)]
     pub session_timeout: Option<i64>,
+    /// Include a base64 PNG screenshot of the blank page in the response.
     pub screenshot: Option<bool>,
 }
 
@@ -46,7 +102,7 @@ fn parse_timeout(minutes: i64, field: &str) -> Result<SessionTimeout, ApiError> 
 /// default timeout is the body's (5) when a body was sent, else the query's (10).
 pub fn start_options(
     query: StartQuery,
-    body: Option<SessionFields>,
+    body: Option<StartRequest>,
 ) -> Result<StartOptions, ApiError> {
     let default_timeout = if body.is_some() {
         SessionTimeout::BODY_DEFAULT
@@ -75,10 +131,13 @@ pub fn session_id(text: &str) -> Result<SessionId, ApiError> {
         .map_err(|_| ApiError::NotFound(format!("no session {text} for this API key")))
 }
 
-/// The body of `/session/close`.
-#[derive(Debug, Deserialize)]
+/// The body of `/session/close`. Other session fields are accepted and ignored: close
+/// closes whatever `keep_alive` says.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CloseRequest {
+    /// The session to close.
     #[serde(default)]
+    #[schema(required = true, value_type = String, format = "uuid")]
     pub session_id: Option<String>,
 }
 
@@ -94,9 +153,14 @@ impl CloseRequest {
 }
 
 /// `GET /sessions` query.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only the sessions with this status.
+    #[param(value_type = Option<WireStatus>)]
     pub status: Option<String>,
+    /// At most this many sessions, newest first.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
 }
 
@@ -125,17 +189,62 @@ impl ListQuery {
     }
 }
 
-/// The session object.
-#[derive(Debug, Serialize)]
-pub struct SessionResponse {
-    pub session_id: String,
-    pub timeout_minutes: u8,
-    pub created_at: String,
-    pub last_accessed_at: String,
-    pub duration: String,
-    pub status: &'static str,
-    pub error: Option<String>,
+/// A session's status: `active` moves to exactly one of the others, never back.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = SessionStatus)]
+pub enum WireStatus {
+    Active,
+    Closed,
+    Error,
+    TimedOut,
+}
+
+impl From<SessionStatus> for WireStatus {
+    fn from(status: SessionStatus) -> Self {
+        match status {
+            SessionStatus::Active => Self::Active,
+            SessionStatus::Closed => Self::Closed,
+            SessionStatus::Error => Self::Error,
+            SessionStatus::TimedOut => Self::TimedOut,
+        }
+    }
+}
+
+/// Every error: what is wrong and what to do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    /// The session's status, on `410` (the session has ended).
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<WireStatus>,
+}
+
+/// The session object.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    #[schema(format = "uuid")]
+    pub session_id: String,
+    /// Idle timeout in minutes.
+    #[schema(minimum = 1, maximum = 30)]
+    pub timeout_minutes: u8,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub last_accessed_at: String,
+    /// From creation to now, or to the end for an ended session (ISO 8601).
+    #[schema(
+        pattern = r"^PT([0-9]+H)?([0-9]+M)?[0-9]+(\.[0-9]+)?S$",
+        example = "PT3.2S"
+    )]
+    pub duration: String,
+    pub status: WireStatus,
+    /// Why the session ended, when it did not end by a close.
+    #[schema(required = true)]
+    pub error: Option<String>,
+    /// Base64 PNG of the page, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(content_encoding = "base64", content_media_type = "image/png")]
     pub screenshot: Option<String>,
 }
 
@@ -147,7 +256,7 @@ impl SessionResponse {
             created_at: time_text(record.created_at),
             last_accessed_at: time_text(record.last_accessed_at),
             duration: iso_duration(record.duration(now)),
-            status: record.status.as_str(),
+            status: record.status.into(),
             error: record.error.clone(),
             screenshot: None,
         }
@@ -184,49 +293,79 @@ pub fn iso_duration(duration: chrono::Duration) -> String {
 }
 
 /// `/env/observe`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ObserveRequest {
     #[serde(flatten)]
     pub session: SessionFields,
+    /// Navigate there first (`http:`, `https:` or `about:blank`; other schemes are
+    /// `400`, a page that cannot be loaded is `502`). Null: observe the current page.
     #[serde(default)]
+    #[schema(example = "about:blank")]
     pub url: Option<String>,
+    /// Accepted and checked (0..=`max_nb_actions`): every usable action up to the cap is
+    /// always listed.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
+    /// List at most this many element actions.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
 
 /// `/env/scrape`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ScrapeRequest {
     #[serde(flatten)]
     pub session: SessionFields,
+    /// Navigate there first (`http:`, `https:` or `about:blank`). Null: scrape the
+    /// current page.
     #[serde(default)]
+    #[schema(example = "about:blank")]
     pub url: Option<String>,
+    /// Also list the content's images in `data.images`.
     #[serde(default)]
+    #[schema(default = false)]
     pub scrape_images: Option<bool>,
+    /// Leave out navigation, headers, footers and ads.
     #[serde(default)]
+    #[schema(default = true)]
     pub only_main_content: Option<bool>,
+    /// Accepted and checked as on `/env/observe`; a scrape lists no actions.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
+    /// Accepted and checked as on `/env/observe`.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
 
 /// `/env/step`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct StepRequest {
     #[serde(flatten)]
     pub session: SessionFields,
+    /// An id of the session's last observation (`L3`, `B1`, `I2`), or a special action
+    /// `S1`…`S8`. Required; an id the last observation did not list is `400`.
     #[serde(default)]
+    #[schema(required = true, value_type = String, example = "S6")]
     pub action_id: Option<String>,
+    /// The text to type, the option to choose, the URL for `S1`, the seconds for `S7`
+    /// (0 < s ≤ 30).
     #[serde(default)]
     pub value: Option<String>,
+    /// Press Enter after typing.
     #[serde(default)]
+    #[schema(default = false)]
     pub enter: Option<bool>,
+    /// Checked as on `/env/observe`, for the observation that follows the step.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
+    /// List at most this many element actions in the observation that follows the step.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
 
@@ -242,17 +381,34 @@ impl StepRequest {
 }
 
 /// One step of a session's history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StepResponse {
+    /// 1 for the session's first step.
+    #[schema(minimum = 1)]
     pub seq: u32,
+    #[schema(format = DateTime)]
     pub at: String,
     pub action_id: String,
+    /// The description of the element acted on (null for special actions).
+    #[schema(required = true)]
     pub element: Option<String>,
+    /// The value given, `********` for password, card-number and one-time-code fields.
+    #[schema(required = true)]
     pub value: Option<String>,
+    #[schema(required = true)]
     pub url_before: Option<String>,
+    #[schema(required = true)]
     pub url_after: Option<String>,
+    /// `ok`, `rejected`, `conflict`, `navigation_failed` or `browser_error`.
+    #[schema(example = "ok")]
     pub outcome: String,
+    /// What went wrong, when the outcome is not `ok`.
+    #[schema(required = true)]
     pub error: Option<String>,
+    #[schema(
+        pattern = r"^PT([0-9]+H)?([0-9]+M)?[0-9]+(\.[0-9]+)?S$",
+        example = "PT0.078S"
+    )]
     pub duration: String,
 }
 
@@ -342,68 +498,173 @@ pub fn action_limit(min: Option<i64>, max: Option<i64>) -> Result<usize, ApiErro
     }
 }
 
-#[derive(Debug, Serialize)]
+/// The page observed.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Metadata {
+    /// The page's title; `""` for an untitled page.
     pub title: String,
     pub url: String,
+    #[schema(format = DateTime)]
     pub timestamp: String,
 }
 
-#[derive(Debug, Serialize)]
+/// A page's content.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DataResponse {
+    /// The main content (or the whole visible page) as markdown.
+    #[schema(required = true)]
     pub markdown: Option<String>,
+    /// The content's images, when `scrape_images` was asked for.
+    #[schema(required = true)]
     pub images: Option<Vec<ImageResponse>>,
+    /// Always null: browserd extracts no structured data.
+    #[schema(required = true, value_type = Option<Vec<Object>>)]
     pub structured: Option<Vec<serde_json::Value>>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ImageResponse {
-    pub id: String,
-    pub url: String,
-    pub category: &'static str,
+/// What an image is for.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = ImageCategory)]
+pub enum ImageKind {
+    Icon,
+    ContentImage,
+    Decorative,
+    SvgIcon,
+    SvgContent,
 }
 
-#[derive(Debug, Serialize)]
+impl From<ImageCategory> for ImageKind {
+    fn from(category: ImageCategory) -> Self {
+        match category {
+            ImageCategory::Icon => Self::Icon,
+            ImageCategory::ContentImage => Self::ContentImage,
+            ImageCategory::Decorative => Self::Decorative,
+            ImageCategory::SvgIcon => Self::SvgIcon,
+            ImageCategory::SvgContent => Self::SvgContent,
+        }
+    }
+}
+
+/// One image of the scraped content (`F1`, `F2`, …; not actionable).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImageResponse {
+    #[schema(example = "F1")]
+    pub id: String,
+    pub url: String,
+    pub category: ImageKind,
+}
+
+/// The one parameter of an input action.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ParamResponse {
     pub name: String,
+    /// The parameter's type, e.g. `string`.
     #[serde(rename = "type")]
     pub kind: String,
+    #[schema(required = true)]
     pub default: Option<String>,
+    /// For a choice: the values allowed.
     pub values: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// Whether an action can be taken. The Notte format also knows `failed` and `excluded`;
+/// browserd lists only actions a person could take now, so every one is `valid`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Valid,
+}
+
+/// One action of the page, by id.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ActionResponse {
+    #[schema(example = "L1")]
     pub id: String,
     pub description: String,
     pub category: String,
+    /// Exactly one for an input (`I`) action; none for the others.
     pub params: Vec<ParamResponse>,
-    pub status: &'static str,
+    pub status: ActionStatus,
 }
 
-#[derive(Debug, Serialize)]
+/// What kind of page this is.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = PageCategory)]
+pub enum PageKind {
+    Homepage,
+    SearchResults,
+    DataFeed,
+    Item,
+    Auth,
+    Form,
+    ManageCookies,
+    Payment,
+    Captcha,
+    Other,
+}
+
+impl From<PageCategory> for PageKind {
+    fn from(category: PageCategory) -> Self {
+        match category {
+            PageCategory::Homepage => Self::Homepage,
+            PageCategory::SearchResults => Self::SearchResults,
+            PageCategory::DataFeed => Self::DataFeed,
+            PageCategory::Item => Self::Item,
+            PageCategory::Auth => Self::Auth,
+            PageCategory::Form => Self::Form,
+            PageCategory::ManageCookies => Self::ManageCookies,
+            PageCategory::Payment => Self::Payment,
+            PageCategory::Captcha => Self::Captcha,
+            PageCategory::Other => Self::Other,
+        }
+    }
+}
+
+/// What can be done on the page.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SpaceResponse {
+    /// One paragraph: what this page is and what can be done on it.
     pub description: String,
-    pub category: Option<String>,
+    #[schema(required = true)]
+    pub category: Option<PageKind>,
+    /// The action list as the agent should read it.
     pub markdown: String,
+    /// The element actions (`L`, `B`, `I`), at most `max_nb_actions`.
     pub actions: Vec<ActionResponse>,
+    /// `S1`…`S8`, always all eight.
     pub special_actions: Vec<ActionResponse>,
 }
 
 /// An observation: what `/env/*` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ObserveResponse {
     pub session: SessionResponse,
     pub metadata: Metadata,
+    /// Base64 PNG of the page, when asked for (or after `S3`).
+    #[schema(
+        required = true,
+        content_encoding = "base64",
+        content_media_type = "image/png"
+    )]
     pub screenshot: Option<String>,
+    /// The page's content: filled by `/env/scrape` and `S2`.
+    #[schema(required = true)]
     pub data: Option<DataResponse>,
+    /// The actions: filled by `/env/observe` and `/env/step`.
+    #[schema(required = true)]
     pub space: Option<SpaceResponse>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct HealthResponse {
+    #[schema(value_type = String, example = "ok")]
     pub status: &'static str,
+    /// Sessions active on this server now.
     pub active_sessions: usize,
+    /// browserd's version.
+    #[schema(value_type = String)]
     pub version: &'static str,
 }
 
@@ -426,7 +687,7 @@ mod tests {
     #[test]
     fn start_defaults_depend_on_where_parameters_come_from() {
         let from_body =
-            start_options(StartQuery::default(), Some(SessionFields::default())).unwrap();
+            start_options(StartQuery::default(), Some(StartRequest::default())).unwrap();
         assert_eq!(from_body.timeout, SessionTimeout::BODY_DEFAULT);
         let query = StartQuery {
             keep_alive: Some(true),
@@ -444,10 +705,10 @@ mod tests {
             keep_alive: Some(true),
             ..StartQuery::default()
         };
-        let body = SessionFields {
+        let body = StartRequest {
             session_timeout_minutes: Some(7),
             keep_alive: Some(false),
-            ..SessionFields::default()
+            ..StartRequest::default()
         };
         let options = start_options(query, Some(body)).unwrap();
         assert_eq!(options.timeout.minutes(), 7);
@@ -464,9 +725,9 @@ mod tests {
             start_options(query, None),
             Err(ApiError::BadRequest(_))
         ));
-        let body = SessionFields {
+        let body = StartRequest {
             session_id: Some("x".into()),
-            ..SessionFields::default()
+            ..StartRequest::default()
         };
         assert!(matches!(
             start_options(StartQuery::default(), Some(body)),
