@@ -280,3 +280,17 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("free port")
 }
+
+/// The Python of the tests' tools (the notte client, the OpenAPI validator): `.venv`,
+/// which `make test` creates, or the interpreter `BROWSERD_TEST_PYTHON` names.
+pub fn test_python() -> PathBuf {
+    if let Some(python) = std::env::var_os("BROWSERD_TEST_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "no .venv: run `make test` (it creates .venv), or set BROWSERD_TEST_PYTHON"
+    );
+    venv
+}

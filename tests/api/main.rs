@@ -1,11 +1,14 @@
 //! Integration tests: the real server on a free port with a real Chromium.
 
 mod cli;
+mod docs;
 mod env;
 mod helpers;
 mod lifecycle;
 mod notte;
+mod openapi;
 mod process;
 mod sessions;
 mod site;
 mod step;
+mod telemetry;

@@ -1,0 +1,82 @@
+//! `/docs` in a real headless Chromium that can reach nothing but 127.0.0.1: the API
+//! reference renders from the binary's own assets and lists every endpoint.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::helpers::{spawn_app, wait_gone};
+
+/// The page's DOM after its scripts ran, as Chromium's `--dump-dom` prints it.
+async fn rendered_dom(url: &str) -> String {
+    let executable = browserd::browser::find_executable(None).expect("a Chromium");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let child = Command::new(executable)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromium starts");
+    let pid = child.id();
+    let output = tokio::time::timeout(
+        Duration::from_secs(90),
+        tokio::task::spawn_blocking(move || child.wait_with_output()),
+    )
+    .await;
+    let Ok(output) = output else {
+        // SAFETY: plain syscall on the process this test started.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        wait_gone(&[pid], Duration::from_secs(5)).await;
+        panic!("chromium did not render {url} within 90 s");
+    };
+    let output = output.expect("join").expect("chromium output");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_docs_page_renders_offline_and_lists_every_endpoint() {
+    let app = spawn_app().await;
+    let root = app.client.get(app.url("/")).send().await.expect("sent");
+    assert_eq!(root.url().path(), "/docs/", "/ leads to the docs");
+    assert!(root.status().is_success());
+
+    let document: Value = app
+        .client
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    let dom = rendered_dom(&app.url("/docs/")).await;
+    assert!(
+        dom.contains("browserd") && !dom.contains("Failed to load API definition"),
+        "the reference did not render:\n{}",
+        &dom[..dom.len().min(2000)]
+    );
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        assert!(
+            dom.contains(&format!("data-path=\"{path}\"")),
+            "{path} is not listed on /docs"
+        );
+        for method in item.as_object().expect("operations").keys() {
+            assert!(
+                dom.contains(&format!("opblock-{method}")),
+                "no {method} operation on /docs"
+            );
+        }
+    }
+    assert!(dom.contains("Authorize"), "no way to give the API key");
+}
