@@ -114,6 +114,12 @@ async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes
 }
 
 fn parse_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, ApiError> {
+    // serde would also read a struct from an array of its fields in order.
+    if text.trim_ascii_start().first() != Some(&b'{') {
+        return Err(ApiError::BadRequest(
+            "invalid JSON body: expected a JSON object, like {\"session_id\": null}".into(),
+        ));
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();

@@ -78,6 +78,7 @@ impl Document {
 #[utoipa::path(
     get,
     path = "/openapi.json",
+    operation_id = "openapi",
     tag = "service",
     responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object))
 )]

@@ -9,7 +9,8 @@
 //! the defaults and ranges written on a field are the ones its parser enforces.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 
@@ -35,7 +36,7 @@ pub struct SessionFields {
     pub keep_alive: Option<bool>,
     /// Idle timeout in minutes of a session this call creates (ignored with a
     /// `session_id`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 30, default = 5)]
     pub session_timeout_minutes: Option<i64>,
     /// Include a base64 PNG screenshot of the page in the response.
@@ -57,12 +58,29 @@ pub struct StartRequest {
     pub keep_alive: Option<bool>,
     /// Idle timeout in minutes: the session times out when now > `last_accessed_at` +
     /// timeout.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 30, default = 5)]
     pub session_timeout_minutes: Option<i64>,
     /// Include a base64 PNG screenshot of the blank page in the response.
     #[serde(default)]
     pub screenshot: Option<bool>,
+}
+
+/// An integer field that also takes a whole number written as a float (`5.0`): JSON
+/// Schema's `integer` is any whole number, and some clients write one so.
+fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let whole = number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|float| float.fract() == 0.0 && float.abs() < 1e15)
+            .map(|float| float as i64)
+    });
+    whole
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected an integer, got {number}")))
 }
 
 /// The schema of a field whose only valid value is null.
@@ -113,11 +131,16 @@ pub fn start_options(
     if query.session_id.is_some() || body.session_id.is_some() {
         return Err(ApiError::BadRequest(NO_ID_ON_START.into()));
     }
-    let timeout = match (body.session_timeout_minutes, query.session_timeout) {
-        (Some(minutes), _) => parse_timeout(minutes, "session_timeout_minutes")?,
-        (None, Some(minutes)) => parse_timeout(minutes, "session_timeout")?,
-        (None, None) => default_timeout,
-    };
+    // Both are checked, even the one that does not count: a bad value is never ignored.
+    let from_query = query
+        .session_timeout
+        .map(|minutes| parse_timeout(minutes, "session_timeout"))
+        .transpose()?;
+    let from_body = body
+        .session_timeout_minutes
+        .map(|minutes| parse_timeout(minutes, "session_timeout_minutes"))
+        .transpose()?;
+    let timeout = from_body.or(from_query).unwrap_or(default_timeout);
     Ok(StartOptions {
         timeout,
         keep_alive: body.keep_alive.or(query.keep_alive).unwrap_or(false),
@@ -304,11 +327,11 @@ pub struct ObserveRequest {
     pub url: Option<String>,
     /// Accepted and checked (0..=`max_nb_actions`): every usable action up to the cap is
     /// always listed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
     /// List at most this many element actions.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
@@ -332,11 +355,11 @@ pub struct ScrapeRequest {
     #[schema(default = true)]
     pub only_main_content: Option<bool>,
     /// Accepted and checked as on `/env/observe`; a scrape lists no actions.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
     /// Accepted and checked as on `/env/observe`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
@@ -349,7 +372,12 @@ pub struct StepRequest {
     /// An id of the session's last observation (`L3`, `B1`, `I2`), or a special action
     /// `S1`…`S8`. Required; an id the last observation did not list is `400`.
     #[serde(default)]
-    #[schema(required = true, value_type = String, example = "S6")]
+    #[schema(
+        required = true,
+        value_type = String,
+        pattern = r"^[ \t\n\f\r]*([LBI][1-9][0-9]{0,8}|S[1-8])[ \t\n\f\r]*$",
+        example = "S6"
+    )]
     pub action_id: Option<String>,
     /// The text to type, the option to choose, the URL for `S1`, the seconds for `S7`
     /// (0 < s ≤ 30).
@@ -360,11 +388,11 @@ pub struct StepRequest {
     #[schema(default = false)]
     pub enter: Option<bool>,
     /// Checked as on `/env/observe`, for the observation that follows the step.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
     /// List at most this many element actions in the observation that follows the step.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
@@ -374,7 +402,7 @@ impl StepRequest {
         let text = self.action_id.as_deref().ok_or_else(|| {
             ApiError::BadRequest("`action_id` is required, e.g. \"L3\", \"I1\" or \"S1\"".into())
         })?;
-        text.trim()
+        text.trim_ascii()
             .parse()
             .map_err(|e| ApiError::BadRequest(format!("`action_id`: {e}")))
     }
@@ -713,6 +741,53 @@ mod tests {
         let options = start_options(query, Some(body)).unwrap();
         assert_eq!(options.timeout.minutes(), 7);
         assert!(!options.keep_alive);
+    }
+
+    #[test]
+    fn a_bad_query_timeout_is_refused_even_when_the_body_gives_one() {
+        let query = StartQuery {
+            session_timeout: Some(0),
+            ..StartQuery::default()
+        };
+        let body = StartRequest {
+            session_timeout_minutes: Some(5),
+            ..StartRequest::default()
+        };
+        assert!(matches!(
+            start_options(query, Some(body)),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn integer_fields_take_whole_floats_and_nothing_else() {
+        let parse = |text: &str| serde_json::from_str::<ObserveRequest>(text);
+        let request = parse(r#"{"max_nb_actions": 50.0, "session_timeout_minutes": 7}"#).unwrap();
+        assert_eq!(request.max_nb_actions, Some(50));
+        assert_eq!(request.session.session_timeout_minutes, Some(7));
+        assert_eq!(
+            parse(r#"{"max_nb_actions": null}"#).unwrap().max_nb_actions,
+            None
+        );
+        assert!(parse(r#"{"max_nb_actions": 50.5}"#).is_err());
+        assert!(parse(r#"{"max_nb_actions": "50"}"#).is_err());
+        assert!(parse(r#"{"session_timeout_minutes": 1e300}"#).is_err());
+    }
+
+    #[test]
+    fn action_ids_may_carry_ascii_spaces_around_them() {
+        let step = |id: &str| StepRequest {
+            session: SessionFields::default(),
+            action_id: Some(id.into()),
+            value: None,
+            enter: None,
+            min_nb_actions: None,
+            max_nb_actions: None,
+        };
+        assert_eq!(step(" S6\t").action_id().unwrap().to_string(), "S6");
+        assert!(step("S9").action_id().is_err());
+        assert!(step("L0").action_id().is_err());
+        assert!(step("\u{a0}S6").action_id().is_err());
     }
 
     #[test]

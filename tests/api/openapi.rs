@@ -297,7 +297,7 @@ async fn real_responses_validate_against_the_document() {
     contract.check("GET", "/sessions", status, &body);
     assert_eq!(body.as_array().map(Vec::len), Some(1));
 
-    let (status, form) = call(&app, "POST", "/env/observe", key, Some(json!({"session_id": session, "keep_alive": true, "url": site.url("/form.html"), "screenshot": true, "min_nb_actions": null, "max_nb_actions": 50}).to_string())).await;
+    let (status, form) = call(&app, "POST", "/env/observe", key, Some(json!({"session_id": session, "keep_alive": true, "url": site.url("/form.html"), "screenshot": true, "min_nb_actions": null, "max_nb_actions": 50.0}).to_string())).await;
     contract.check("POST", "/env/observe", status, &form);
     assert_eq!(status, 200, "{form}");
     for (description, value) in [("Email", "ada@example.org"), ("Password", "typed-secret")] {
@@ -311,7 +311,7 @@ async fn real_responses_validate_against_the_document() {
         "POST",
         "/env/step",
         key,
-        Some(json!({"session_id": session, "keep_alive": true, "action_id": "S2"}).to_string()),
+        Some(json!({"session_id": session, "keep_alive": true, "action_id": " S2\t"}).to_string()),
     )
     .await;
     contract.check("POST", "/env/step", status, &body);
@@ -380,6 +380,24 @@ async fn real_responses_validate_against_the_document() {
             400,
         ),
         ("POST", "/session/close", Some("{}".to_string()), 400),
+        (
+            "POST",
+            "/session/start",
+            Some("[null, null]".to_string()),
+            400,
+        ),
+        (
+            "POST",
+            "/session/start?session_timeout=0",
+            Some(r#"{"session_timeout_minutes": 5}"#.to_string()),
+            400,
+        ),
+        (
+            "POST",
+            "/env/step",
+            Some(r#"{"action_id": "S9"}"#.to_string()),
+            400,
+        ),
         ("GET", "/sessions?limit=0", None, 400),
         (
             "GET",

@@ -84,6 +84,7 @@ impl From<SessionError> for Failure {
 #[utoipa::path(
     post,
     path = "/env/observe",
+    operation_id = "env_observe",
     tag = "env",
     request_body(content = Option<ObserveRequest>, description = "Session fields and what to observe. Read as JSON whatever the `Content-Type`; an empty body or `null` counts as `{}`."),
     responses(
@@ -131,6 +132,7 @@ pub async fn observe(
 #[utoipa::path(
     post,
     path = "/env/scrape",
+    operation_id = "env_scrape",
     tag = "env",
     request_body(content = Option<ScrapeRequest>, description = "Session fields and what to scrape. Read as JSON whatever the `Content-Type`; an empty body or `null` counts as `{}`."),
     responses(
@@ -207,6 +209,7 @@ async fn scrape_page(tab: &Tab, options: &ScrapeOptions) -> Result<DataResponse,
 #[utoipa::path(
     post,
     path = "/env/step",
+    operation_id = "env_step",
     tag = "env",
     request_body(content = StepRequest, description = "Session fields and the action. Read as JSON whatever the `Content-Type`."),
     responses(

@@ -21,11 +21,18 @@ use crate::session::Sessions;
 #[utoipa::path(
     post,
     path = "/session/start",
+    operation_id = "session_start",
     tag = "sessions",
     params(StartQuery),
     request_body(content = Option<StartRequest>, description = "Optional. Read as JSON whatever the `Content-Type`; with no body (or `null`) the query's defaults apply."),
     responses(
-        (status = 200, description = "The new session (with `screenshot` when asked).", body = SessionResponse),
+        (status = 200, description = "The new session (with `screenshot` when asked).", body = SessionResponse,
+            links(
+                ("read" = (operation_id = "session_get", parameters(("id" = "$response.body#/session_id")), description = "Read the session.")),
+                ("steps" = (operation_id = "session_steps", parameters(("id" = "$response.body#/session_id")), description = "Its history of steps.")),
+                ("observe" = (operation_id = "env_observe", request_body = json!({"session_id": "$response.body#/session_id", "keep_alive": true, "url": "about:blank"}), description = "Observe its page.")),
+                ("close" = (operation_id = "session_close", request_body = json!({"session_id": "$response.body#/session_id"}), description = "Close it.")),
+            )),
         (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, a `session_id`.", body = ErrorBody),
         (status = 401, description = "No or unknown API key.", body = ErrorBody),
         (status = 413, description = "Request body over 1 MiB.", body = ErrorBody),
@@ -57,6 +64,7 @@ pub async fn start(
 #[utoipa::path(
     post,
     path = "/session/close",
+    operation_id = "session_close",
     tag = "sessions",
     request_body(content = CloseRequest, description = "Read as JSON whatever the `Content-Type`."),
     responses(
@@ -84,6 +92,7 @@ pub async fn close(
 #[utoipa::path(
     get,
     path = "/session/{id}",
+    operation_id = "session_get",
     tag = "sessions",
     params(("id" = String, Path, format = "uuid", description = "The session's id; a value that is not a UUID names no session (`404`).")),
     responses(
@@ -109,6 +118,7 @@ pub async fn get(
 #[utoipa::path(
     get,
     path = "/sessions",
+    operation_id = "sessions_list",
     tag = "sessions",
     params(ListQuery),
     responses(
@@ -140,6 +150,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/session/{id}/steps",
+    operation_id = "session_steps",
     tag = "sessions",
     params(("id" = String, Path, format = "uuid", description = "The session's id; a value that is not a UUID names no session (`404`).")),
     responses(
