@@ -5,7 +5,7 @@
 //! session and record it, then stop the browsers).
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
@@ -176,7 +176,7 @@ fn lock_data_dir(data_dir: &Path) -> Result<File, StartupError> {
 }
 
 /// The configured keys, or the key kept in the data directory, generated (and printed
-/// once, with a ready-to-paste request) on first start.
+/// once to a terminal, with a ready-to-paste request) on first start.
 fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
     let configured: Vec<&str> = settings
         .api_keys
@@ -194,7 +194,7 @@ fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
     };
     match std::fs::read_to_string(&path) {
         Ok(key) if !key.trim().is_empty() => {
-            eprintln!("browserd: using the API key kept in {}", path.display());
+            tracing::info!(path = %path.display(), "using the API key kept in the data directory");
             return Ok(ApiKeys::new([key.trim()]));
         }
         Ok(_) => {}
@@ -210,6 +210,11 @@ fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
         .open(&path)
         .map_err(io_error)?;
     writeln!(file, "{key}").map_err(io_error)?;
+    // The key is shown to a person at a terminal, never written into a collected log.
+    if !std::io::stderr().is_terminal() {
+        tracing::warn!(path = %path.display(), "no API key configured; generated one and kept it in the data directory (read it there)");
+        return Ok(ApiKeys::new([key.as_str()]));
+    }
     eprintln!(
         "browserd: no API key configured; generated one and kept it in {path}.\n\
          Your API key: {key}\n\

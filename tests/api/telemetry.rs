@@ -405,3 +405,35 @@ async fn every_answer_carries_a_request_id() {
     let id = generated.headers()["x-request-id"].to_str().expect("ascii");
     assert_eq!(id.len(), 36, "a UUID when the client sent none: {id}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_key_is_kept_in_the_data_directory_not_in_the_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let log = dir.path().join("browserd.log");
+    let data_arg = format!("--data-dir={}", data.display());
+    let server = LoggedServer::spawn(
+        &[&data_arg, "--log-format=json"],
+        &log,
+        &[(
+            "BROWSERD_CHROMIUM_ARGS",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        )],
+    )
+    .await;
+    let key = std::fs::read_to_string(data.join("api_key")).expect("generated key");
+    let response = reqwest::Client::new()
+        .get(format!("{}/sessions", server.address))
+        .bearer_auth(key.trim())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 200, "the generated key works");
+    server.stop().await;
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(!text.contains(key.trim()), "the key is in the log:\n{text}");
+    assert!(text.contains("generated one"), "{text}");
+    for line in text.lines() {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+    }
+}
