@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, wait_gone, TestApp, KEY};
+use crate::helpers::{action_described, spawn_app, wait_gone, TestApp, KEY};
 
 /// The page's DOM after its scripts ran, as Chromium's `--dump-dom` prints it.
 async fn rendered_dom(url: &str) -> String {
@@ -81,22 +81,6 @@ async fn the_docs_page_renders_offline_and_lists_every_endpoint() {
     assert!(dom.contains("Authorize"), "no way to give the API key");
 }
 
-/// The id of the first action whose description contains `text`.
-fn action(page: &Value, text: &str) -> String {
-    page["space"]["actions"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .find(|action| {
-            action["description"]
-                .as_str()
-                .is_some_and(|d| d.contains(text))
-        })
-        .and_then(|action| action["id"].as_str())
-        .unwrap_or_else(|| panic!("no {text:?} on the page:\n{}", page["space"]["markdown"]))
-        .to_string()
-}
-
 async fn step(app: &TestApp, session: &str, action_id: &str, value: Option<&str>) -> Value {
     let body = json!({"session_id": session, "keep_alive": true, "action_id": action_id, "value": value, "max_nb_actions": 1000});
     let (status, page, _) = app
@@ -121,18 +105,30 @@ async fn an_endpoint_can_be_called_from_the_docs_page_with_a_key() {
         .expect("id")
         .to_string();
 
-    let page = step(&app, &session, &action(&page, "Authorize"), None).await;
+    let page = step(&app, &session, &action_described(&page, "Authorize"), None).await;
     let page = step(
         &app,
         &session,
-        &action(&page, "auth-bearer-value"),
+        &action_described(&page, "auth-bearer-value"),
         Some(KEY),
     )
     .await;
-    let page = step(&app, &session, &action(&page, "Apply credentials"), None).await;
-    let page = step(&app, &session, &action(&page, "Close"), None).await;
-    let page = step(&app, &session, &action(&page, "GET /sessions"), None).await;
-    step(&app, &session, &action(&page, "Execute"), None).await;
+    let page = step(
+        &app,
+        &session,
+        &action_described(&page, "Apply credentials"),
+        None,
+    )
+    .await;
+    let page = step(&app, &session, &action_described(&page, "Close"), None).await;
+    let page = step(
+        &app,
+        &session,
+        &action_described(&page, "GET /sessions"),
+        None,
+    )
+    .await;
+    step(&app, &session, &action_described(&page, "Execute"), None).await;
 
     let body = json!({"session_id": session, "keep_alive": true, "only_main_content": false});
     let (status, scraped, _) = app

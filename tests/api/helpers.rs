@@ -241,20 +241,7 @@ impl ServerProcess {
             .spawn()
             .expect("browserd starts");
         let address = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while client
-            .get(format!("{address}/health"))
-            .send()
-            .await
-            .is_err()
-        {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "browserd did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until_up(&address).await;
         ServerProcess { child, address }
     }
 
@@ -293,4 +280,38 @@ pub fn test_python() -> PathBuf {
         "no .venv: run `make test` (it creates .venv), or set BROWSERD_TEST_PYTHON"
     );
     venv
+}
+
+/// Waits until a server answers `/health` at `address`, for at most 30 s.
+pub async fn wait_until_up(address: &str) {
+    let client = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while client
+        .get(format!("{address}/health"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "browserd did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The id of the first action of an observation whose description contains `text`.
+pub fn action_described(page: &Value, text: &str) -> String {
+    page["space"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|action| {
+            action["description"]
+                .as_str()
+                .is_some_and(|description| description.contains(text))
+        })
+        .and_then(|action| action["id"].as_str())
+        .unwrap_or_else(|| panic!("no {text:?} in:\n{}", page["space"]["markdown"]))
+        .to_string()
 }

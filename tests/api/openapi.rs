@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, test_python, TestApp, KEY};
+use crate::helpers::{action_described, spawn_app_with, test_python, TestApp, KEY};
 use crate::site::serve_site;
 
 /// The document as served, and which (method, path, status) real responses were checked.
@@ -124,23 +124,6 @@ async fn call(
     let body = serde_json::from_str(&text)
         .unwrap_or_else(|_| panic!("{method} {path} {status}: not JSON: {text:?}"));
     (status, body)
-}
-
-fn action_id(page: &Value, description: &str) -> String {
-    page["space"]["actions"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .find(|action| {
-            action["description"]
-                .as_str()
-                .is_some_and(|text| text.contains(description))
-        })
-        .unwrap_or_else(|| panic!("no action {description:?} in {}", page["space"]["markdown"]))
-        ["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
 }
 
 #[tokio::test]
@@ -301,7 +284,7 @@ async fn real_responses_validate_against_the_document() {
     contract.check("POST", "/env/observe", status, &form);
     assert_eq!(status, 200, "{form}");
     for (description, value) in [("Email", "ada@example.org"), ("Password", "typed-secret")] {
-        let action = action_id(&form, description);
+        let action = action_described(&form, description);
         let (status, body) = call(&app, "POST", "/env/step", key, Some(json!({"session_id": session, "keep_alive": true, "action_id": action, "value": value, "enter": false}).to_string())).await;
         contract.check("POST", "/env/step", status, &body);
         assert_eq!(status, 200, "{body}");
@@ -347,7 +330,7 @@ async fn real_responses_validate_against_the_document() {
     )
     .await;
     assert_eq!(status, 200, "{covered}");
-    let (status, body) = call(&app, "POST", "/env/step", key, Some(json!({"session_id": session, "keep_alive": true, "action_id": action_id(&covered, "Buy now")}).to_string())).await;
+    let (status, body) = call(&app, "POST", "/env/step", key, Some(json!({"session_id": session, "keep_alive": true, "action_id": action_described(&covered, "Buy now")}).to_string())).await;
     contract.check("POST", "/env/step", status, &body);
     assert_eq!(status, 409, "{body}");
 

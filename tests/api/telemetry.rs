@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{free_port, spawn_app, wait_gone, TestApp, KEY};
+use crate::helpers::{
+    action_described, free_port, spawn_app, wait_gone, wait_until_up, TestApp, KEY,
+};
 use crate::site::serve_site;
 
 async fn scrape_metrics(app: &TestApp) -> String {
@@ -50,21 +52,6 @@ async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
     (status, body)
 }
 
-fn action_id(page: &Value, description: &str) -> String {
-    page["space"]["actions"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .find(|action| {
-            action["description"]
-                .as_str()
-                .is_some_and(|d| d.contains(description))
-        })
-        .and_then(|action| action["id"].as_str())
-        .unwrap_or_else(|| panic!("no {description:?}"))
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_move_with_sessions_requests_steps_store_writes_and_crashes() {
     let (app, site) = (spawn_app().await, serve_site().await);
@@ -82,7 +69,7 @@ async fn metrics_move_with_sessions_requests_steps_store_writes_and_crashes() {
         .as_str()
         .expect("id")
         .to_string();
-    let email = action_id(&form, "Email");
+    let email = action_described(&form, "Email");
     let (status, _) = post(&app, "/env/step", json!({"session_id": session, "keep_alive": true, "action_id": email, "value": "ada@example.org"})).await;
     assert_eq!(status, 200);
     let (status, _) = post(
@@ -205,20 +192,7 @@ impl LoggedServer {
         }
         let child = command.spawn().expect("browserd starts");
         let address = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while client
-            .get(format!("{address}/health"))
-            .send()
-            .await
-            .is_err()
-        {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "browserd did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until_up(&address).await;
         Self { child, address }
     }
 
@@ -297,7 +271,7 @@ async fn each_request_logs_one_json_line_that_says_why_it_failed_and_no_secret()
         .as_str()
         .expect("id")
         .to_string();
-    let password = action_id(&form, "Password");
+    let password = action_described(&form, "Password");
     let (status, _, _) = send(
         "/env/step",
         json!({"session_id": session, "keep_alive": true, "action_id": password, "value": "typed-password-55"}),

@@ -77,6 +77,38 @@ impl From<SessionError> for Failure {
     }
 }
 
+/// The failures every `/env/*` call can answer with, for the OpenAPI document (the
+/// answers themselves are [`ApiError`]s).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum EnvFailures {
+    /// No or unknown API key.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// No such session for this key.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The session has ended; the body carries its `status`.
+    #[response(status = 410)]
+    Gone(ErrorBody),
+    /// Request body over 1 MiB.
+    #[response(status = 413)]
+    PayloadTooLarge(ErrorBody),
+    /// At the session limit (when the call starts a session).
+    #[response(status = 429, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    TooManySessions(ErrorBody),
+    /// The browser failed; the session has ended with status `error`.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// The page at `url` could not be loaded; the body carries the browser's reason and
+    /// the session stays usable.
+    #[response(status = 502)]
+    BadGateway(ErrorBody),
+    /// A crashed browser is being relaunched.
+    #[response(status = 503, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    Unavailable(ErrorBody),
+}
+
 /// Observe the page: its title, URL and the numbered actions an agent can take.
 ///
 /// Navigates to `url` first when one is given and waits until the page is ready. The
@@ -90,16 +122,7 @@ impl From<SessionError> for Failure {
     responses(
         (status = 200, description = "The observation, with `space` filled.", body = ObserveResponse),
         (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, a URL that is not `http:`, `https:` or `about:blank`.", body = ErrorBody),
-        (status = 401, description = "No or unknown API key.", body = ErrorBody),
-        (status = 404, description = "No such session for this key.", body = ErrorBody),
-        (status = 410, description = "The session has ended; the body carries its `status`.", body = ErrorBody),
-        (status = 413, description = "Request body over 1 MiB.", body = ErrorBody),
-        (status = 429, description = "At the session limit (when the call starts a session).", body = ErrorBody,
-            headers(("Retry-After" = u32, description = "Seconds to wait."))),
-        (status = 500, description = "The browser failed; the session has ended with status `error`.", body = ErrorBody),
-        (status = 502, description = "The page at `url` could not be loaded; the body carries the browser's reason and the session stays usable.", body = ErrorBody),
-        (status = 503, description = "A crashed browser is being relaunched.", body = ErrorBody,
-            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+        EnvFailures,
     ),
     security(("api_key" = []))
 )]
@@ -138,16 +161,7 @@ pub async fn observe(
     responses(
         (status = 200, description = "The observation, with `data.markdown` (and `data.images` when asked).", body = ObserveResponse),
         (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, a URL that is not `http:`, `https:` or `about:blank`.", body = ErrorBody),
-        (status = 401, description = "No or unknown API key.", body = ErrorBody),
-        (status = 404, description = "No such session for this key.", body = ErrorBody),
-        (status = 410, description = "The session has ended; the body carries its `status`.", body = ErrorBody),
-        (status = 413, description = "Request body over 1 MiB.", body = ErrorBody),
-        (status = 429, description = "At the session limit (when the call starts a session).", body = ErrorBody,
-            headers(("Retry-After" = u32, description = "Seconds to wait."))),
-        (status = 500, description = "The browser failed; the session has ended with status `error`.", body = ErrorBody),
-        (status = 502, description = "The page at `url` could not be loaded; the body carries the browser's reason and the session stays usable.", body = ErrorBody),
-        (status = 503, description = "A crashed browser is being relaunched.", body = ErrorBody,
-            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+        EnvFailures,
     ),
     security(("api_key" = []))
 )]
@@ -216,16 +230,7 @@ async fn scrape_page(tab: &Tab, options: &ScrapeOptions) -> Result<DataResponse,
         (status = 200, description = "A fresh observation, with `space` (and `data` after `S2`).", body = ObserveResponse),
         (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, no `action_id`, an id the last observation did not list (the body names the valid ones), a missing `value` for an input, an option that is not allowed.", body = ErrorBody),
         (status = 409, description = "The action id was listed, but its element is gone, hidden, disabled or covered now; observe again for fresh ids.", body = ErrorBody),
-        (status = 401, description = "No or unknown API key.", body = ErrorBody),
-        (status = 404, description = "No such session for this key.", body = ErrorBody),
-        (status = 410, description = "The session has ended; the body carries its `status`.", body = ErrorBody),
-        (status = 413, description = "Request body over 1 MiB.", body = ErrorBody),
-        (status = 429, description = "At the session limit (when the call starts a session).", body = ErrorBody,
-            headers(("Retry-After" = u32, description = "Seconds to wait."))),
-        (status = 500, description = "The browser failed; the session has ended with status `error`.", body = ErrorBody),
-        (status = 502, description = "The page at `url` could not be loaded; the body carries the browser's reason and the session stays usable.", body = ErrorBody),
-        (status = 503, description = "A crashed browser is being relaunched.", body = ErrorBody,
-            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+        EnvFailures,
     ),
     security(("api_key" = []))
 )]
