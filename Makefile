@@ -27,14 +27,14 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(CHROMIUM_PACKAGES) >/dev/null; \
 	fi
 
-# The published Notte client the tests drive the server with, and the MCP SDK's client.
+# The published Notte client the tests drive the server with, the MCP SDK's client and the
+# OpenAPI validator.
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: tests/notte/requirements.txt tests/mcp/requirements.txt
+$(VENV)/.installed: tests/notte/requirements.txt tests/mcp/requirements.txt tests/openapi/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps notte==1.2.1
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/notte/requirements.txt
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/mcp/requirements.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/notte/requirements.txt -r tests/mcp/requirements.txt -r tests/openapi/requirements.txt
 	touch $@
 
 clean:

@@ -1,15 +1,21 @@
-//! Every setting of `browserd serve`: its default, its flag and its environment variable.
+//! Every setting of `browserd serve`: its default, its flag, its environment variable
+//! and its key in a settings file (`file`).
 //!
 //! Owns parsing the command line into [`Settings`]; knows nothing of what the settings
 //! drive. Values are checked here (ranges, non-empty lists) so the rest of the server
 //! takes them as given.
+
+mod file;
+
+pub use file::{load, ConfigError, Loaded, Source};
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +32,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the HTTP API.
     Serve(Box<Settings>),
+    /// Print the settings `serve` would run with, as TOML, with where each comes from
+    /// (flags over environment over the --config file over defaults). Keys are masked.
+    Config(Box<Settings>),
     /// Print the action list of a page, as an agent reads it (no server needed).
     Observe {
         /// The page (http:, https: or about:blank).
@@ -56,7 +65,7 @@ pub enum Command {
 }
 
 /// Which browser to run, and how.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct BrowserArgs {
     /// Chromium executable. Default: Debian's `chromium`, else `chromium-headless-shell`.
     #[arg(long, env = "BROWSERD_CHROMIUM")]
@@ -77,6 +86,12 @@ pub struct BrowserArgs {
 /// followed by `--`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChromiumArgs(pub Vec<String>);
+
+impl Serialize for ChromiumArgs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.join(" "))
+    }
+}
 
 impl std::str::FromStr for ChromiumArgs {
     type Err = String;
@@ -104,7 +119,7 @@ impl std::str::FromStr for ChromiumArgs {
 }
 
 /// The settings of a running server.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct Settings {
     /// Address to listen on.
     #[arg(long, env = "BROWSERD_ADDR", default_value = "127.0.0.1:8000")]
@@ -122,9 +137,11 @@ pub struct Settings {
         value_delimiter = ',',
         hide_env_values = true
     )]
+    #[serde(skip)]
     pub api_keys: Vec<String>,
 
     #[command(flatten)]
+    #[serde(flatten)]
     pub browser: BrowserArgs,
 
     /// Number of Chromium processes; sessions are spread over them.
@@ -151,6 +168,25 @@ pub struct Settings {
     /// crashed page fails the request instead of hanging it).
     #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..))]
     pub operation_timeout_secs: u64,
+
+    /// Log lines as `text` (for people) or `json` (one object a line, for machines).
+    /// `RUST_LOG` filters them (default `info`).
+    #[arg(long, env = "BROWSERD_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// A TOML file of settings, keyed like the flags (`max_sessions = 50` or
+    /// `max-sessions = 50`). Flags and environment variables win over it.
+    #[arg(long, env = "BROWSERD_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Settings {

@@ -1,11 +1,11 @@
 //! The `browserd` command line: parses arguments and calls the library.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use browserd::config::{Cli, Command, McpSettings, Settings};
+use browserd::config::{self, Command, ConfigError, LogFormat, McpSettings, Settings};
 use browserd::oneshot;
 use browserd::scrape::ScrapeOptions;
 use browserd::shutdown::Shutdown;
@@ -13,23 +13,19 @@ use browserd::startup::Application;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    // chromiumoxide reports every closed connection and every newer protocol message it
-    // cannot type as warnings or errors; browserd reports what matters of them itself.
-    let default_level = if matches!(cli.command, Command::Serve(_)) {
-        "info,chromiumoxide=off"
-    } else {
-        "warn,chromiumoxide=off"
+    let config::Loaded { cli, sources } = match config::load() {
+        Ok(loaded) => loaded,
+        Err(ConfigError::Cli(error)) => error.exit(),
+        Err(error) => {
+            eprintln!("browserd: {error}");
+            return ExitCode::FAILURE;
+        }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging(&cli.command);
     let printed = match cli.command {
         Command::Serve(settings) => return serve(&settings).await,
         Command::Mcp(settings) => return mcp(&settings).await,
+        Command::Config(settings) => Ok(settings.effective_toml(&sources)),
         Command::Observe { url, browser } => oneshot::observe(&browser, &url).await,
         Command::Scrape {
             url,
@@ -96,4 +92,54 @@ async fn mcp(settings: &McpSettings) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+/// Crates whose debug and trace lines carry the raw DevTools traffic (typed text,
+/// cookies, page content): silent unless `RUST_LOG` names them. chromiumoxide also
+/// reports every closed connection and every newer protocol message it cannot type as
+/// warnings or errors; browserd reports what matters of them itself.
+const DEVTOOLS_TRAFFIC: [&str; 3] = ["chromiumoxide", "tungstenite", "async_tungstenite"];
+
+/// Log lines to stderr, as text or JSON, filtered by `RUST_LOG`.
+fn init_logging(command: &Command) {
+    let default_level = if matches!(command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    let format = command
+        .settings()
+        .map_or(LogFormat::Text, |settings| settings.log_format);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(log_filter(default_level))
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
+/// `RUST_LOG`'s directives (else `default_level`), with the DevTools traffic turned off
+/// unless they name it.
+fn log_filter(default_level: &str) -> EnvFilter {
+    let requested = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|directives| !directives.trim().is_empty());
+    let mut directives = requested.unwrap_or_else(|| default_level.to_string());
+    for target in DEVTOOLS_TRAFFIC {
+        if !directives.contains(target) {
+            directives.push_str(&format!(",{target}=off"));
+        }
+    }
+    EnvFilter::try_new(&directives).unwrap_or_else(|error| {
+        eprintln!("browserd: RUST_LOG is not valid ({error}); logging at {default_level}");
+        EnvFilter::new(format!(
+            "{default_level},chromiumoxide=off,tungstenite=off,async_tungstenite=off"
+        ))
+    })
 }

@@ -6,7 +6,7 @@
 //! the same for every front end: the HTTP API here, MCP in `mcp`.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::net::TcpListener;
 
-use crate::api::{self, ApiKeys, AppState};
+use crate::api::{self, ApiKeys, AppState, Metrics};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
 use crate::session::{Limits, Sessions};
@@ -133,6 +133,8 @@ impl Core {
 
 impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        // Installed before the browsers start, so that their launches are counted.
+        let metrics = Metrics::global();
         let core = Core::start(settings).await?;
         let api_keys = api_keys(settings)?;
         let listener =
@@ -145,6 +147,7 @@ impl Application {
         let state = AppState {
             sessions: core.sessions.clone(),
             api_keys,
+            metrics,
         };
         Ok(Self {
             listener,
@@ -170,6 +173,7 @@ impl Application {
             state,
         } = self;
         core.spawn_reaper(&shutdown);
+        tokio::spawn(state.metrics.clone().run_upkeep(shutdown.clone()));
         let stop = shutdown.clone();
         let served = axum::serve(listener, api::router(state))
             .with_graceful_shutdown(async move { stop.wait().await })
@@ -201,7 +205,7 @@ fn lock_data_dir(data_dir: &Path) -> Result<File, StartupError> {
 }
 
 /// The configured keys, or the key kept in the data directory, generated (and printed
-/// once, with a ready-to-paste request) on first start.
+/// once to a terminal, with a ready-to-paste request) on first start.
 fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
     let configured: Vec<&str> = settings
         .api_keys
@@ -219,7 +223,7 @@ fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
     };
     match std::fs::read_to_string(&path) {
         Ok(key) if !key.trim().is_empty() => {
-            eprintln!("browserd: using the API key kept in {}", path.display());
+            tracing::info!(path = %path.display(), "using the API key kept in the data directory");
             return Ok(ApiKeys::new([key.trim()]));
         }
         Ok(_) => {}
@@ -235,6 +239,11 @@ fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
         .open(&path)
         .map_err(io_error)?;
     writeln!(file, "{key}").map_err(io_error)?;
+    // The key is shown to a person at a terminal, never written into a collected log.
+    if !std::io::stderr().is_terminal() {
+        tracing::warn!(path = %path.display(), "no API key configured; generated one and kept it in the data directory (read it there)");
+        return Ok(ApiKeys::new([key.as_str()]));
+    }
     eprintln!(
         "browserd: no API key configured; generated one and kept it in {path}.\n\
          Your API key: {key}\n\

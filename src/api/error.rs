@@ -1,13 +1,15 @@
 //! The one mapping from the library's errors to HTTP: status, JSON body, headers.
 //!
 //! Every error a client sees is `{"error": "..."}` with the status of `API.md`'s table;
-//! an ended session adds `"status"`.
+//! an ended session adds `"status"`. The message also goes into the request's log line
+//! (see `telemetry`), so an operator reads there why a request failed.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
+use super::telemetry::FailureReason;
+use super::wire::ErrorBody;
 use crate::act::ActError;
 use crate::browser::BrowserError;
 use crate::session::{SessionError, SessionStatus};
@@ -117,16 +119,16 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
-            tracing::error!(status = status.as_u16(), error = %self, "request failed");
-        }
-        let body = match &self {
-            Self::Gone { message, status } => {
-                json!({ "error": message, "status": status.as_str() })
-            }
-            other => json!({ "error": other.to_string() }),
+        let body = ErrorBody {
+            error: self.to_string(),
+            status: match &self {
+                Self::Gone { status, .. } => Some((*status).into()),
+                _ => None,
+            },
         };
+        let reason = FailureReason(body.error.clone());
         let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(reason);
         if let Some(seconds) = self.retry_after_secs() {
             response
                 .headers_mut()

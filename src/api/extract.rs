@@ -2,7 +2,7 @@
 //! and query parameters.
 //!
 //! The body is read as JSON whatever its `Content-Type` (a plain `curl -d` works), an
-//! empty body counts as `{}`, and a type error names the field.
+//! empty body or a JSON `null` counts as `{}`, and a type error names the field.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -59,10 +59,10 @@ where
     }
 }
 
-/// A JSON body parsed into `T`; an empty body counts as `{}`.
+/// A JSON body parsed into `T`; an empty body or `null` counts as `{}`.
 pub struct JsonBody<T>(pub T);
 
-/// A JSON body parsed into `T`, or `None` when the request has no body.
+/// A JSON body parsed into `T`, or `None` when the request has no body (or `null`).
 pub struct OptionalJsonBody<T>(pub Option<T>);
 
 impl<S, T> FromRequest<S> for JsonBody<T>
@@ -74,7 +74,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(request, state).await?;
-        let text: &[u8] = if is_blank(&bytes) { b"{}" } else { &bytes };
+        let text: &[u8] = if is_absent(&bytes) { b"{}" } else { &bytes };
         parse_json(text).map(JsonBody)
     }
 }
@@ -88,15 +88,17 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(request, state).await?;
-        if is_blank(&bytes) {
+        if is_absent(&bytes) {
             return Ok(OptionalJsonBody(None));
         }
         parse_json(&bytes).map(|value| OptionalJsonBody(Some(value)))
     }
 }
 
-fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(u8::is_ascii_whitespace)
+/// An empty body, or one that says `null`: no values given.
+fn is_absent(bytes: &[u8]) -> bool {
+    let text = bytes.trim_ascii();
+    text.is_empty() || text == b"null"
 }
 
 async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
@@ -112,6 +114,12 @@ async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes
 }
 
 fn parse_json<T: DeserializeOwned>(text: &[u8]) -> Result<T, ApiError> {
+    // serde would also read a struct from an array of its fields in order.
+    if text.trim_ascii_start().first() != Some(&b'{') {
+        return Err(ApiError::BadRequest(
+            "invalid JSON body: expected a JSON object, like {\"session_id\": null}".into(),
+        ));
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();

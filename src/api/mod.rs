@@ -1,23 +1,30 @@
-//! The HTTP room: router, authentication, wire types, and the one mapping from errors
-//! to statuses.
+//! The HTTP room: router, authentication, wire types, the one mapping from errors to
+//! statuses, the OpenAPI document and the request telemetry.
 //!
 //! Owns everything HTTP: parsing requests into domain values at the edge, and turning
 //! results and errors into JSON responses. It knows nothing of CDP or SQL.
 
 mod error;
 mod extract;
+mod openapi;
 pub mod routes;
+mod telemetry;
 pub mod wire;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{Method, Uri};
-use axum::routing::{get, post};
-use axum::Router;
+use axum::response::Redirect;
+use axum::routing::get;
+use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::ApiError;
 pub use extract::{ApiKeys, Caller, JsonBody};
+pub use telemetry::Metrics;
 
 use crate::session::Sessions;
 
@@ -29,21 +36,37 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub sessions: Sessions,
     pub api_keys: ApiKeys,
+    pub metrics: Metrics,
+}
+
+/// The API's OpenAPI document, as `/openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    described_routes().split_for_parts().1
+}
+
+/// Every endpoint with its handler and its description.
+fn described_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(routes::sessions::start))
+        .routes(routes!(routes::sessions::close))
+        .routes(routes!(routes::sessions::get))
+        .routes(routes!(routes::sessions::list))
+        .routes(routes!(routes::sessions::steps))
+        .routes(routes!(routes::env::observe))
+        .routes(routes!(routes::env::step))
+        .routes(routes!(routes::env::scrape))
+        .routes(routes!(routes::health::health))
+        .routes(routes!(telemetry::metrics))
+        .routes(routes!(openapi::document))
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/health", get(routes::health::health))
-        .route("/session/start", post(routes::sessions::start))
-        .route("/session/close", post(routes::sessions::close))
-        .route("/session/{id}", get(routes::sessions::get))
-        .route("/sessions", get(routes::sessions::list))
-        .route("/env/observe", post(routes::env::observe))
-        .route("/env/step", post(routes::env::step))
-        .route("/env/scrape", post(routes::env::scrape))
-        .route("/session/{id}/steps", get(routes::sessions::steps))
+    let (api, document) = described_routes().split_for_parts();
+    api.merge(openapi::reference())
+        .route("/", get(|| async { Redirect::to(openapi::DOCS_HOME) }))
         .fallback(unknown_endpoint)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(Extension(openapi::Document::new(&document)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
@@ -52,7 +75,12 @@ pub fn router(state: AppState) -> Router {
                 ))
             },
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(telemetry::observe_request))
+        .layer(PropagateRequestIdLayer::new(telemetry::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(
+            telemetry::REQUEST_ID,
+            MakeRequestUuid,
+        ))
         .with_state(state)
 }
 

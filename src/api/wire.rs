@@ -4,35 +4,109 @@
 //! Requests are deserialised loosely typed (every field optional) and then parsed into
 //! domain types here, so a wrong value gets a message that names the field and what is
 //! allowed, and the core never re-checks.
+//!
+//! These types are also the source of the OpenAPI document (`ToSchema`, `IntoParams`):
+//! the defaults and ranges written on a field are the ones its parser enforces.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
 use crate::page_url::PageUrl;
-use crate::perception::ActionId;
+use crate::perception::{ActionId, PageCategory};
+use crate::scrape::ImageCategory;
 use crate::session::{SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions};
 use crate::store::StepRecord;
 
-/// The session fields every POST body accepts.
-#[derive(Debug, Default, Deserialize)]
+/// The session fields every `/env/*` body accepts.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct SessionFields {
+    /// The session to act in. Null: a new session is created for this call (and closed
+    /// after it unless `keep_alive`). An id this key does not own is `404`.
     #[serde(default)]
+    #[schema(format = "uuid")]
     pub session_id: Option<String>,
+    /// True: the session stays open after the call. False: the call closes it when it
+    /// completes.
     #[serde(default)]
+    #[schema(default = false)]
     pub keep_alive: Option<bool>,
-    #[serde(default)]
+    /// Idle timeout in minutes of a session this call creates (ignored with a
+    /// `session_id`).
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 30, default = 5)]
     pub session_timeout_minutes: Option<i64>,
+    /// Include a base64 PNG screenshot of the page in the response.
     #[serde(default)]
     pub screenshot: Option<bool>,
 }
 
-/// `/session/start`'s query parameters.
-#[derive(Debug, Default, Deserialize)]
-pub struct StartQuery {
+/// The body of `/session/start`: the session fields, without a session id.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct StartRequest {
+    /// Must be absent or null: a start creates the session (any value is `400`).
+    #[serde(default)]
+    #[schema(schema_with = null_only)]
     pub session_id: Option<String>,
+    /// True: the session ignores its idle timeout and lives until the server's maximum
+    /// session lifetime.
+    #[serde(default)]
+    #[schema(default = false)]
     pub keep_alive: Option<bool>,
+    /// Idle timeout in minutes: the session times out when now > `last_accessed_at` +
+    /// timeout.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 30, default = 5)]
+    pub session_timeout_minutes: Option<i64>,
+    /// Include a base64 PNG screenshot of the blank page in the response.
+    #[serde(default)]
+    pub screenshot: Option<bool>,
+}
+
+/// An integer field that also takes a whole number written as a float (`5.0`): JSON
+/// Schema's `integer` is any whole number, and some clients write one so.
+fn whole_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let whole = number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|float| float.fract() == 0.0 && float.abs() < 1e15)
+            .map(|float| float as i64)
+    });
+    whole
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected an integer, got {number}")))
+}
+
+/// The schema of a field whose only valid value is null.
+fn null_only() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Null)
+        .description(Some("Must be absent or null."))
+        .into()
+}
+
+/// `/session/start`'s query parameters (a body's values win over these). A
+/// `session_id` here is `400`, as in the body.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartQuery {
+    #[param(ignore)]
+    pub session_id: Option<String>,
+    /// True: the session ignores its idle timeout and lives until the server's maximum
+    /// session lifetime.
+    #[param(default = false)]
+    pub keep_alive: Option<bool>,
+    /// Idle timeout in minutes (used when the body does not give
+    /// `session_timeout_minutes`). Default 10 with no body, 5 with one.
+    #[param(minimum = 1, maximum = 30, default = 10)]
     pub session_timeout: Option<i64>,
+    /// Include a base64 PNG screenshot of the blank page in the response.
     pub screenshot: Option<bool>,
 }
 
@@ -46,7 +120,7 @@ fn parse_timeout(minutes: i64, field: &str) -> Result<SessionTimeout, ApiError> 
 /// default timeout is the body's (5) when a body was sent, else the query's (10).
 pub fn start_options(
     query: StartQuery,
-    body: Option<SessionFields>,
+    body: Option<StartRequest>,
 ) -> Result<StartOptions, ApiError> {
     let default_timeout = if body.is_some() {
         SessionTimeout::BODY_DEFAULT
@@ -57,11 +131,16 @@ pub fn start_options(
     if query.session_id.is_some() || body.session_id.is_some() {
         return Err(ApiError::BadRequest(NO_ID_ON_START.into()));
     }
-    let timeout = match (body.session_timeout_minutes, query.session_timeout) {
-        (Some(minutes), _) => parse_timeout(minutes, "session_timeout_minutes")?,
-        (None, Some(minutes)) => parse_timeout(minutes, "session_timeout")?,
-        (None, None) => default_timeout,
-    };
+    // Both are checked, even the one that does not count: a bad value is never ignored.
+    let from_query = query
+        .session_timeout
+        .map(|minutes| parse_timeout(minutes, "session_timeout"))
+        .transpose()?;
+    let from_body = body
+        .session_timeout_minutes
+        .map(|minutes| parse_timeout(minutes, "session_timeout_minutes"))
+        .transpose()?;
+    let timeout = from_body.or(from_query).unwrap_or(default_timeout);
     Ok(StartOptions {
         timeout,
         keep_alive: body.keep_alive.or(query.keep_alive).unwrap_or(false),
@@ -75,10 +154,13 @@ pub fn session_id(text: &str) -> Result<SessionId, ApiError> {
         .map_err(|_| ApiError::NotFound(format!("no session {text} for this API key")))
 }
 
-/// The body of `/session/close`.
-#[derive(Debug, Deserialize)]
+/// The body of `/session/close`. Other session fields are accepted and ignored: close
+/// closes whatever `keep_alive` says.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CloseRequest {
+    /// The session to close.
     #[serde(default)]
+    #[schema(required = true, value_type = String, format = "uuid")]
     pub session_id: Option<String>,
 }
 
@@ -94,9 +176,14 @@ impl CloseRequest {
 }
 
 /// `GET /sessions` query.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only the sessions with this status.
+    #[param(value_type = Option<WireStatus>)]
     pub status: Option<String>,
+    /// At most this many sessions, newest first.
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
 }
 
@@ -125,17 +212,74 @@ impl ListQuery {
     }
 }
 
-/// The session object.
-#[derive(Debug, Serialize)]
-pub struct SessionResponse {
-    pub session_id: String,
-    pub timeout_minutes: u8,
-    pub created_at: String,
-    pub last_accessed_at: String,
-    pub duration: String,
-    pub status: &'static str,
-    pub error: Option<String>,
+/// A session's status: `active` moves to exactly one of the others, never back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = SessionStatus)]
+pub enum WireStatus {
+    Active,
+    Closed,
+    Error,
+    TimedOut,
+}
+
+impl WireStatus {
+    /// The status as the wire spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Closed => "closed",
+            Self::Error => "error",
+            Self::TimedOut => "timed_out",
+        }
+    }
+}
+
+impl From<SessionStatus> for WireStatus {
+    fn from(status: SessionStatus) -> Self {
+        match status {
+            SessionStatus::Active => Self::Active,
+            SessionStatus::Closed => Self::Closed,
+            SessionStatus::Error => Self::Error,
+            SessionStatus::TimedOut => Self::TimedOut,
+        }
+    }
+}
+
+/// Every error: what is wrong and what to do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    /// The session's status, on `410` (the session has ended).
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<WireStatus>,
+}
+
+/// The session object.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    #[schema(format = "uuid")]
+    pub session_id: String,
+    /// Idle timeout in minutes.
+    #[schema(minimum = 1, maximum = 30)]
+    pub timeout_minutes: u8,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub last_accessed_at: String,
+    /// From creation to now, or to the end for an ended session (ISO 8601).
+    #[schema(
+        pattern = r"^PT([0-9]+H)?([0-9]+M)?[0-9]+(\.[0-9]+)?S$",
+        example = "PT3.2S"
+    )]
+    pub duration: String,
+    pub status: WireStatus,
+    /// Why the session ended, when it did not end by a close.
+    #[schema(required = true)]
+    pub error: Option<String>,
+    /// Base64 PNG of the page, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(content_encoding = "base64", content_media_type = "image/png")]
     pub screenshot: Option<String>,
 }
 
@@ -147,7 +291,7 @@ impl SessionResponse {
             created_at: time_text(record.created_at),
             last_accessed_at: time_text(record.last_accessed_at),
             duration: iso_duration(record.duration(now)),
-            status: record.status.as_str(),
+            status: record.status.into(),
             error: record.error.clone(),
             screenshot: None,
         }
@@ -184,49 +328,84 @@ pub fn iso_duration(duration: chrono::Duration) -> String {
 }
 
 /// `/env/observe`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ObserveRequest {
     #[serde(flatten)]
     pub session: SessionFields,
+    /// Navigate there first (`http:`, `https:` or `about:blank`; other schemes are
+    /// `400`, a page that cannot be loaded is `502`). Null: observe the current page.
     #[serde(default)]
+    #[schema(example = "about:blank")]
     pub url: Option<String>,
-    #[serde(default)]
+    /// Accepted and checked (0..=`max_nb_actions`): every usable action up to the cap is
+    /// always listed.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
-    #[serde(default)]
+    /// List at most this many element actions.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
 
 /// `/env/scrape`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ScrapeRequest {
     #[serde(flatten)]
     pub session: SessionFields,
+    /// Navigate there first (`http:`, `https:` or `about:blank`). Null: scrape the
+    /// current page.
     #[serde(default)]
+    #[schema(example = "about:blank")]
     pub url: Option<String>,
+    /// Also list the content's images in `data.images`.
     #[serde(default)]
+    #[schema(default = false)]
     pub scrape_images: Option<bool>,
+    /// Leave out navigation, headers, footers and ads.
     #[serde(default)]
+    #[schema(default = true)]
     pub only_main_content: Option<bool>,
-    #[serde(default)]
+    /// Accepted and checked as on `/env/observe`; a scrape lists no actions.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
-    #[serde(default)]
+    /// Accepted and checked as on `/env/observe`.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
 
 /// `/env/step`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct StepRequest {
     #[serde(flatten)]
     pub session: SessionFields,
+    /// An id of the session's last observation (`L3`, `B1`, `I2`), or a special action
+    /// `S1`…`S8`. Required; an id the last observation did not list is `400`.
     #[serde(default)]
+    #[schema(
+        required = true,
+        value_type = String,
+        pattern = r"^[ \t\n\f\r]*([LBI][1-9][0-9]{0,8}|S[1-8])[ \t\n\f\r]*$",
+        example = "S6"
+    )]
     pub action_id: Option<String>,
+    /// The text to type, the option to choose, the URL for `S1`, the seconds for `S7`
+    /// (0 < s ≤ 30).
     #[serde(default)]
     pub value: Option<String>,
+    /// Press Enter after typing.
     #[serde(default)]
+    #[schema(default = false)]
     pub enter: Option<bool>,
-    #[serde(default)]
+    /// Checked as on `/env/observe`, for the observation that follows the step.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 0, maximum = 10000)]
     pub min_nb_actions: Option<i64>,
-    #[serde(default)]
+    /// List at most this many element actions in the observation that follows the step.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
 }
 
@@ -235,24 +414,41 @@ impl StepRequest {
         let text = self.action_id.as_deref().ok_or_else(|| {
             ApiError::BadRequest("`action_id` is required, e.g. \"L3\", \"I1\" or \"S1\"".into())
         })?;
-        text.trim()
+        text.trim_ascii()
             .parse()
             .map_err(|e| ApiError::BadRequest(format!("`action_id`: {e}")))
     }
 }
 
 /// One step of a session's history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StepResponse {
+    /// 1 for the session's first step.
+    #[schema(minimum = 1)]
     pub seq: u32,
+    #[schema(format = DateTime)]
     pub at: String,
     pub action_id: String,
+    /// The description of the element acted on (null for special actions).
+    #[schema(required = true)]
     pub element: Option<String>,
+    /// The value given, `********` for password, card-number and one-time-code fields.
+    #[schema(required = true)]
     pub value: Option<String>,
+    #[schema(required = true)]
     pub url_before: Option<String>,
+    #[schema(required = true)]
     pub url_after: Option<String>,
+    /// `ok`, `rejected`, `conflict`, `navigation_failed` or `browser_error`.
+    #[schema(example = "ok")]
     pub outcome: String,
+    /// What went wrong, when the outcome is not `ok`.
+    #[schema(required = true)]
     pub error: Option<String>,
+    #[schema(
+        pattern = r"^PT([0-9]+H)?([0-9]+M)?[0-9]+(\.[0-9]+)?S$",
+        example = "PT0.078S"
+    )]
     pub duration: String,
 }
 
@@ -342,68 +538,173 @@ pub fn action_limit(min: Option<i64>, max: Option<i64>) -> Result<usize, ApiErro
     }
 }
 
-#[derive(Debug, Serialize)]
+/// The page observed.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Metadata {
+    /// The page's title; `""` for an untitled page.
     pub title: String,
     pub url: String,
+    #[schema(format = DateTime)]
     pub timestamp: String,
 }
 
-#[derive(Debug, Serialize)]
+/// A page's content.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DataResponse {
+    /// The main content (or the whole visible page) as markdown.
+    #[schema(required = true)]
     pub markdown: Option<String>,
+    /// The content's images, when `scrape_images` was asked for.
+    #[schema(required = true)]
     pub images: Option<Vec<ImageResponse>>,
+    /// Always null: browserd extracts no structured data.
+    #[schema(required = true, value_type = Option<Vec<Object>>)]
     pub structured: Option<Vec<serde_json::Value>>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ImageResponse {
-    pub id: String,
-    pub url: String,
-    pub category: &'static str,
+/// What an image is for.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = ImageCategory)]
+pub enum ImageKind {
+    Icon,
+    ContentImage,
+    Decorative,
+    SvgIcon,
+    SvgContent,
 }
 
-#[derive(Debug, Serialize)]
+impl From<ImageCategory> for ImageKind {
+    fn from(category: ImageCategory) -> Self {
+        match category {
+            ImageCategory::Icon => Self::Icon,
+            ImageCategory::ContentImage => Self::ContentImage,
+            ImageCategory::Decorative => Self::Decorative,
+            ImageCategory::SvgIcon => Self::SvgIcon,
+            ImageCategory::SvgContent => Self::SvgContent,
+        }
+    }
+}
+
+/// One image of the scraped content (`F1`, `F2`, …; not actionable).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImageResponse {
+    #[schema(example = "F1")]
+    pub id: String,
+    pub url: String,
+    pub category: ImageKind,
+}
+
+/// The one parameter of an input action.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ParamResponse {
     pub name: String,
+    /// The parameter's type, e.g. `string`.
     #[serde(rename = "type")]
     pub kind: String,
+    #[schema(required = true)]
     pub default: Option<String>,
+    /// For a choice: the values allowed.
     pub values: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// Whether an action can be taken. The Notte format also knows `failed` and `excluded`;
+/// browserd lists only actions a person could take now, so every one is `valid`.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Valid,
+}
+
+/// One action of the page, by id.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ActionResponse {
+    #[schema(example = "L1")]
     pub id: String,
     pub description: String,
     pub category: String,
+    /// Exactly one for an input (`I`) action; none for the others.
     pub params: Vec<ParamResponse>,
-    pub status: &'static str,
+    pub status: ActionStatus,
 }
 
-#[derive(Debug, Serialize)]
+/// What kind of page this is.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = PageCategory)]
+pub enum PageKind {
+    Homepage,
+    SearchResults,
+    DataFeed,
+    Item,
+    Auth,
+    Form,
+    ManageCookies,
+    Payment,
+    Captcha,
+    Other,
+}
+
+impl From<PageCategory> for PageKind {
+    fn from(category: PageCategory) -> Self {
+        match category {
+            PageCategory::Homepage => Self::Homepage,
+            PageCategory::SearchResults => Self::SearchResults,
+            PageCategory::DataFeed => Self::DataFeed,
+            PageCategory::Item => Self::Item,
+            PageCategory::Auth => Self::Auth,
+            PageCategory::Form => Self::Form,
+            PageCategory::ManageCookies => Self::ManageCookies,
+            PageCategory::Payment => Self::Payment,
+            PageCategory::Captcha => Self::Captcha,
+            PageCategory::Other => Self::Other,
+        }
+    }
+}
+
+/// What can be done on the page.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SpaceResponse {
+    /// One paragraph: what this page is and what can be done on it.
     pub description: String,
-    pub category: Option<String>,
+    #[schema(required = true)]
+    pub category: Option<PageKind>,
+    /// The action list as the agent should read it.
     pub markdown: String,
+    /// The element actions (`L`, `B`, `I`), at most `max_nb_actions`.
     pub actions: Vec<ActionResponse>,
+    /// `S1`…`S8`, always all eight.
     pub special_actions: Vec<ActionResponse>,
 }
 
 /// An observation: what `/env/*` answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ObserveResponse {
     pub session: SessionResponse,
     pub metadata: Metadata,
+    /// Base64 PNG of the page, when asked for (or after `S3`).
+    #[schema(
+        required = true,
+        content_encoding = "base64",
+        content_media_type = "image/png"
+    )]
     pub screenshot: Option<String>,
+    /// The page's content: filled by `/env/scrape` and `S2`.
+    #[schema(required = true)]
     pub data: Option<DataResponse>,
+    /// The actions: filled by `/env/observe` and `/env/step`.
+    #[schema(required = true)]
     pub space: Option<SpaceResponse>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct HealthResponse {
+    #[schema(value_type = String, example = "ok")]
     pub status: &'static str,
+    /// Sessions active on this server now.
     pub active_sessions: usize,
+    /// browserd's version.
+    #[schema(value_type = String)]
     pub version: &'static str,
 }
 
@@ -426,7 +727,7 @@ mod tests {
     #[test]
     fn start_defaults_depend_on_where_parameters_come_from() {
         let from_body =
-            start_options(StartQuery::default(), Some(SessionFields::default())).unwrap();
+            start_options(StartQuery::default(), Some(StartRequest::default())).unwrap();
         assert_eq!(from_body.timeout, SessionTimeout::BODY_DEFAULT);
         let query = StartQuery {
             keep_alive: Some(true),
@@ -444,14 +745,61 @@ mod tests {
             keep_alive: Some(true),
             ..StartQuery::default()
         };
-        let body = SessionFields {
+        let body = StartRequest {
             session_timeout_minutes: Some(7),
             keep_alive: Some(false),
-            ..SessionFields::default()
+            ..StartRequest::default()
         };
         let options = start_options(query, Some(body)).unwrap();
         assert_eq!(options.timeout.minutes(), 7);
         assert!(!options.keep_alive);
+    }
+
+    #[test]
+    fn a_bad_query_timeout_is_refused_even_when_the_body_gives_one() {
+        let query = StartQuery {
+            session_timeout: Some(0),
+            ..StartQuery::default()
+        };
+        let body = StartRequest {
+            session_timeout_minutes: Some(5),
+            ..StartRequest::default()
+        };
+        assert!(matches!(
+            start_options(query, Some(body)),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn integer_fields_take_whole_floats_and_nothing_else() {
+        let parse = |text: &str| serde_json::from_str::<ObserveRequest>(text);
+        let request = parse(r#"{"max_nb_actions": 50.0, "session_timeout_minutes": 7}"#).unwrap();
+        assert_eq!(request.max_nb_actions, Some(50));
+        assert_eq!(request.session.session_timeout_minutes, Some(7));
+        assert_eq!(
+            parse(r#"{"max_nb_actions": null}"#).unwrap().max_nb_actions,
+            None
+        );
+        assert!(parse(r#"{"max_nb_actions": 50.5}"#).is_err());
+        assert!(parse(r#"{"max_nb_actions": "50"}"#).is_err());
+        assert!(parse(r#"{"session_timeout_minutes": 1e300}"#).is_err());
+    }
+
+    #[test]
+    fn action_ids_may_carry_ascii_spaces_around_them() {
+        let step = |id: &str| StepRequest {
+            session: SessionFields::default(),
+            action_id: Some(id.into()),
+            value: None,
+            enter: None,
+            min_nb_actions: None,
+            max_nb_actions: None,
+        };
+        assert_eq!(step(" S6\t").action_id().unwrap().to_string(), "S6");
+        assert!(step("S9").action_id().is_err());
+        assert!(step("L0").action_id().is_err());
+        assert!(step("\u{a0}S6").action_id().is_err());
     }
 
     #[test]
@@ -464,9 +812,9 @@ mod tests {
             start_options(query, None),
             Err(ApiError::BadRequest(_))
         ));
-        let body = SessionFields {
+        let body = StartRequest {
             session_id: Some("x".into()),
-            ..SessionFields::default()
+            ..StartRequest::default()
         };
         assert!(matches!(
             start_options(StartQuery::default(), Some(body)),

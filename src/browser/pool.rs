@@ -344,6 +344,7 @@ async fn start_browser(
         operation_timeout: config.operation_timeout,
     });
     running.refill();
+    metrics::counter!("browserd_browser_launches_total").increment(1);
     tracing::info!(pid, slot = id.slot, generation = id.generation, executable = %config.executable.display(), "browser launched");
     Ok((running, child, done_rx))
 }
@@ -385,6 +386,7 @@ async fn supervise(
             tracing::info!(pid = running.pid, "browser stopped");
             return;
         }
+        metrics::counter!("browserd_browser_crashes_total").increment(1);
         tracing::error!(pid = running.pid, %reason, "browser died; launching a new one");
         let _ = inner.events.send(BrowserEvent::Died {
             browser: running.id,

@@ -8,7 +8,7 @@
 use axum::Json;
 use rmcp::model::{CallToolResult, ContentBlock};
 
-use crate::api::wire::ObserveResponse;
+use crate::api::wire::{ObserveResponse, WireStatus};
 use crate::api::ApiError;
 
 type Answer = Result<Json<ObserveResponse>, ApiError>;
@@ -79,7 +79,7 @@ pub fn observation(answer: Answer, note: Option<&str>) -> CallToolResult {
         text.push_str(markdown.trim_end());
         text.push('\n');
     }
-    if response.session.status != "active" {
+    if response.session.status != WireStatus::Active {
         text.push_str("\nThe browser session has ended; the next browser tool opens a new one.\n");
     }
     let mut content = vec![ContentBlock::text(text)];

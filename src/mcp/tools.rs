@@ -21,7 +21,9 @@ use serde::Deserialize;
 
 use super::render;
 use crate::api::routes::{env, sessions as session_routes};
-use crate::api::wire::{CloseRequest, ObserveRequest, ScrapeRequest, SessionFields, StepRequest};
+use crate::api::wire::{
+    CloseRequest, ObserveRequest, ScrapeRequest, SessionFields, StepRequest, WireStatus,
+};
 use crate::api::{ApiError, Caller, JsonBody};
 use crate::session::{Owner, SessionId, SessionStatus, SessionTimeout, Sessions, StartOptions};
 
@@ -312,12 +314,12 @@ impl BrowserTools {
             session_id: Some(id.to_string()),
         };
         match session_routes::close(self.state(), self.caller(), JsonBody(request)).await {
-            Ok(Json(session)) if session.status == SessionStatus::Closed.as_str() => {
+            Ok(Json(session)) if session.status == WireStatus::Closed => {
                 render::text(CLOSED.into())
             }
             Ok(Json(session)) => render::text(format!(
                 "The browser session had already ended ({}).",
-                session.status
+                session.status.as_str()
             )),
             Err(error) => render::api_error(&error),
         }

@@ -207,6 +207,8 @@ impl Sessions {
         self.registry()
             .live
             .insert(record.id.clone(), Arc::new(live));
+        metrics::counter!("browserd_sessions_started_total").increment(1);
+        metrics::gauge!("browserd_sessions_active").increment(1.0);
         tracing::info!(session_id = %record.id, "session started");
         Ok(Started { record, screenshot })
     }
@@ -327,6 +329,9 @@ impl Sessions {
         id: &SessionId,
         ending: &Ending,
     ) -> Result<Option<SessionRecord>, SessionError> {
+        metrics::gauge!("browserd_sessions_active").decrement(1.0);
+        metrics::counter!("browserd_sessions_ended_total", "status" => ending.status().as_str())
+            .increment(1);
         let record = self.inner.store.end_session(id, ending, now()).await?;
         tracing::info!(session_id = %id, status = ending.status().as_str(), reason = ending.reason(), "session ended");
         Ok(record)

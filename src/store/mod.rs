@@ -13,6 +13,7 @@ pub use steps::StepRecord;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use rusqlite::Connection;
 
@@ -65,5 +66,18 @@ impl Store {
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Runs a write like [`Store::run`], timing it (queueing included) for the metrics.
+    async fn write<T, F>(&self, operation: &'static str, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let started = Instant::now();
+        let result = self.run(work).await;
+        metrics::histogram!("browserd_store_write_duration_seconds", "operation" => operation)
+            .record(started.elapsed().as_secs_f64());
+        result
     }
 }

@@ -69,7 +69,7 @@ impl RawRow {
 impl Store {
     pub async fn insert_session(&self, record: &SessionRecord) -> Result<(), StoreError> {
         let record = record.clone();
-        self.run(move |connection| {
+        self.write("insert_session", move |connection| {
             connection.execute(
                 &format!(
                     "INSERT INTO sessions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -139,7 +139,7 @@ impl Store {
     /// Records an access to an active session.
     pub async fn touch_session(&self, id: &SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {
         let id = id.clone();
-        self.run(move |connection| {
+        self.write("touch_session", move |connection| {
             connection.execute(
                 "UPDATE sessions SET last_accessed_at = ?2 WHERE id = ?1 AND status = 'active'",
                 params![id.as_str(), time_text(at)],
@@ -158,7 +158,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>, StoreError> {
         let (id, ending) = (id.clone(), ending.clone());
-        self.run(move |connection| {
+        self.write("end_session", move |connection| {
             connection.execute(
                 "UPDATE sessions SET status = ?2, ended_at = ?3, error = ?4 WHERE id = ?1 AND status = 'active'",
                 params![id.as_str(), ending.status().as_str(), time_text(at), ending.reason()],
@@ -180,7 +180,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
         let ending = ending.clone();
-        self.run(move |connection| {
+        self.write("end_all_active", move |connection| {
             Ok(connection.execute(
                 "UPDATE sessions SET status = ?1, ended_at = ?2, error = ?3 WHERE status = 'active'",
                 params![ending.status().as_str(), time_text(at), ending.reason()],

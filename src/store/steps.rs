@@ -30,7 +30,7 @@ impl Store {
         step: &StepRecord,
     ) -> Result<u32, StoreError> {
         let (session, step) = (session.clone(), step.clone());
-        self.run(move |connection| {
+        self.write("insert_step", move |connection| {
             let transaction = connection.transaction()?;
             let seq: u32 = transaction.query_row(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE session_id = ?1",

@@ -242,20 +242,7 @@ impl ServerProcess {
             .spawn()
             .expect("browserd starts");
         let address = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while client
-            .get(format!("{address}/health"))
-            .send()
-            .await
-            .is_err()
-        {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "browserd did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until_up(&address).await;
         ServerProcess { child, address }
     }
 
@@ -282,13 +269,50 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
-/// The Python that has the test clients (`notte`, `mcp`): `.venv`, which `make test`
-/// creates, or the interpreter `BROWSERD_TEST_PYTHON` names.
-pub fn python() -> PathBuf {
+/// The Python of the tests' tools (the notte client, the MCP SDK, the OpenAPI validator):
+/// `.venv`, which `make test` creates, or the interpreter `BROWSERD_TEST_PYTHON` names.
+pub fn test_python() -> PathBuf {
     if let Some(python) = std::env::var_os("BROWSERD_TEST_PYTHON") {
         return PathBuf::from(python);
     }
     let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(venv.exists(), "no Python with the test clients: run `make test` (it creates .venv), or set BROWSERD_TEST_PYTHON");
+    assert!(
+        venv.exists(),
+        "no .venv: run `make test` (it creates .venv), or set BROWSERD_TEST_PYTHON"
+    );
     venv
+}
+
+/// Waits until a server answers `/health` at `address`, for at most 30 s.
+pub async fn wait_until_up(address: &str) {
+    let client = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while client
+        .get(format!("{address}/health"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "browserd did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The id of the first action of an observation whose description contains `text`.
+pub fn action_described(page: &Value, text: &str) -> String {
+    page["space"]["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|action| {
+            action["description"]
+                .as_str()
+                .is_some_and(|description| description.contains(text))
+        })
+        .and_then(|action| action["id"].as_str())
+        .unwrap_or_else(|| panic!("no {text:?} in:\n{}", page["space"]["markdown"]))
+        .to_string()
 }

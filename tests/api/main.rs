@@ -1,13 +1,16 @@
 //! Integration tests: the real server on a free port with a real Chromium.
 
 mod cli;
+mod docs;
 mod env;
 mod frames;
 mod helpers;
 mod lifecycle;
 mod mcp;
 mod notte;
+mod openapi;
 mod process;
 mod sessions;
 mod site;
 mod step;
+mod telemetry;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::helpers::{descendants, free_port, python, spawn_app, wait_gone, KEY};
+use crate::helpers::{descendants, free_port, spawn_app, test_python, wait_gone, KEY};
 use crate::site::serve_site;
 
 const HOST_RULES: &str = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1";
@@ -15,7 +15,7 @@ const HOST_RULES: &str = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0
 /// Runs `tests/mcp/client_session.py` with `env`; returns the tool errors it printed.
 async fn run_client(env: Vec<(&'static str, String)>) -> Value {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client_session.py");
-    let python = python();
+    let python = test_python();
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)
             .arg(script)

@@ -6,14 +6,14 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::helpers::{python, spawn_app, KEY};
+use crate::helpers::{spawn_app, test_python, KEY};
 use crate::site::serve_site;
 
 async fn run_script(script: &str, address: &str, site: &str) {
     let script_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/notte")
         .join(script);
-    let python = python();
+    let python = test_python();
     let (address, site) = (address.to_string(), site.to_string());
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)

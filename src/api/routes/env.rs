@@ -17,15 +17,16 @@ use chrono::Utc;
 use crate::act::{self, ActError};
 use crate::api::error::ApiError;
 use crate::api::extract::{Caller, JsonBody};
+use crate::api::telemetry;
 use crate::api::wire::{
-    self, ActionResponse, DataResponse, EnvSession, ImageResponse, Metadata, ObserveRequest,
-    ObserveResponse, ParamResponse, ScrapeRequest, SessionChoice, SessionResponse, SpaceResponse,
-    StepRequest,
+    self, ActionResponse, ActionStatus, DataResponse, EnvSession, ErrorBody, ImageResponse,
+    Metadata, ObserveRequest, ObserveResponse, ParamResponse, ScrapeRequest, SessionChoice,
+    SessionResponse, SpaceResponse, StepRequest,
 };
 use crate::browser::{BrowserError, Tab};
 use crate::page_url::PageUrl;
 use crate::perception::{self, ActionId, ActionSpace, Param, Prefix};
-use crate::scrape::{self, ImageCategory, ScrapeOptions};
+use crate::scrape::{self, ScrapeOptions};
 use crate::session::{Ending, Owner, SessionError, SessionGuard, Sessions};
 use crate::store::StepRecord;
 
@@ -76,6 +77,55 @@ impl From<SessionError> for Failure {
     }
 }
 
+/// The failures every `/env/*` call can answer with, for the OpenAPI document (the
+/// answers themselves are [`ApiError`]s).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum EnvFailures {
+    /// No or unknown API key.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// No such session for this key.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The session has ended; the body carries its `status`.
+    #[response(status = 410)]
+    Gone(ErrorBody),
+    /// Request body over 1 MiB.
+    #[response(status = 413)]
+    PayloadTooLarge(ErrorBody),
+    /// At the session limit (when the call starts a session).
+    #[response(status = 429, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    TooManySessions(ErrorBody),
+    /// The browser failed; the session has ended with status `error`.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// The page at `url` could not be loaded; the body carries the browser's reason and
+    /// the session stays usable.
+    #[response(status = 502)]
+    BadGateway(ErrorBody),
+    /// A crashed browser is being relaunched.
+    #[response(status = 503, headers(("Retry-After" = u32, description = "Seconds to wait.")))]
+    Unavailable(ErrorBody),
+}
+
+/// Observe the page: its title, URL and the numbered actions an agent can take.
+///
+/// Navigates to `url` first when one is given and waits until the page is ready. The
+/// observation's ids are what `/env/step` acts on.
+#[utoipa::path(
+    post,
+    path = "/env/observe",
+    operation_id = "env_observe",
+    tag = "env",
+    request_body(content = Option<ObserveRequest>, description = "Session fields and what to observe. Read as JSON whatever the `Content-Type`; an empty body or `null` counts as `{}`."),
+    responses(
+        (status = 200, description = "The observation, with `space` filled.", body = ObserveResponse),
+        (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, a URL that is not `http:`, `https:` or `about:blank`.", body = ErrorBody),
+        EnvFailures,
+    ),
+    security(("api_key" = []))
+)]
 pub async fn observe(
     State(sessions): State<Sessions>,
     Caller(owner): Caller,
@@ -100,6 +150,21 @@ pub async fn observe(
     .await
 }
 
+/// Scrape the page into markdown: its main content (or the whole visible page), with
+/// absolute links, tables and code blocks.
+#[utoipa::path(
+    post,
+    path = "/env/scrape",
+    operation_id = "env_scrape",
+    tag = "env",
+    request_body(content = Option<ScrapeRequest>, description = "Session fields and what to scrape. Read as JSON whatever the `Content-Type`; an empty body or `null` counts as `{}`."),
+    responses(
+        (status = 200, description = "The observation, with `data.markdown` (and `data.images` when asked).", body = ObserveResponse),
+        (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, a URL that is not `http:`, `https:` or `about:blank`.", body = ErrorBody),
+        EnvFailures,
+    ),
+    security(("api_key" = []))
+)]
 pub async fn scrape(
     State(sessions): State<Sessions>,
     Caller(owner): Caller,
@@ -139,7 +204,7 @@ async fn scrape_page(tab: &Tab, options: &ScrapeOptions) -> Result<DataResponse,
             .map(|image| ImageResponse {
                 id: image.id,
                 url: image.url,
-                category: image_category(image.category),
+                category: image.category.into(),
             })
             .collect()
     });
@@ -150,6 +215,25 @@ async fn scrape_page(tab: &Tab, options: &ScrapeOptions) -> Result<DataResponse,
     })
 }
 
+/// Take one action by its id, as a person would, and observe the page that follows.
+///
+/// Links and buttons get a real mouse click at the element's visible centre; text boxes
+/// get the text typed; a `<select>` takes an option's label or value. `S1`…`S8` are the
+/// special actions (goto, scrape, screenshot, back, forward, refresh, wait, terminate).
+#[utoipa::path(
+    post,
+    path = "/env/step",
+    operation_id = "env_step",
+    tag = "env",
+    request_body(content = StepRequest, description = "Session fields and the action. Read as JSON whatever the `Content-Type`."),
+    responses(
+        (status = 200, description = "A fresh observation, with `space` (and `data` after `S2`).", body = ObserveResponse),
+        (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, no `action_id`, an id the last observation did not list (the body names the valid ones), a missing `value` for an input, an option that is not allowed.", body = ErrorBody),
+        (status = 409, description = "The action id was listed, but its element is gone, hidden, disabled or covered now; observe again for fresh ids.", body = ErrorBody),
+        EnvFailures,
+    ),
+    security(("api_key" = []))
+)]
 pub async fn step(
     State(sessions): State<Sessions>,
     Caller(owner): Caller,
@@ -172,12 +256,20 @@ pub async fn step(
             let url_before = tab.info().await.ok().map(|info| info.url);
             let listed = match action_id.prefix {
                 Prefix::S => None,
-                _ => Some(act::find(space.as_deref(), &action_id.to_string())?.clone()),
+                _ => match act::find(space.as_deref(), &action_id.to_string()) {
+                    Ok(action) => Some(action.clone()),
+                    Err(error) => {
+                        metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => "rejected").increment(1);
+                        return Err(error.into());
+                    }
+                },
             };
             let performed =
                 perform(tab, &action_id, listed.as_ref(), value.as_deref(), enter).await;
             let url_after = tab.info().await.ok().map(|info| info.url);
             let sensitive = listed.as_ref().is_some_and(|action| action.sensitive);
+            let outcome = step_outcome(&performed);
+            metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => outcome).increment(1);
             let record = StepRecord {
                 seq: 0,
                 at: crate::session::now(),
@@ -192,7 +284,7 @@ pub async fn step(
                 }),
                 url_before,
                 url_after,
-                outcome: step_outcome(&performed).to_string(),
+                outcome: outcome.to_string(),
                 error: performed.as_ref().err().map(|e| e.to_string()),
                 duration_ms: started.elapsed().as_millis() as u64,
             };
@@ -215,6 +307,23 @@ fn step_outcome(performed: &Result<Outcome, ActError>) -> &'static str {
         Err(ActError::Browser(BrowserError::Navigation(_))) => "navigation_failed",
         Err(ActError::Browser(_)) => "browser_error",
         Err(_) => "rejected",
+    }
+}
+
+/// The kind of action an id names, for the step metrics.
+fn action_kind(id: &ActionId) -> &'static str {
+    match (id.prefix, id.number) {
+        (Prefix::L, _) => "link",
+        (Prefix::B, _) => "button",
+        (Prefix::I, _) => "input",
+        (Prefix::S, 1) => "goto",
+        (Prefix::S, 2) => "scrape",
+        (Prefix::S, 3) => "screenshot",
+        (Prefix::S, 4) => "back",
+        (Prefix::S, 5) => "forward",
+        (Prefix::S, 6) => "refresh",
+        (Prefix::S, 7) => "wait",
+        (Prefix::S, _) => "terminate",
     }
 }
 
@@ -263,17 +372,6 @@ async fn perform(
     Ok(outcome)
 }
 
-/// The API's name for an image category.
-fn image_category(category: ImageCategory) -> &'static str {
-    match category {
-        ImageCategory::Icon => "icon",
-        ImageCategory::ContentImage => "content_image",
-        ImageCategory::Decorative => "decorative",
-        ImageCategory::SvgIcon => "svg_icon",
-        ImageCategory::SvgContent => "svg_content",
-    }
-}
-
 fn action_to_wire(
     id: &ActionId,
     description: &str,
@@ -293,7 +391,7 @@ fn action_to_wire(
             })
             .into_iter()
             .collect(),
-        status: "valid",
+        status: ActionStatus::Valid,
     }
 }
 
@@ -306,7 +404,7 @@ fn space_to_wire(space: &ActionSpace, notes: &[String]) -> SpaceResponse {
     }
     SpaceResponse {
         description,
-        category: space.category.map(|category| category.as_str().to_string()),
+        category: space.category.map(Into::into),
         markdown: space.markdown.clone(),
         actions: space
             .actions
@@ -356,6 +454,7 @@ async fn take_session(
         SessionChoice::Existing(id) => id.clone(),
         SessionChoice::New(options) => sessions.start(owner.clone(), *options).await?.record.id,
     };
+    telemetry::note_session(&id);
     Ok(sessions.acquire(owner, &id).await?)
 }
 

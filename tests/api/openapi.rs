@@ -1,0 +1,464 @@
+//! `/openapi.json` against the reference validator, and real responses of the server
+//! (successes and errors of every endpoint) against the document's schemas.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{action_described, spawn_app_with, test_python, TestApp, KEY};
+use crate::site::serve_site;
+
+/// The document as served, and which (method, path, status) real responses were checked.
+struct Contract {
+    document: Value,
+    checked: BTreeSet<(String, String, u16)>,
+}
+
+impl Contract {
+    async fn fetch(app: &TestApp) -> Self {
+        let response = app
+            .client
+            .get(app.url("/openapi.json"))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status().as_u16(), 200);
+        let document: Value = response.json().await.expect("JSON");
+        Self {
+            document,
+            checked: BTreeSet::new(),
+        }
+    }
+
+    /// Asserts that the document lists `status` for `method path` and that `body` is
+    /// valid against its schema.
+    fn check(&mut self, method: &str, path: &str, status: u16, body: &Value) {
+        let operation = &self.document["paths"][path][method.to_lowercase()];
+        assert!(
+            operation.is_object(),
+            "{method} {path} is not in the document"
+        );
+        let response = &operation["responses"][status.to_string()];
+        assert!(
+            response.is_object(),
+            "{method} {path} answered {status}, which the document does not list: {body}"
+        );
+        let mut schema = response["content"]["application/json"]["schema"].clone();
+        assert!(
+            schema.is_object(),
+            "{method} {path} {status}: no JSON schema"
+        );
+        schema["components"] = self.document["components"].clone();
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap_or_else(|e| panic!("{method} {path} {status}: the schema does not build: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(body)
+            .map(|error| format!("{error} (at {})", error.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} {status}: the response breaks the document:\n{}\n{body}",
+            errors.join("\n")
+        );
+        self.checked
+            .insert((method.to_uppercase(), path.to_string(), status));
+    }
+
+    /// Every (method, path) of the document.
+    fn operations(&self) -> BTreeSet<(String, String)> {
+        let mut operations = BTreeSet::new();
+        for (path, item) in self.document["paths"].as_object().expect("paths") {
+            for method in item.as_object().expect("path item").keys() {
+                operations.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+        operations
+    }
+}
+
+/// Sends a request; returns the status and the JSON body, after checking the headers
+/// every answer carries.
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<String>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method.parse().expect("method"), app.url(path));
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    assert!(
+        headers.contains_key("x-request-id"),
+        "{method} {path}: no x-request-id"
+    );
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("application/json"),
+        "{method} {path}: {:?}",
+        headers["content-type"]
+    );
+    if status == 429 {
+        assert!(
+            headers.contains_key("retry-after"),
+            "429 without Retry-After"
+        );
+    }
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("{method} {path} {status}: not JSON: {text:?}"));
+    (status, body)
+}
+
+#[tokio::test]
+async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
+    let app = spawn_app_with(|_| {}).await;
+    let contract = Contract::fetch(&app).await;
+    let document = &contract.document;
+    assert_eq!(document["openapi"], "3.1.0");
+
+    let text = serde_json::to_string(document).expect("text");
+    let validated = Command::new(test_python())
+        .args([
+            "-c",
+            "import json, sys\nfrom openapi_spec_validator import validate\nvalidate(json.load(sys.stdin))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("python runs");
+    assert!(
+        validated.status.success(),
+        "openapi-spec-validator refuses the document:\n{}",
+        String::from_utf8_lossy(&validated.stderr)
+    );
+
+    let expected: BTreeSet<(String, String)> = [
+        ("POST", "/session/start"),
+        ("POST", "/session/close"),
+        ("GET", "/session/{id}"),
+        ("GET", "/sessions"),
+        ("GET", "/session/{id}/steps"),
+        ("POST", "/env/observe"),
+        ("POST", "/env/step"),
+        ("POST", "/env/scrape"),
+        ("GET", "/health"),
+        ("GET", "/metrics"),
+        ("GET", "/openapi.json"),
+    ]
+    .into_iter()
+    .map(|(method, path)| (method.to_string(), path.to_string()))
+    .collect();
+    assert_eq!(contract.operations(), expected);
+
+    let open = ["/health", "/metrics", "/openapi.json"];
+    for (method, path) in contract.operations() {
+        let operation = &document["paths"][&path][method.to_lowercase()];
+        if open.contains(&path.as_str()) {
+            assert!(operation.get("security").is_none(), "{path} needs no key");
+            continue;
+        }
+        assert_eq!(
+            operation["security"],
+            json!([{"api_key": []}]),
+            "{method} {path}"
+        );
+        for status in ["401", "500"] {
+            assert!(
+                operation["responses"][status].is_object(),
+                "{method} {path} lacks {status}"
+            );
+        }
+    }
+    assert_eq!(
+        document["components"]["securitySchemes"]["api_key"],
+        json!({"type": "http", "scheme": "bearer", "description": document["components"]["securitySchemes"]["api_key"]["description"]})
+    );
+
+    // Defaults and ranges are the ones the parsers enforce.
+    let schemas = &document["components"]["schemas"];
+    let timeout = &schemas["SessionFields"]["properties"]["session_timeout_minutes"];
+    assert_eq!(
+        (
+            &timeout["minimum"],
+            &timeout["maximum"],
+            &timeout["default"]
+        ),
+        (&json!(1), &json!(30), &json!(5))
+    );
+    let observe = &schemas["ObserveRequest"]["allOf"][1]["properties"]["max_nb_actions"];
+    assert_eq!(
+        (
+            &observe["minimum"],
+            &observe["maximum"],
+            &observe["default"]
+        ),
+        (&json!(1), &json!(10000), &json!(100))
+    );
+    let query = document["paths"]["/session/start"]["post"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|parameter| parameter["name"] == "session_timeout")
+        .expect("session_timeout")
+        .clone();
+    assert_eq!(query["schema"]["default"], 10);
+    assert_eq!(
+        schemas["SessionStatus"]["enum"],
+        json!(["active", "closed", "error", "timed_out"])
+    );
+    assert_eq!(
+        schemas["PageCategory"]["enum"],
+        json!([
+            "homepage",
+            "search-results",
+            "data-feed",
+            "item",
+            "auth",
+            "form",
+            "manage-cookies",
+            "payment",
+            "captcha",
+            "other"
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_responses_validate_against_the_document() {
+    let app = spawn_app_with(|settings| settings.max_sessions = 3).await;
+    let site = serve_site().await;
+    let mut contract = Contract::fetch(&app).await;
+    let key = Some(KEY);
+
+    let (status, body) = call(&app, "GET", "/health", None, None).await;
+    contract.check("GET", "/health", status, &body);
+    let (status, body) = call(&app, "GET", "/openapi.json", None, None).await;
+    contract.check("GET", "/openapi.json", status, &body);
+
+    let (status, started) = call(
+        &app,
+        "POST",
+        "/session/start?session_timeout=7",
+        key,
+        Some(r#"{"keep_alive": true, "screenshot": true}"#.into()),
+    )
+    .await;
+    contract.check("POST", "/session/start", status, &started);
+    assert_eq!(status, 200);
+    assert!(started["screenshot"].is_string());
+    let session = started["session_id"].as_str().expect("id").to_string();
+    let (status, body) = call(&app, "GET", &format!("/session/{session}"), key, None).await;
+    contract.check("GET", "/session/{id}", status, &body);
+    let (status, body) = call(&app, "GET", "/sessions?status=active&limit=10", key, None).await;
+    contract.check("GET", "/sessions", status, &body);
+    assert_eq!(body.as_array().map(Vec::len), Some(1));
+
+    let (status, form) = call(&app, "POST", "/env/observe", key, Some(json!({"session_id": session, "keep_alive": true, "url": site.url("/form.html"), "screenshot": true, "min_nb_actions": null, "max_nb_actions": 50.0}).to_string())).await;
+    contract.check("POST", "/env/observe", status, &form);
+    assert_eq!(status, 200, "{form}");
+    for (description, value) in [("Email", "ada@example.org"), ("Password", "typed-secret")] {
+        let action = action_described(&form, description);
+        let (status, body) = call(&app, "POST", "/env/step", key, Some(json!({"session_id": session, "keep_alive": true, "action_id": action, "value": value, "enter": false}).to_string())).await;
+        contract.check("POST", "/env/step", status, &body);
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/env/step",
+        key,
+        Some(json!({"session_id": session, "keep_alive": true, "action_id": " S2\t"}).to_string()),
+    )
+    .await;
+    contract.check("POST", "/env/step", status, &body);
+    assert!(body["data"]["markdown"].is_string(), "{body}");
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/env/step",
+        key,
+        Some(json!({"session_id": session, "keep_alive": true, "action_id": "L999"}).to_string()),
+    )
+    .await;
+    contract.check("POST", "/env/step", status, &body);
+    assert_eq!(status, 400);
+    let (status, body) = call(&app, "GET", &format!("/session/{session}/steps"), key, None).await;
+    contract.check("GET", "/session/{id}/steps", status, &body);
+    assert!(body.to_string().contains("********") && !body.to_string().contains("typed-secret"));
+
+    let (status, body) = call(&app, "POST", "/env/scrape", key, Some(json!({"session_id": session, "keep_alive": true, "url": site.url("/article.html"), "scrape_images": true, "only_main_content": true}).to_string())).await;
+    contract.check("POST", "/env/scrape", status, &body);
+    assert_eq!(status, 200, "{body}");
+    assert!(body["data"]["images"].is_array(), "{body}");
+
+    let (status, covered) = call(
+        &app,
+        "POST",
+        "/env/observe",
+        key,
+        Some(
+            json!({"session_id": session, "keep_alive": true, "url": site.url("/covered.html")})
+                .to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{covered}");
+    let (status, body) = call(&app, "POST", "/env/step", key, Some(json!({"session_id": session, "keep_alive": true, "action_id": action_described(&covered, "Buy now")}).to_string())).await;
+    contract.check("POST", "/env/step", status, &body);
+    assert_eq!(status, 409, "{body}");
+
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/env/observe",
+        key,
+        Some(
+            json!({"session_id": session, "keep_alive": true, "url": "http://127.0.0.1:1/"})
+                .to_string(),
+        ),
+    )
+    .await;
+    contract.check("POST", "/env/observe", status, &body);
+    assert_eq!(status, 502, "{body}");
+
+    for (method, path, body, expected) in [
+        (
+            "POST",
+            "/env/observe",
+            Some(r#"{"max_nb_actions": 0}"#.to_string()),
+            400,
+        ),
+        ("POST", "/env/scrape", Some("{not json".to_string()), 400),
+        (
+            "POST",
+            "/session/start",
+            Some(r#"{"session_id": "x"}"#.to_string()),
+            400,
+        ),
+        ("POST", "/session/close", Some("{}".to_string()), 400),
+        (
+            "POST",
+            "/session/start",
+            Some("[null, null]".to_string()),
+            400,
+        ),
+        (
+            "POST",
+            "/session/start?session_timeout=0",
+            Some(r#"{"session_timeout_minutes": 5}"#.to_string()),
+            400,
+        ),
+        (
+            "POST",
+            "/env/step",
+            Some(r#"{"action_id": "S9"}"#.to_string()),
+            400,
+        ),
+        ("GET", "/sessions?limit=0", None, 400),
+        (
+            "GET",
+            "/session/9b2f4bde-61c1-4d3c-9d1c-9a7f2c3b1e00",
+            None,
+            404,
+        ),
+        ("GET", "/session/not-an-id/steps", None, 404),
+        (
+            "POST",
+            "/session/close",
+            Some(r#"{"session_id": "9b2f4bde-61c1-4d3c-9d1c-9a7f2c3b1e00"}"#.to_string()),
+            404,
+        ),
+        ("POST", "/env/step", Some("x".repeat(2 * 1024 * 1024)), 413),
+    ] {
+        let (status, answer) = call(&app, method, path, key, body).await;
+        assert_eq!(status, expected, "{method} {path}: {answer}");
+        let template = match path.split('?').next().unwrap_or(path) {
+            p if p.ends_with("/steps") => "/session/{id}/steps",
+            p if p.starts_with("/session/") && !p.contains("start") && !p.contains("close") => {
+                "/session/{id}"
+            }
+            p => p,
+        };
+        contract.check(method, template, status, &answer);
+    }
+    let (status, body) = call(&app, "GET", "/sessions", None, None).await;
+    contract.check("GET", "/sessions", status, &body);
+    assert_eq!(status, 401);
+
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/session/close",
+        key,
+        Some(json!({"session_id": session, "keep_alive": true}).to_string()),
+    )
+    .await;
+    contract.check("POST", "/session/close", status, &body);
+    assert_eq!(body["status"], "closed");
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/env/observe",
+        key,
+        Some(json!({"session_id": session}).to_string()),
+    )
+    .await;
+    contract.check("POST", "/env/observe", status, &body);
+    assert_eq!((status, &body["status"]), (410, &json!("closed")));
+
+    // The server holds at most three sessions.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let (status, body) = call(
+            &app,
+            "POST",
+            "/session/start",
+            key,
+            Some(r#"{"keep_alive": true}"#.into()),
+        )
+        .await;
+        contract.check("POST", "/session/start", status, &body);
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [200, 200, 200, 429]);
+
+    let documented = contract.operations();
+    let answered: BTreeSet<(String, String)> = contract
+        .checked
+        .iter()
+        .filter(|(_, _, status)| *status == 200)
+        .map(|(method, path, _)| (method.clone(), path.clone()))
+        .collect();
+    let unchecked: Vec<_> = documented
+        .difference(&answered)
+        .filter(|(_, path)| path != "/metrics")
+        .collect();
+    assert!(unchecked.is_empty(), "no 200 of {unchecked:?} was checked");
+}
