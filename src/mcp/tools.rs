@@ -172,13 +172,9 @@ impl BrowserTools {
         context: RequestContext<RoleServer>,
         arguments: JsonObject,
     ) -> CallToolResult {
-        let args: ObserveArgs = match parse(arguments) {
-            Ok(args) => args,
+        let (args, session) = match self.prepare::<ObserveArgs>(arguments, &context).await {
+            Ok(prepared) => prepared,
             Err(error) => return error,
-        };
-        let session = match self.session_for(&context).await {
-            Ok(session) => session,
-            Err(error) => return render::api_error(&error),
         };
         let request = ObserveRequest {
             session: session.fields(false),
@@ -202,13 +198,9 @@ impl BrowserTools {
         context: RequestContext<RoleServer>,
         arguments: JsonObject,
     ) -> CallToolResult {
-        let args: StepArgs = match parse(arguments) {
-            Ok(args) => args,
+        let (args, session) = match self.prepare::<StepArgs>(arguments, &context).await {
+            Ok(prepared) => prepared,
             Err(error) => return error,
-        };
-        let session = match self.session_for(&context).await {
-            Ok(session) => session,
-            Err(error) => return render::api_error(&error),
         };
         let request = StepRequest {
             session: session.fields(false),
@@ -234,13 +226,9 @@ impl BrowserTools {
         context: RequestContext<RoleServer>,
         arguments: JsonObject,
     ) -> CallToolResult {
-        let args: ScrapeArgs = match parse(arguments) {
-            Ok(args) => args,
+        let (args, session) = match self.prepare::<ScrapeArgs>(arguments, &context).await {
+            Ok(prepared) => prepared,
             Err(error) => return error,
-        };
-        let session = match self.session_for(&context).await {
-            Ok(session) => session,
-            Err(error) => return render::api_error(&error),
         };
         let request = ScrapeRequest {
             session: session.fields(false),
@@ -268,12 +256,9 @@ impl BrowserTools {
         context: RequestContext<RoleServer>,
         arguments: JsonObject,
     ) -> CallToolResult {
-        if let Err(error) = parse::<NoArgs>(arguments) {
-            return error;
-        }
-        let session = match self.session_for(&context).await {
-            Ok(session) => session,
-            Err(error) => return render::api_error(&error),
+        let (NoArgs {}, session) = match self.prepare::<NoArgs>(arguments, &context).await {
+            Ok(prepared) => prepared,
+            Err(error) => return error,
         };
         let request = ScrapeRequest {
             session: session.fields(true),
@@ -337,6 +322,21 @@ impl BrowserTools {
 
     /// The connection's session: opened on first use, and anew when the earlier one has
     /// ended (timed out, or failed with the browser), saying so.
+    /// A tool call's arguments, parsed, and the connection's session: what every tool
+    /// but close starts with, or the tool error that ends it.
+    async fn prepare<T: DeserializeOwned>(
+        &self,
+        arguments: JsonObject,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<(T, InSession), CallToolResult> {
+        let args = parse(arguments)?;
+        let session = self
+            .session_for(context)
+            .await
+            .map_err(|error| render::api_error(&error))?;
+        Ok((args, session))
+    }
+
     async fn session_for(
         &self,
         context: &RequestContext<RoleServer>,
