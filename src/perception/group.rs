@@ -17,6 +17,24 @@ pub struct Grouper<'a> {
     has_search: Vec<bool>,
     /// Per landmark: how many fields one types into or chooses in it holds.
     fields: Vec<u32>,
+    /// Per landmark: itself and its enclosing landmarks, innermost first.
+    chains: Vec<Vec<usize>>,
+    /// Per landmark: the group name it gives, if it names one.
+    labels: Vec<Option<String>>,
+}
+
+/// Landmark `start` and its enclosing landmarks, innermost first (cut at a cycle or 64).
+fn chain_from(snap: &PageSnapshot, start: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut cur = Some(start);
+    while let Some(i) = cur {
+        if i >= snap.landmarks.len() || out.len() > 64 || out.contains(&i) {
+            break;
+        }
+        out.push(i);
+        cur = snap.landmarks[i].parent;
+    }
+    out
 }
 
 /// A search form holds its search box and a filter or two; a form with more fields that
@@ -73,29 +91,33 @@ impl<'a> Grouper<'a> {
                 guard += 1;
             }
         }
-        Grouper {
+        let chains = (0..n).map(|i| chain_from(snap, i)).collect();
+        let mut grouper = Grouper {
             snap,
             has_password,
             has_search,
             fields,
-        }
+            chains,
+            labels: Vec::new(),
+        };
+        // Every element asks for the labels of its landmarks and of those of up to 200
+        // headings before it: computed once per landmark, not once per question.
+        grouper.labels = (0..n).map(|i| grouper.label_uncached(i)).collect();
+        grouper
     }
 
-    /// Chain of landmark indices from the element's innermost landmark outwards.
-    fn chain(&self, start: Option<usize>) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut cur = start;
-        while let Some(i) = cur {
-            if i >= self.snap.landmarks.len() || out.len() > 64 || out.contains(&i) {
-                break;
-            }
-            out.push(i);
-            cur = self.snap.landmarks[i].parent;
-        }
-        out
+    /// The landmark `start` and its enclosing landmarks, innermost first.
+    fn chain(&self, start: Option<usize>) -> &[usize] {
+        start
+            .and_then(|i| self.chains.get(i))
+            .map_or(&[], Vec::as_slice)
     }
 
-    fn landmark_label(&self, i: usize) -> Option<String> {
+    fn landmark_label(&self, i: usize) -> Option<&str> {
+        self.labels.get(i).and_then(|label| label.as_deref())
+    }
+
+    fn label_uncached(&self, i: usize) -> Option<String> {
         let lm = &self.snap.landmarks[i];
         let name = lm.name.as_deref().map(fold).unwrap_or_default();
         let name = cut(&name, HEADING_MAX);
@@ -154,7 +176,8 @@ impl<'a> Grouper<'a> {
                 match lm
                     .parent
                     .and_then(|p| {
-                        (p < self.snap.landmarks.len() && p != i).then(|| self.landmark_label(p))
+                        // a parent comes before its children, which also rules out cycles
+                        (p < i).then(|| self.label_uncached(p))
                     })
                     .flatten()
                 {
@@ -200,8 +223,8 @@ impl<'a> Grouper<'a> {
     pub fn category(&self, el: &ElementSnapshot) -> String {
         let chain = self.chain(el.landmark);
         // innermost landmark with a label; dialogs, forms and search win over what surrounds them
-        let mut label: Option<(usize, String)> = None;
-        for &i in &chain {
+        let mut label: Option<(usize, &str)> = None;
+        for &i in chain {
             if let Some(l) = self.landmark_label(i) {
                 label = Some((i, l));
                 break;
@@ -217,7 +240,7 @@ impl<'a> Grouper<'a> {
             let hchain = if h.landmark >= 0 {
                 self.chain(Some(h.landmark as usize))
             } else {
-                Vec::new()
+                &[]
             };
             match &label {
                 Some((li, _)) => hchain.contains(li),
@@ -235,12 +258,11 @@ impl<'a> Grouper<'a> {
         });
         match (label, heading) {
             (Some((_, l)), Some(h))
-                if key(&l) != key(&h)
-                    && !matches!(l.as_str(), "Sign in" | "Sign up" | "Search") =>
+                if key(l) != key(&h) && !matches!(l, "Sign in" | "Sign up" | "Search") =>
             {
                 format!("{l} / {h}")
             }
-            (Some((_, l)), _) => l,
+            (Some((_, l)), _) => l.to_string(),
             (None, Some(h)) => h,
             (None, None) => "Page".to_string(),
         }
@@ -249,9 +271,9 @@ impl<'a> Grouper<'a> {
     /// The category an element would have without its heading (used to fold away
     /// one-link groups whose heading only repeats the link).
     pub fn coarse_category(&self, el: &ElementSnapshot) -> String {
-        for i in self.chain(el.landmark) {
+        for &i in self.chain(el.landmark) {
             if let Some(l) = self.landmark_label(i) {
-                return l;
+                return l.to_string();
             }
         }
         "Page".to_string()
