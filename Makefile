@@ -1,12 +1,13 @@
 # browserd: `make run` serves on 127.0.0.1:8000 with its data in ./data;
-# `make test` runs every test. Both install what they need first.
+# `make test` runs every test; `make bench` measures browserd beside its peers (never in
+# `make test` or CI). Each installs what it needs first.
 
 SHELL := /bin/bash
 VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv build lint clean
+.PHONY: run test chromium venv build lint clean bench bench-pure node
 
 run: chromium
 	cargo build --release
@@ -37,5 +38,32 @@ $(VENV)/.installed: tests/notte/requirements.txt tests/mcp/requirements.txt test
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/notte/requirements.txt -r tests/mcp/requirements.txt -r tests/openapi/requirements.txt
 	touch $@
 
+# browserd beside Playwright (playwright-core from npm, on the same Chromium) and Python
+# trafilatura, in one run: one table, raw figures in bench/results/ (bench/README.md).
+# BENCH_QUICK=1 for a short run while developing.
+bench: chromium node bench/node_modules/.installed bench/.venv/.installed
+	cargo build --release --bin browserd --example scrape_bench
+	node bench/run.mjs
+
+# Criterion benchmarks of perception and extraction alone, without a browser.
+bench-pure:
+	cargo bench --bench perception --bench extraction
+
+node:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		echo "installing nodejs and npm with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+
+bench/node_modules/.installed: bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund
+	touch $@
+
+bench/.venv/.installed: bench/requirements.txt
+	python3 -m venv bench/.venv
+	bench/.venv/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
 clean:
-	rm -rf target $(VENV)
+	rm -rf target $(VENV) bench/.venv bench/node_modules

@@ -1,4 +1,5 @@
-// Tiny static server on 127.0.0.1 for the bench pages and our fixture pages.
+// Tiny static server on 127.0.0.1 for the bench pages and our fixture pages (perception's
+// and the API tests' small site).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import path from 'node:path';
 export const ROOTS = {
   '/bench/': new URL('../../../shared/bench/pages/', import.meta.url).pathname,
   '/fx/': new URL('../../tests/perception/fixtures/pages/', import.meta.url).pathname,
+  '/site/': new URL('../../tests/fixtures/site/', import.meta.url).pathname,
 };
 
 export function serve(port = 0) {
