@@ -11,6 +11,7 @@ use std::time::Duration;
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::page::{
     EventFrameStartedLoading, EventFrameStoppedLoading, EventLoadEventFired,
+    EventNavigatedWithinDocument,
 };
 use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, TargetId};
 use chromiumoxide::Page;
@@ -501,12 +502,14 @@ impl Tab {
         let page = &self.parts()?.page;
         let browser = &self.browser.browser;
         // Listen before acting: a wait that starts after the click misses a fast navigation.
-        let (mut started, mut loaded, mut stopped, mut created) = self
+        let (mut started, mut loaded, mut stopped, mut within, mut created) = self
             .guarded(async {
                 Ok((
                     page.event_listener::<EventFrameStartedLoading>().await?,
                     page.event_listener::<EventLoadEventFired>().await?,
                     page.event_listener::<EventFrameStoppedLoading>().await?,
+                    page.event_listener::<EventNavigatedWithinDocument>()
+                        .await?,
                     browser.event_listener::<EventTargetCreated>().await?,
                 ))
             })
@@ -534,15 +537,25 @@ impl Tab {
             }
         }
         // A page restored from the back/forward cache stops loading without a `load`;
-        // one that never finishes is observed as it is when the bound ends.
-        let _ = tokio::time::timeout(self.browser.operation_timeout, async {
+        // one that never finishes is observed as it is when the bound ends. A move within
+        // the document (an anchor, `history.pushState`) keeps the page: it settles as after
+        // any input.
+        let same_document = tokio::time::timeout(self.browser.operation_timeout, async {
             tokio::select! {
-                _ = loaded.next() => {}
-                _ = stopped.next() => {}
+                biased;
+                _ = within.next() => true,
+                _ = loaded.next() => false,
+                _ = stopped.next() => false,
             }
         })
-        .await;
-        self.settle(NAVIGATION_QUIET).await?;
+        .await
+        .unwrap_or(false);
+        self.settle(if same_document {
+            ACTION_QUIET
+        } else {
+            NAVIGATION_QUIET
+        })
+        .await?;
         Ok(None)
     }
 
