@@ -13,8 +13,10 @@ run: chromium
 	cargo build --release
 	./target/release/browserd serve
 
+# Every target but the criterion benches: they measure, `make bench-pure` runs them, and the
+# extraction one reads ../shared/bench, which a fresh clone need not have beside it.
 test: chromium venv
-	cargo test --all-targets
+	cargo test --lib --bins --tests --examples
 
 lint:
 	cargo fmt --check
