@@ -48,7 +48,7 @@ async fn with_tab<T>(
     let (browsers, _events) = Browsers::start(config, stop.clone()).await?;
     let result = async {
         let mut tab = browsers.open_tab().await?;
-        tab.goto(url.as_str()).await?;
+        tab.goto(url.as_str(), None).await?;
         let value = work(&tab).await;
         let _ = tab.close().await;
         value
@@ -63,7 +63,7 @@ async fn with_tab<T>(
 /// The action list of the page at `url`, as `space.markdown` gives it.
 pub async fn observe(args: &BrowserArgs, url: &str) -> Result<String, OneShotError> {
     with_tab(args, url, async |tab: &Tab| {
-        let snapshot = act::snapshot(tab).await?;
+        let snapshot = act::snapshot(tab, None).await?;
         Ok(perception::perceive(&snapshot, 100).markdown)
     })
     .await

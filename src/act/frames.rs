@@ -12,38 +12,44 @@ use std::pin::Pin;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::{FreshRead, COLLECT, FRAME_POINT};
 use crate::browser::{BrowserError, Tab};
-use crate::perception::{FrameHop, PageSnapshot, COLLECT_JS, FRAME_POINT_JS};
+use crate::perception::{FrameHop, PageSnapshot};
 
 /// Frames of other origins read in one snapshot, at most; more are reported unread.
 const MAX_FRAMES: usize = 20;
 /// Frames of other origins inside frames of other origins, at most this deep.
 const MAX_DEPTH: usize = 3;
 
-/// The page as perception sees it: the top document and every frame in it that is shown.
-/// A page that navigates while it is read (a late redirect) is read again once settled.
-pub async fn snapshot(tab: &Tab) -> Result<PageSnapshot, BrowserError> {
+/// The page as perception sees it: the top document and every frame in it that is shown,
+/// starting from `fresh` when an action just read the top document. A page that navigates
+/// while it is read (a late redirect) is read again once settled.
+pub async fn snapshot(tab: &Tab, fresh: Option<FreshRead>) -> Result<PageSnapshot, BrowserError> {
     let mut budget = MAX_FRAMES;
-    match collect(tab, None, 0, &mut budget).await {
+    match collect(tab, None, fresh.map(|read| read.0), 0, &mut budget).await {
         Err(BrowserError::Protocol(_)) => {
-            tab.settle_after_input().await?;
+            tab.settle_after_input(None).await?;
             let mut budget = MAX_FRAMES;
-            collect(tab, None, 0, &mut budget).await
+            collect(tab, None, None, 0, &mut budget).await
         }
         other => other,
     }
 }
 
-/// The snapshot of `frame`'s world (the top one for `None`), with the frames it could not
-/// read read in their own worlds and spliced in.
+/// The snapshot of `frame`'s world (the top one for `None`; `read` when it was read
+/// already), with the frames it could not read read in their own worlds and spliced in.
 fn collect<'a>(
     tab: &'a Tab,
     frame: Option<&'a str>,
+    read: Option<serde_json::Value>,
     depth: usize,
     budget: &'a mut usize,
 ) -> Pin<Box<dyn Future<Output = Result<PageSnapshot, BrowserError>> + Send + 'a>> {
     Box::pin(async move {
-        let raw = tab.evaluate_in(frame, COLLECT_JS).await?;
+        let raw = match read {
+            Some(raw) => raw,
+            None => tab.run_in(frame, &COLLECT, &[]).await?,
+        };
         let mut snapshot = PageSnapshot::from_json(raw.as_str().unwrap_or_default())
             .map_err(|e| BrowserError::Protocol(format!("page snapshot: {e}")))?;
         if depth >= MAX_DEPTH {
@@ -61,7 +67,7 @@ fn collect<'a>(
                 Ok(None) | Err(BrowserError::Protocol(_)) => continue,
                 Err(other) => return Err(other),
             };
-            match collect(tab, Some(&child), depth + 1, budget).await {
+            match collect(tab, Some(&child), None, depth + 1, budget).await {
                 Ok(inner) => snapshot.embed(slot, &child, inner),
                 Err(BrowserError::Protocol(_)) => continue,
                 Err(other) => return Err(other),
@@ -101,9 +107,9 @@ pub(super) async fn to_top(
     for (i, hop) in world.iter().enumerate().rev() {
         let parent = i.checked_sub(1).map(|p| world[p].frame_id.as_str());
         let value = tab
-            .call_function_in(
+            .run_in(
                 parent,
-                FRAME_POINT_JS,
+                &FRAME_POINT,
                 &[json!(hop.owner), json!(point.x), json!(point.y)],
             )
             .await?;

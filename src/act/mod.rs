@@ -17,9 +17,30 @@ mod frames;
 
 pub use frames::snapshot;
 
-use crate::browser::{BrowserError, Key, Popup, Tab};
+use crate::browser::{BrowserError, Key, PageScript, Settled, Tab};
 use crate::page_url::PageUrl;
-use crate::perception::{Action, ActionKind, ActionSpace, CHOOSE_JS, LOCATE_JS};
+use crate::perception::{self, Action, ActionKind, ActionSpace};
+
+/// Perception's snapshot of a world's document.
+const COLLECT: PageScript = PageScript::new("collect", perception::COLLECT_JS);
+/// Scrolls a collected element into view and says where to act on it, or why not.
+const LOCATE: PageScript = PageScript::new("locate", perception::LOCATE_JS);
+/// Enters a value into a collected choice or slider, or says how to.
+const CHOOSE: PageScript = PageScript::new("choose", perception::CHOOSE_JS);
+/// A point of a frame in the viewport of the world that found the frame.
+const FRAME_POINT: PageScript = PageScript::new("framePoint", perception::FRAME_POINT_JS);
+
+/// The top document's snapshot as `collect.js` read it the moment the page was found
+/// settled after an action: the observation that follows the action starts from it
+/// instead of reading the page again.
+#[derive(Debug)]
+pub struct FreshRead(serde_json::Value);
+
+impl FreshRead {
+    fn from_settle(read: Option<serde_json::Value>) -> Option<Self> {
+        read.filter(|value| value.is_string()).map(Self)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ActError {
@@ -83,15 +104,15 @@ struct Chosen {
 const MAX_KEY_PRESSES: usize = 200;
 
 /// The `aria-valuenow` of an element, as a number (`null` when it has none).
-const ARIA_VALUE_JS: &str = "(handle) => { const el = globalThis.__browserd && globalThis.__browserd.elements[handle];
-  const v = el ? parseFloat(el.getAttribute('aria-valuenow')) : NaN; return Number.isFinite(v) ? v : null; }";
+const ARIA_VALUE: PageScript = PageScript::new("ariaValue", "(handle) => { const el = globalThis.__browserd && globalThis.__browserd.elements[handle];
+  const v = el ? parseFloat(el.getAttribute('aria-valuenow')) : NaN; return Number.isFinite(v) ? v : null; }");
 
 /// Selects the current content of an editable element, so that typing replaces it.
-const SELECT_CONTENT_JS: &str = "(handle) => { const el = globalThis.__browserd && globalThis.__browserd.elements[handle];
+const SELECT_CONTENT: PageScript = PageScript::new("selectContent", "(handle) => { const el = globalThis.__browserd && globalThis.__browserd.elements[handle];
   if (!el) return false;
   if (typeof el.select === 'function') { el.select(); return true; }
   const range = el.ownerDocument.createRange(); range.selectNodeContents(el);
-  const selection = el.ownerDocument.getSelection(); selection.removeAllRanges(); selection.addRange(range); return true; }";
+  const selection = el.ownerDocument.getSelection(); selection.removeAllRanges(); selection.addRange(range); return true; }");
 
 /// The listed element action `id`, or why there is none.
 pub fn find<'a>(space: Option<&'a ActionSpace>, id: &str) -> Result<&'a Action, ActError> {
@@ -124,9 +145,9 @@ fn valid_ids(space: Option<&ActionSpace>) -> String {
 /// viewport.
 async fn locate(tab: &Tab, action: &Action) -> Result<(f64, f64), ActError> {
     let value = tab
-        .call_function_in(
+        .run_in(
             frames::innermost(&action.world),
-            LOCATE_JS,
+            &LOCATE,
             &[json!(action.handle)],
         )
         .await
@@ -190,7 +211,7 @@ pub async fn element(
     action: &Action,
     value: Option<&str>,
     enter: bool,
-) -> Result<(), ActError> {
+) -> Result<Option<FreshRead>, ActError> {
     let needs_value = matches!(
         action.kind,
         ActionKind::Type | ActionKind::SetValue | ActionKind::Choose
@@ -212,8 +233,10 @@ pub async fn element(
     match action.kind {
         ActionKind::Link | ActionKind::Click | ActionKind::Toggle | ActionKind::Upload => {
             let (x, y) = locate(tab, action).await?;
-            let popup = tab.act_and_settle(async { tab.click(x, y).await }).await?;
-            follow(tab, popup).await?;
+            let settled = tab
+                .act_and_settle(async { tab.click(x, y).await }, Some(&COLLECT))
+                .await?;
+            follow(tab, settled).await
         }
         ActionKind::Type => {
             let number = action.param.as_ref().is_some_and(|p| p.r#type == "number");
@@ -225,9 +248,9 @@ pub async fn element(
             }
             let (x, y) = locate(tab, action).await?;
             tab.click(x, y).await?;
-            tab.call_function_in(
+            tab.run_in(
                 frames::innermost(&action.world),
-                SELECT_CONTENT_JS,
+                &SELECT_CONTENT,
                 &[json!(action.handle)],
             )
             .await?;
@@ -241,14 +264,14 @@ pub async fn element(
                     tab.echo_key(last).await?;
                 }
             }
-            finish_input(tab, enter).await?;
+            finish_input(tab, enter).await
         }
         ActionKind::SetValue | ActionKind::Choose => {
             locate(tab, action).await?;
             let chosen = tab
-                .call_function_in(
+                .run_in(
                     frames::innermost(&action.world),
-                    CHOOSE_JS,
+                    &CHOOSE,
                     &[json!(action.handle), json!(value)],
                 )
                 .await?;
@@ -258,8 +281,10 @@ pub async fn element(
                 "ok" => {}
                 "click" => {
                     let (x, y) = top_point(tab, action, chosen.x, chosen.y).await?;
-                    let popup = tab.act_and_settle(async { tab.click(x, y).await }).await?;
-                    follow(tab, popup).await?;
+                    let settled = tab
+                        .act_and_settle(async { tab.click(x, y).await }, None)
+                        .await?;
+                    follow(tab, settled).await?;
                 }
                 "keys" => move_with_keys(tab, action, chosen.target).await?,
                 "no-match" => {
@@ -282,10 +307,9 @@ pub async fn element(
                 }
                 other => return Err(unusable(action, format!("it is {other}"))),
             }
-            finish_input(tab, enter).await?;
+            finish_input(tab, enter).await
         }
     }
-    Ok(())
 }
 
 /// Moves a focused ARIA slider or spin button to `target` with the arrow keys, reading its
@@ -294,7 +318,7 @@ async fn move_with_keys(tab: &Tab, action: &Action, target: f64) -> Result<(), A
     let frame = frames::innermost(&action.world);
     let value_now = async || -> Result<Option<f64>, ActError> {
         let value = tab
-            .call_function_in(frame, ARIA_VALUE_JS, &[json!(action.handle)])
+            .run_in(frame, &ARIA_VALUE, &[json!(action.handle)])
             .await?;
         Ok(value.as_f64())
     };
@@ -328,27 +352,32 @@ async fn move_with_keys(tab: &Tab, action: &Action, target: f64) -> Result<(), A
 
 /// After a value was entered: presses Enter if asked (which may submit a form and
 /// navigate), else lets the page react.
-async fn finish_input(tab: &mut Tab, enter: bool) -> Result<(), ActError> {
+async fn finish_input(tab: &mut Tab, enter: bool) -> Result<Option<FreshRead>, ActError> {
     if enter {
-        let popup = tab
-            .act_and_settle(async { tab.press_key(Key::Enter).await })
+        let settled = tab
+            .act_and_settle(async { tab.press_key(Key::Enter).await }, Some(&COLLECT))
             .await?;
-        follow(tab, popup).await
+        follow(tab, settled).await
     } else {
-        Ok(tab.settle_after_input().await?)
+        let read = tab.settle_after_input(Some(&COLLECT)).await?;
+        Ok(FreshRead::from_settle(read))
     }
 }
 
-/// Moves the tab to the page an input opened, if it opened one.
-async fn follow(tab: &mut Tab, popup: Option<Popup>) -> Result<(), ActError> {
-    if let Some(popup) = popup {
-        tab.follow(popup).await?;
+/// Moves the tab to the page an input opened, if it opened one; else what was read when
+/// the page settled.
+async fn follow(tab: &mut Tab, settled: Settled) -> Result<Option<FreshRead>, ActError> {
+    match settled {
+        Settled::InPlace(read) => Ok(FreshRead::from_settle(read)),
+        Settled::Opened(popup) => {
+            tab.follow(popup).await?;
+            Ok(None)
+        }
     }
-    Ok(())
 }
 
 /// `S1`: go to `value`, a URL.
-pub async fn goto(tab: &mut Tab, value: Option<&str>) -> Result<(), ActError> {
+pub async fn goto(tab: &mut Tab, value: Option<&str>) -> Result<Option<FreshRead>, ActError> {
     let url: PageUrl = value
         .ok_or_else(|| {
             ActError::BadValue(
@@ -357,7 +386,35 @@ pub async fn goto(tab: &mut Tab, value: Option<&str>) -> Result<(), ActError> {
         })?
         .parse()
         .map_err(|e| ActError::BadValue(format!("S1: {e}")))?;
-    Ok(tab.goto(url.as_str()).await?)
+    open(tab, &url).await
+}
+
+/// Navigates the tab to `url` and waits until the page is ready (`observe` with a `url`).
+pub async fn open(tab: &mut Tab, url: &PageUrl) -> Result<Option<FreshRead>, ActError> {
+    let read = tab.goto(url.as_str(), Some(&COLLECT)).await?;
+    Ok(FreshRead::from_settle(read))
+}
+
+/// `S4`, `S5`: one entry back (`-1`) or forward (`1`) in the tab's history. `None` when
+/// there is no such entry and nothing happened.
+pub async fn history(tab: &mut Tab, offset: i64) -> Result<Option<Option<FreshRead>>, ActError> {
+    match tab.go_history(offset, Some(&COLLECT)).await? {
+        None => Ok(None),
+        Some(settled) => Ok(Some(follow(tab, settled).await?)),
+    }
+}
+
+/// `S6`: reloads the page.
+pub async fn reload(tab: &mut Tab) -> Result<Option<FreshRead>, ActError> {
+    let settled = tab.reload(Some(&COLLECT)).await?;
+    follow(tab, settled).await
+}
+
+/// `S7`: waits `seconds`, then lets the page settle.
+pub async fn wait(tab: &Tab, seconds: Duration) -> Result<Option<FreshRead>, ActError> {
+    tokio::time::sleep(seconds).await;
+    let read = tab.settle_after_input(Some(&COLLECT)).await?;
+    Ok(FreshRead::from_settle(read))
 }
 
 /// `S7`: wait `value` seconds (0 < s <= 30), then let the page settle.

@@ -3,7 +3,7 @@
 //! Every command is bounded: by the operation timeout, by a crash of the page and by the
 //! death of its browser, whichever comes first, so no request hangs on a broken page.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,20 +54,16 @@ pub struct PageInfo {
 
 /// How long a freshly loaded page must stay still to count as rendered.
 const NAVIGATION_QUIET: Duration = Duration::from_millis(200);
-/// How long a page must stay still after an input that did not navigate; a navigation the
-/// input causes must have started by then.
+/// How long a page must stay still after an input that did not navigate, counted from
+/// when the page saw the input (`input_watch.js`); a navigation the input causes must
+/// have started by then.
 const ACTION_QUIET: Duration = Duration::from_millis(30);
 /// The longest wait for a page to settle after `load`.
 const SETTLE_MAX: Duration = Duration::from_secs(3);
-/// Whether the page says it is still loading: a shown region marked `aria-busy`, or a
-/// shown spinner, skeleton or loading placeholder on a page with little text yet (a page
-/// full of text with a stuck spinner somewhere is ready). Still for a moment is not ready
-/// then.
-const BUSY_JS: &str = "(() => { const shown = (e) => e.checkVisibility ? e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : true;\
- for (const e of document.querySelectorAll('[aria-busy=true]')) { if (shown(e)) return true; }\
- for (const e of document.querySelectorAll('[class*=spinner i], [class*=skeleton i], [class*=loading i], [id*=loading i], [role=progressbar]:not([aria-valuenow])')) {\
-   if (shown(e)) return !document.body || document.body.innerText.length < 1500; }\
- return false; })()";
+/// The page-side half of [`Tab::settle_reading`].
+const SETTLE: PageScript = PageScript::new("settle", include_str!("settle.js"));
+/// Notes when the page sees an input, for [`SETTLE`].
+const INPUT_WATCH: PageScript = PageScript::new("inputWatch", include_str!("input_watch.js"));
 /// Name of our isolated world: page scripts cannot see or tamper with what runs there.
 const WORLD_NAME: &str = "browserd";
 
@@ -79,14 +75,74 @@ pub struct Tab {
     /// Pages this tab's page was opened from, kept alive (and their dialogs answered)
     /// until the context is disposed.
     openers: Vec<TabParts>,
-    /// The execution contexts of our isolated worlds in the current documents: the main
-    /// frame's (key `None`) and those of frames it cannot read (their frame id).
-    worlds: std::sync::Mutex<HashMap<Option<String>, i64>>,
+    /// Our isolated worlds in the current documents: the main frame's (key `None`) and
+    /// those of frames it cannot read (their frame id).
+    worlds: std::sync::Mutex<HashMap<Option<String>, World>>,
+}
+
+/// One of our isolated worlds, and the page scripts defined in it so far.
+struct World {
+    context: i64,
+    defined: HashSet<&'static str>,
+}
+
+/// A function of our own that runs in pages. It is defined once in each world that runs
+/// it and called by name after, so that its source is sent and compiled once per document
+/// rather than per call: compiling the tens of kilobytes of `collect.js` costs
+/// milliseconds each time.
+#[derive(Debug, Clone, Copy)]
+pub struct PageScript {
+    name: &'static str,
+    /// A function expression: `(a, b) => …`.
+    function: &'static str,
+}
+
+impl PageScript {
+    /// `name` must be a JavaScript identifier, unique among the page scripts.
+    pub const fn new(name: &'static str, function: &'static str) -> Self {
+        Self { name, function }
+    }
+
+    fn definition(&self) -> String {
+        format!(
+            "(globalThis.__browserdScripts ||= {{}}).{} = ({}\n); true",
+            self.name, self.function
+        )
+    }
+
+    fn call(&self) -> String {
+        format!(
+            "function (...args) {{ return globalThis.__browserdScripts.{}(...args); }}",
+            self.name
+        )
+    }
+}
+
+/// The value a Runtime command produced, or the exception the script threw.
+fn script_value(result: serde_json::Value) -> Result<serde_json::Value, BrowserError> {
+    if let Some(exception) = result.get("exceptionDetails") {
+        let text = exception["exception"]["description"]
+            .as_str()
+            .or(exception["text"].as_str())
+            .unwrap_or("exception");
+        return Err(BrowserError::Protocol(format!(
+            "script failed in the page: {text}"
+        )));
+    }
+    Ok(result["result"].clone())
 }
 
 /// A page that an input opened (a popup or a new tab), for [`Tab::follow`].
 #[derive(Debug)]
 pub struct Popup(TargetId);
+
+/// How an input ended: the page settled (with what was read from it then), or the input
+/// opened a new page, which the tab has not followed yet.
+#[derive(Debug)]
+pub enum Settled {
+    InPlace(Option<serde_json::Value>),
+    Opened(Popup),
+}
 
 /// Keys a step can press.
 #[derive(Debug, Clone, Copy)]
@@ -176,9 +232,14 @@ impl Tab {
     }
 
     /// Navigates the page to `url` and waits until it is ready: `load` fired, no request
-    /// pending and the DOM quiet, within bounds. A URL that cannot be loaded is
+    /// pending and the DOM quiet, within bounds; then reads `read` as
+    /// [`settle_reading`](Self::settle_reading) does. A URL that cannot be loaded is
     /// [`BrowserError::Navigation`] with the browser's reason.
-    pub async fn goto(&mut self, url: &str) -> Result<(), BrowserError> {
+    pub async fn goto(
+        &mut self,
+        url: &str,
+        read: Option<&PageScript>,
+    ) -> Result<Option<serde_json::Value>, BrowserError> {
         let page = &self.parts()?.page;
         let navigation = async {
             let mut loaded = page.event_listener::<EventLoadEventFired>().await?;
@@ -212,7 +273,7 @@ impl Tab {
                 )))
             }
             Err(error) => Err(error),
-            Ok(()) => self.settle(NAVIGATION_QUIET).await,
+            Ok(()) => self.settle_reading(NAVIGATION_QUIET, read).await,
         }
     }
 
@@ -221,6 +282,21 @@ impl Tab {
     /// for `quiet`, and shows no loading indicator, within [`SETTLE_MAX`]: pages that
     /// fetch and render after `load` are seen rendered.
     pub async fn settle(&self, quiet: Duration) -> Result<(), BrowserError> {
+        self.settle_reading(quiet, None).await.map(|_| ())
+    }
+
+    /// [`settle`](Self::settle), then the value of the page script `read` (run in our
+    /// world of the main frame) as the page was when it was found still; `None` when the
+    /// page never settled within the bound.
+    ///
+    /// The script runs once while the page is being watched, a frame after the wait
+    /// begins, and again at its end only if the page changed meanwhile (`settle.js` says
+    /// what counts): reading a page that stays still costs no time beyond the quiet period.
+    pub async fn settle_reading(
+        &self,
+        quiet: Duration,
+        read: Option<&PageScript>,
+    ) -> Result<Option<serde_json::Value>, BrowserError> {
         let deadline = tokio::time::Instant::now() + SETTLE_MAX;
         let in_flight = self.parts()?.in_flight.clone();
         loop {
@@ -228,18 +304,19 @@ impl Tab {
             let requests_before = in_flight.started();
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
             if remaining.is_zero() {
-                return Ok(());
+                return Ok(None);
             }
-            let script = format!(
-                "new Promise(resolve => {{ let timer; const done = () => {{ observer.disconnect(); clearTimeout(cap); resolve({BUSY_JS}); }};\
-                 const observer = new MutationObserver(() => {{ clearTimeout(timer); timer = setTimeout(done, {quiet}); }});\
-                 observer.observe(document, {{ subtree: true, childList: true, characterData: true }});\
-                 timer = setTimeout(done, {quiet}); const cap = setTimeout(done, {max}); }})",
-                quiet = quiet.as_millis(),
-                max = remaining.as_millis(),
-            );
-            let busy = match self.evaluate(&script).await {
-                Ok(busy) => busy.as_bool().unwrap_or(false),
+            let arguments = [
+                json!(quiet.as_millis() as u64),
+                json!(remaining.as_millis() as u64),
+                json!(read.map(|script| script.name)),
+            ];
+            let needs: &[&PageScript] = match read {
+                Some(read) => &[read],
+                None => &[],
+            };
+            let still = match self.run_needing(None, &SETTLE, needs, &arguments).await {
+                Ok(still) => still,
                 // The document went away under the script (a redirect, a script's own
                 // navigation): wait for the next one, within the bound.
                 Err(BrowserError::Protocol(_)) => {
@@ -248,10 +325,18 @@ impl Tab {
                 }
                 Err(other) => return Err(other),
             };
+            let busy = still["busy"].as_bool().unwrap_or(false);
             if in_flight.started() == requests_before && in_flight.pending() == 0 && !busy {
-                return Ok(());
+                return Ok(read.map(|_| still["read"].clone()));
             }
         }
+    }
+
+    /// The page's URL as the browser last reported it (navigations, fragments and
+    /// `pushState` included), without asking the page.
+    pub async fn url(&self) -> Result<Option<String>, BrowserError> {
+        let page = &self.parts()?.page;
+        self.guarded(async { Ok(page.url().await?) }).await
     }
 
     /// The page's URL and title.
@@ -265,51 +350,55 @@ impl Tab {
     /// Evaluates `expression` in our isolated world of the main frame and returns its
     /// value (awaited if it is a promise) as JSON.
     pub async fn evaluate(&self, expression: &str) -> Result<serde_json::Value, BrowserError> {
-        self.evaluate_in(None, expression).await
-    }
-
-    /// [`evaluate`](Self::evaluate) in our world of `frame` (a frame id from
-    /// [`frame_owned_by`](Self::frame_owned_by)), or of the main frame for `None`.
-    pub async fn evaluate_in(
-        &self,
-        frame: Option<&str>,
-        expression: &str,
-    ) -> Result<serde_json::Value, BrowserError> {
         let result = self
-            .in_world(frame, "Runtime.evaluate", |context| {
+            .in_world(None, &[], "Runtime.evaluate", |context| {
                 json!({ "expression": expression, "contextId": context, "returnByValue": true, "awaitPromise": true })
             })
             .await?;
         Ok(result["value"].clone())
     }
 
-    /// Calls the function `declaration` (`(a, b) => …`) with `arguments` in our isolated
-    /// world and returns its value as JSON. State that earlier scripts left in the world's
-    /// globals is there, until the page navigates.
-    pub async fn call_function(
+    /// Runs `script` with `arguments` in our isolated world of the main frame and returns
+    /// its value (awaited if it is a promise) as JSON. State that earlier scripts left in
+    /// the world's globals is there, until the page navigates.
+    pub async fn run(
         &self,
-        declaration: &str,
+        script: &PageScript,
         arguments: &[serde_json::Value],
     ) -> Result<serde_json::Value, BrowserError> {
-        self.call_function_in(None, declaration, arguments).await
+        self.run_in(None, script, arguments).await
     }
 
-    /// [`call_function`](Self::call_function) in our world of `frame`, or of the main
-    /// frame for `None`.
-    pub async fn call_function_in(
+    /// [`run`](Self::run) in our world of `frame` (a frame id from
+    /// [`frame_owned_by`](Self::frame_owned_by)), or of the main frame for `None`.
+    pub async fn run_in(
         &self,
         frame: Option<&str>,
-        declaration: &str,
+        script: &PageScript,
         arguments: &[serde_json::Value],
     ) -> Result<serde_json::Value, BrowserError> {
+        self.run_needing(frame, script, &[], arguments).await
+    }
+
+    /// [`run_in`](Self::run_in), with the page scripts `needs` defined in the world too:
+    /// `script` calls them.
+    async fn run_needing(
+        &self,
+        frame: Option<&str>,
+        script: &PageScript,
+        needs: &[&PageScript],
+        arguments: &[serde_json::Value],
+    ) -> Result<serde_json::Value, BrowserError> {
+        let scripts: Vec<&PageScript> = needs.iter().copied().chain([script]).collect();
         let arguments: Vec<serde_json::Value> = arguments
             .iter()
             .map(|value| json!({ "value": value }))
             .collect();
+        let call = script.call();
         let result = self
-            .in_world(frame, "Runtime.callFunctionOn", |context| {
+            .in_world(frame, &scripts, "Runtime.callFunctionOn", |context| {
                 json!({
-                    "functionDeclaration": declaration,
+                    "functionDeclaration": call,
                     "executionContextId": context,
                     "arguments": arguments,
                     "returnByValue": true,
@@ -328,7 +417,7 @@ impl Tab {
         expression: &str,
     ) -> Result<Option<String>, BrowserError> {
         let owner = self
-            .in_world(frame, "Runtime.evaluate", |context| {
+            .in_world(frame, &[], "Runtime.evaluate", |context| {
                 json!({ "expression": expression, "contextId": context, "returnByValue": false })
             })
             .await?;
@@ -345,47 +434,76 @@ impl Tab {
         Ok(described?["node"]["frameId"].as_str().map(str::to_owned))
     }
 
-    /// Runs a Runtime command in our isolated world of `frame` and returns the remote
-    /// object it produced, creating the world when the document has none (first use, or
-    /// a navigation destroyed it).
+    /// Runs a Runtime command in our isolated world of `frame`, with the page `scripts`
+    /// defined there, and returns the remote object it produced. Creates the world when
+    /// the document has none (first use, or a navigation destroyed it).
     async fn in_world(
         &self,
         frame: Option<&str>,
+        scripts: &[&PageScript],
         method: &'static str,
         params: impl Fn(i64) -> serde_json::Value,
     ) -> Result<serde_json::Value, BrowserError> {
-        let key = frame.map(str::to_owned);
-        let cached = self
-            .worlds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-            .copied();
-        let context = match cached {
+        let known = self
+            .worlds()
+            .get(&frame.map(str::to_owned))
+            .map(|w| w.context);
+        let context = match known {
             Some(context) => context,
             None => self.create_world(frame).await?,
         };
-        let result = match self.call(method, params(context)).await {
+        let attempt = async |context: i64| {
+            self.define(frame, context, scripts).await?;
+            self.call(method, params(context)).await
+        };
+        let result = match attempt(context).await {
             // The world died with the document it belonged to ("Cannot find context",
             // "Inspected target navigated or closed"): make a new one, once.
             Err(BrowserError::Protocol(message))
                 if message.contains("context") || message.contains("navigated") =>
             {
                 let context = self.create_world(frame).await?;
-                self.call(method, params(context)).await?
+                attempt(context).await?
             }
             other => other?,
         };
-        if let Some(exception) = result.get("exceptionDetails") {
-            let text = exception["exception"]["description"]
-                .as_str()
-                .or(exception["text"].as_str())
-                .unwrap_or("exception");
-            return Err(BrowserError::Protocol(format!(
-                "script failed in the page: {text}"
-            )));
+        script_value(result)
+    }
+
+    /// Defines in the world `context` of `frame` those of `scripts` it lacks.
+    async fn define(
+        &self,
+        frame: Option<&str>,
+        context: i64,
+        scripts: &[&PageScript],
+    ) -> Result<(), BrowserError> {
+        let key = frame.map(str::to_owned);
+        for script in scripts {
+            let defined = self
+                .worlds()
+                .get(&key)
+                .is_some_and(|w| w.context == context && w.defined.contains(script.name));
+            if defined {
+                continue;
+            }
+            let result = self
+                .call(
+                    "Runtime.evaluate",
+                    json!({ "expression": script.definition(), "contextId": context, "returnByValue": true }),
+                )
+                .await?;
+            script_value(result)?;
+            if let Some(world) = self.worlds().get_mut(&key) {
+                if world.context == context {
+                    world.defined.insert(script.name);
+                }
+            }
         }
-        Ok(result["result"].clone())
+        Ok(())
+    }
+
+    fn worlds(&self) -> std::sync::MutexGuard<'_, HashMap<Option<String>, World>> {
+        self.worlds.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     async fn create_world(&self, frame: Option<&str>) -> Result<i64, BrowserError> {
@@ -393,10 +511,7 @@ impl Tab {
             Some(frame) => frame.to_owned(),
             None => {
                 // A new main document has new frames: the other worlds went with the old.
-                self.worlds
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clear();
+                self.worlds().clear();
                 let tree = self.call("Page.getFrameTree", json!({})).await?;
                 tree["frameTree"]["frame"]["id"]
                     .as_str()
@@ -416,27 +531,35 @@ impl Tab {
         let context = world["executionContextId"]
             .as_i64()
             .ok_or_else(|| BrowserError::Protocol("isolated world without a context".into()))?;
-        self.worlds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(frame.map(str::to_owned), context);
+        self.worlds().insert(
+            frame.map(str::to_owned),
+            World {
+                context,
+                defined: HashSet::new(),
+            },
+        );
         Ok(context)
     }
 
-    /// A left click at `(x, y)` in CSS pixels of the viewport, as a mouse makes it.
+    /// A left click at `(x, y)` in CSS pixels of the viewport, as a mouse makes it: moved
+    /// there, pressed, released.
+    ///
+    /// The three events are sent at once rather than each after the last one's answer:
+    /// the browser keeps their order, and a move waits for the page's next frame, so
+    /// waiting on each would cost a frame per event instead of one.
     pub async fn click(&self, x: f64, y: f64) -> Result<(), BrowserError> {
-        self.call(
-            "Input.dispatchMouseEvent",
-            json!({ "type": "mouseMoved", "x": x, "y": y }),
-        )
-        .await?;
-        for kind in ["mousePressed", "mouseReleased"] {
+        let button = |kind: &str| json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 });
+        let (moved, pressed, released) = futures_util::join!(
             self.call(
                 "Input.dispatchMouseEvent",
-                json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 }),
-            )
-            .await?;
-        }
+                json!({ "type": "mouseMoved", "x": x, "y": y })
+            ),
+            self.call("Input.dispatchMouseEvent", button("mousePressed")),
+            self.call("Input.dispatchMouseEvent", button("mouseReleased")),
+        );
+        moved?;
+        pressed?;
+        released?;
         Ok(())
     }
 
@@ -494,69 +617,80 @@ impl Tab {
     }
 
     /// Runs `action` (an input that may navigate) and waits for what it caused: a
-    /// navigation if one starts within a moment, then a settled page.
+    /// navigation if one starts within a moment, then a settled page, read with `read` as
+    /// [`settle_reading`](Self::settle_reading) does; or a new page it opened.
     pub async fn act_and_settle(
         &self,
         action: impl Future<Output = Result<(), BrowserError>>,
-    ) -> Result<Option<Popup>, BrowserError> {
+        read: Option<&PageScript>,
+    ) -> Result<Settled, BrowserError> {
         let page = &self.parts()?.page;
         let browser = &self.browser.browser;
         // Listen before acting: a wait that starts after the click misses a fast navigation.
-        let (mut started, mut loaded, mut stopped, mut within, mut created) = self
-            .guarded(async {
-                Ok((
-                    page.event_listener::<EventFrameStartedLoading>().await?,
-                    page.event_listener::<EventLoadEventFired>().await?,
-                    page.event_listener::<EventFrameStoppedLoading>().await?,
-                    page.event_listener::<EventNavigatedWithinDocument>()
-                        .await?,
-                    browser.event_listener::<EventTargetCreated>().await?,
-                ))
-            })
-            .await?;
+        let listening = self.guarded(async {
+            Ok(futures_util::try_join!(
+                page.event_listener::<EventFrameStartedLoading>(),
+                page.event_listener::<EventLoadEventFired>(),
+                page.event_listener::<EventFrameStoppedLoading>(),
+                page.event_listener::<EventNavigatedWithinDocument>(),
+                browser.event_listener::<EventTargetCreated>(),
+            )?)
+        });
+        // A page that cannot be watched (no document yet) settles from when we heard back.
+        let (listeners, _) = futures_util::join!(listening, self.run(&INPUT_WATCH, &[]));
+        let (mut started, mut loaded, mut stopped, mut within, mut created) = listeners?;
         action.await?;
         let own_target = page.target_id().clone();
         // The page settling in place and a navigation starting are watched at once: an
         // input that changes the page in place costs one quiet period, not a grace period
-        // for a navigation and then a quiet period.
-        let in_place = self.settle(ACTION_QUIET);
+        // for a navigation and then a quiet period. A move within the document (an
+        // anchor, `history.pushState`) keeps the page, so the same wait goes on for it.
+        let in_place = self.settle_reading(ACTION_QUIET, read);
         tokio::pin!(in_place);
+        // Set once a load starts: until it is known to stay within the document, a page
+        // found still is the old page, held back.
+        let mut loading: Option<tokio::time::Instant> = None;
+        let mut held = None;
         loop {
+            let bound = loading.map_or_else(tokio::time::Instant::now, |since| {
+                since + self.browser.operation_timeout
+            });
             tokio::select! {
                 // a navigation or a new page wins over a page that seems still at the
-                // same moment
+                // same moment, and a move within the document over the end of a load
                 biased;
-                Some(_) = started.next() => break,
+                Some(_) = started.next(), if loading.is_none() => {
+                    loading = Some(tokio::time::Instant::now());
+                }
                 Some(event) = created.next() => {
                     let info = &event.target_info;
                     if info.r#type == "page" && info.opener_id.as_ref() == Some(&own_target) {
-                        return Ok(Some(Popup(info.target_id.clone())));
+                        return Ok(Settled::Opened(Popup(info.target_id.clone())));
                     }
                 }
-                settled = &mut in_place => return settled.map(|()| None),
+                Some(_) = within.next(), if loading.is_some() => {
+                    loading = None;
+                    if let Some(settled) = held.take() {
+                        return settled;
+                    }
+                }
+                // A page restored from the back/forward cache stops loading without a
+                // `load`; one that never finishes is observed as it is when the bound ends.
+                Some(_) = loaded.next(), if loading.is_some() => break,
+                Some(_) = stopped.next(), if loading.is_some() => break,
+                _ = tokio::time::sleep_until(bound), if loading.is_some() => break,
+                settled = &mut in_place, if held.is_none() => {
+                    let settled = settled.map(Settled::InPlace);
+                    if loading.is_none() {
+                        return settled;
+                    }
+                    held = Some(settled);
+                }
             }
         }
-        // A page restored from the back/forward cache stops loading without a `load`;
-        // one that never finishes is observed as it is when the bound ends. A move within
-        // the document (an anchor, `history.pushState`) keeps the page: it settles as after
-        // any input.
-        let same_document = tokio::time::timeout(self.browser.operation_timeout, async {
-            tokio::select! {
-                biased;
-                _ = within.next() => true,
-                _ = loaded.next() => false,
-                _ = stopped.next() => false,
-            }
-        })
-        .await
-        .unwrap_or(false);
-        self.settle(if same_document {
-            ACTION_QUIET
-        } else {
-            NAVIGATION_QUIET
-        })
-        .await?;
-        Ok(None)
+        self.settle_reading(NAVIGATION_QUIET, read)
+            .await
+            .map(Settled::InPlace)
     }
 
     /// Makes the popup or new tab an input opened the tab's page, as a person's eyes
@@ -581,10 +715,7 @@ impl Tab {
         if let Some(opener) = self.parts.replace(fresh) {
             self.openers.push(opener);
         }
-        self.worlds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.worlds().clear();
         // The popup may still be loading: wait as after a navigation.
         let _ = tokio::time::timeout(self.browser.operation_timeout, async {
             loop {
@@ -602,40 +733,54 @@ impl Tab {
         self.settle(NAVIGATION_QUIET).await
     }
 
-    /// Waits for the page to settle after an input that does not navigate by itself.
-    pub async fn settle_after_input(&self) -> Result<(), BrowserError> {
-        self.settle(ACTION_QUIET).await
+    /// Waits for the page to settle after an input that does not navigate by itself, and
+    /// reads `read` as [`settle_reading`](Self::settle_reading) does.
+    pub async fn settle_after_input(
+        &self,
+        read: Option<&PageScript>,
+    ) -> Result<Option<serde_json::Value>, BrowserError> {
+        self.settle_reading(ACTION_QUIET, read).await
     }
 
-    /// Goes one entry back (`-1`) or forward (`1`) in the tab's history. Returns false
-    /// when there is no such entry.
-    pub async fn go_history(&self, offset: i64) -> Result<bool, BrowserError> {
+    /// Goes one entry back (`-1`) or forward (`1`) in the tab's history and reads `read`
+    /// once it settled. `None` when there is no such entry.
+    pub async fn go_history(
+        &self,
+        offset: i64,
+        read: Option<&PageScript>,
+    ) -> Result<Option<Settled>, BrowserError> {
         let history = self.call("Page.getNavigationHistory", json!({})).await?;
         let index = history["currentIndex"].as_i64().unwrap_or(0) + offset;
         let Some(entry) = history["entries"]
             .as_array()
             .and_then(|entries| usize::try_from(index).ok().and_then(|i| entries.get(i)))
         else {
-            return Ok(false);
+            return Ok(None);
         };
         let entry_id = entry["id"].clone();
-        self.act_and_settle(async {
-            self.call(
-                "Page.navigateToHistoryEntry",
-                json!({ "entryId": entry_id }),
+        let settled = self
+            .act_and_settle(
+                async {
+                    self.call(
+                        "Page.navigateToHistoryEntry",
+                        json!({ "entryId": entry_id }),
+                    )
+                    .await
+                    .map(|_| ())
+                },
+                read,
             )
-            .await
-            .map(|_| ())
-        })
-        .await?;
-        Ok(true)
+            .await?;
+        Ok(Some(settled))
     }
 
-    /// Reloads the page and waits until it is ready.
-    pub async fn reload(&self) -> Result<(), BrowserError> {
-        self.act_and_settle(async { self.call("Page.reload", json!({})).await.map(|_| ()) })
-            .await
-            .map(|_| ())
+    /// Reloads the page, waits until it is ready and reads `read`.
+    pub async fn reload(&self, read: Option<&PageScript>) -> Result<Settled, BrowserError> {
+        self.act_and_settle(
+            async { self.call("Page.reload", json!({})).await.map(|_| ()) },
+            read,
+        )
+        .await
     }
 
     /// Dialogs (`alert`, `confirm`, `beforeunload`…) accepted since the last call.
@@ -671,10 +816,7 @@ impl Tab {
                 tracing::warn!(%error, "cannot close a hung page");
             }
         }
-        self.worlds
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.worlds().clear();
         Ok(())
     }
 

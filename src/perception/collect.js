@@ -5,7 +5,8 @@
 // snapshot as a JSON *string* (parse it with PageSnapshot::from_json; the shape is
 // src/perception/snapshot.rs) and keeps the
 // listed elements in globalThis.__browserd.elements, indexed by `handle`, for
-// locate.js / choose.js run later in the same world.
+// locate.js / choose.js run later in the same world (and in .roots the shadow roots and
+// frame documents it read, for the driver's watch of changes after a snapshot).
 // It only reads the DOM (no page globals, no mutation of the page).
 (() => {
   const T0 = performance.now();
@@ -21,6 +22,9 @@
   const registry = [];
   // <iframe> elements whose document this world cannot read, indexed by `owner`
   const frameOwners = [];
+  // the open shadow roots and frame documents read, besides the top document: what a
+  // watcher of changes since this snapshot must observe too
+  const roots = [];
   const elements = [];
   const landmarks = [];
   const headings = [];
@@ -460,6 +464,7 @@
     if (tag === 'iframe' || tag === 'frame') { enterFrame(el, s); return; }
     if (el.shadowRoot) {
       counts.shadow_roots++;
+      roots.push(el.shadowRoot);
       for (let c = el.shadowRoot.firstElementChild; c; c = c.nextElementSibling) visit(c, s);
       return;
     }
@@ -498,6 +503,7 @@
       return;
     }
     frames.push({ url: cut(String(doc.URL), 200), name: name || undefined, x: off.x, y: off.y, reachable: true });
+    roots.push(doc);
     const fi = frames.length - 1;
     landmarks.push({ role: 'iframe', name: name || undefined, parent: s.lm >= 0 ? s.lm : undefined, frame: fi });
     const ns = Object.assign({}, s, { off, frame: fi, lm: landmarks.length - 1, sectioning: false });
@@ -738,7 +744,7 @@
     elements,
     hidden: hiddenOut,
   };
-  globalThis.__browserd = { elements: registry, frames: frameOwners, url: out.url, at: Date.now() };
+  globalThis.__browserd = { elements: registry, frames: frameOwners, roots, url: out.url, at: Date.now() };
   out.time_ms = Math.round((performance.now() - T0) * 100) / 100;
   // a JSON string: CDP hands one string back far faster than it converts an object graph
   return JSON.stringify(out);

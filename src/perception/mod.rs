@@ -27,15 +27,15 @@ use describe::LinkContext;
 use std::collections::HashMap;
 use text::{host, key};
 
-/// The expression to evaluate (Runtime.evaluate, returnByValue) in an isolated world of the
-/// top frame; returns the snapshot JSON.
-pub const COLLECT_JS: &str = include_str!("collect.js");
-/// A function `(handle) => {...}` for Runtime.callFunctionOn in the same world.
+/// A function `() => …` to run in an isolated world of a frame (`collect.js`, which is an
+/// expression); returns the snapshot JSON.
+pub const COLLECT_JS: &str = concat!("() => ", include_str!("collect.js"));
+/// A function `(handle) => {...}` to run in the world that collected the element.
 pub const LOCATE_JS: &str = include_str!("locate.js");
-/// A function `(handle, value) => {...}` for Runtime.callFunctionOn in the same world.
+/// A function `(handle, value) => {...}` to run in the world that collected the element.
 pub const CHOOSE_JS: &str = include_str!("choose.js");
-/// A function `(owner, x, y) => {...}` for Runtime.callFunctionOn in the world that found
-/// an unread frame: a point of that frame in this world's top viewport.
+/// A function `(owner, x, y) => {...}` to run in the world that found an unread frame: a
+/// point of that frame in this world's top viewport.
 pub const FRAME_POINT_JS: &str = include_str!("frame_point.js");
 
 /// An element that will become an action, before selection.

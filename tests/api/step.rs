@@ -150,6 +150,43 @@ async fn a_whole_form_is_filled_and_submitted_through_steps() {
 }
 
 #[tokio::test]
+async fn what_a_click_changes_a_moment_later_is_in_the_observation_that_follows() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, page) = open(&app, &site.url("/reveal.html")).await;
+    let markdown = page["space"]["markdown"].as_str().unwrap();
+    for absent in ["Read the details", "Menu entry one", "Loaded item"] {
+        assert!(
+            !markdown.contains(absent),
+            "{absent} listed before: {markdown}"
+        );
+    }
+    // An attribute removed 20 ms after the click, a class added two frames after it, a
+    // node added 15 ms after it: each is in the observation the step answers with.
+    for (button, revealed) in [
+        ("Show the details", "Read the details"),
+        ("Open the menu", "Menu entry one"),
+        ("Load more", "Loaded item"),
+    ] {
+        let (status, after) = step(&app, &session, &id_of(&page, button), None, false).await;
+        assert_eq!(status, 200, "{after}");
+        let markdown = after["space"]["markdown"].as_str().unwrap();
+        assert!(
+            markdown.contains(revealed),
+            "{revealed} missing after {button}: {markdown}"
+        );
+        // and it is the page as it is: observing again lists the same actions
+        let (status, again) = call(
+            &app,
+            "/env/observe",
+            json!({"session_id": session, "keep_alive": true}),
+        )
+        .await;
+        assert_eq!(status, 200, "{again}");
+        assert_eq!(again["space"]["actions"], after["space"]["actions"]);
+    }
+}
+
+#[tokio::test]
 async fn bad_step_input_is_400_and_says_what_to_do() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let (session, form) = open(&app, &site.url("/form.html")).await;

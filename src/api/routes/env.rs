@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
 
-use crate::act::{self, ActError};
+use crate::act::{self, ActError, FreshRead};
 use crate::api::error::ApiError;
 use crate::api::extract::{Caller, JsonBody};
 use crate::api::telemetry;
@@ -23,7 +23,7 @@ use crate::api::wire::{
     Metadata, ObserveRequest, ObserveResponse, ParamResponse, ScrapeRequest, SessionChoice,
     SessionResponse, SpaceResponse, StepRequest,
 };
-use crate::browser::{BrowserError, Tab};
+use crate::browser::{BrowserError, PageInfo, Tab};
 use crate::page_url::PageUrl;
 use crate::perception::{self, ActionId, ActionSpace, Param, Prefix};
 use crate::scrape::{self, ScrapeOptions};
@@ -41,6 +41,10 @@ struct Outcome {
     terminate: bool,
     /// Facts for the agent beyond the page's own description.
     notes: Vec<String>,
+    /// The page as an action read it when it settled, for the observation that follows.
+    fresh: Option<FreshRead>,
+    /// The page's URL and title as the observation read them.
+    page: Option<PageInfo>,
 }
 
 /// Why an operation failed.
@@ -139,10 +143,11 @@ pub async fn observe(
         owner,
         env,
         async move |guard: &mut SessionGuard| {
-            let tab = page_at(guard, url.as_ref()).await?;
-            let space = observe_space(tab, max_actions).await?;
+            let (tab, fresh) = page_at(guard, url.as_ref()).await?;
+            let (space, page) = observe_space(tab, max_actions, fresh).await?;
             Ok(Outcome {
                 space: Some(space),
+                page: Some(page),
                 ..Outcome::default()
             })
         },
@@ -182,7 +187,7 @@ pub async fn scrape(
         owner,
         env,
         async move |guard: &mut SessionGuard| {
-            let tab = page_at(guard, url.as_ref()).await?;
+            let (tab, _) = page_at(guard, url.as_ref()).await?;
             Ok(Outcome {
                 data: Some(scrape_page(tab, &options).await?),
                 ..Outcome::default()
@@ -253,7 +258,7 @@ pub async fn step(
             let space = guard.last_space();
             let tab = page_of(guard)?;
             let started = Instant::now();
-            let url_before = tab.info().await.ok().map(|info| info.url);
+            let url_before = tab.url().await.ok().flatten();
             let listed = match action_id.prefix {
                 Prefix::S => None,
                 _ => match act::find(space.as_deref(), &action_id.to_string()) {
@@ -264,34 +269,52 @@ pub async fn step(
                     }
                 },
             };
-            let performed =
+            let mut performed =
                 perform(tab, &action_id, listed.as_ref(), value.as_deref(), enter).await;
-            let url_after = tab.info().await.ok().map(|info| info.url);
-            let sensitive = listed.as_ref().is_some_and(|action| action.sensitive);
-            let outcome = step_outcome(&performed);
-            metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => outcome).increment(1);
-            let record = StepRecord {
-                seq: 0,
-                at: crate::session::now(),
-                action_id: action_id.to_string(),
-                element: listed.as_ref().map(|action| action.description.clone()),
-                value: value.as_ref().map(|v| {
-                    if sensitive {
-                        "********".to_string()
-                    } else {
-                        v.clone()
-                    }
-                }),
-                url_before,
-                url_after,
-                outcome: outcome.to_string(),
-                error: performed.as_ref().err().map(|e| e.to_string()),
-                duration_ms: started.elapsed().as_millis() as u64,
+            let tab: &Tab = tab;
+            // The page after the step is observed while the step is written down: the
+            // record must be on disk before the answer, not before the observation.
+            let observe = matches!(&performed, Ok(outcome) if outcome.space.is_none());
+            let fresh = performed.as_mut().ok().and_then(|outcome| outcome.fresh.take());
+            let observation = async {
+                if observe {
+                    Some(observe_space(tab, max_actions, fresh).await)
+                } else {
+                    None
+                }
             };
-            history.record_step(&session_id, &record).await?;
+            let record = async {
+                let url_after = tab.url().await.ok().flatten();
+                let sensitive = listed.as_ref().is_some_and(|action| action.sensitive);
+                let outcome = step_outcome(&performed);
+                metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => outcome).increment(1);
+                let record = StepRecord {
+                    seq: 0,
+                    at: crate::session::now(),
+                    action_id: action_id.to_string(),
+                    element: listed.as_ref().map(|action| action.description.clone()),
+                    value: value.as_ref().map(|v| {
+                        if sensitive {
+                            "********".to_string()
+                        } else {
+                            v.clone()
+                        }
+                    }),
+                    url_before,
+                    url_after,
+                    outcome: outcome.to_string(),
+                    error: performed.as_ref().err().map(|e| e.to_string()),
+                    duration_ms: started.elapsed().as_millis() as u64,
+                };
+                history.record_step(&session_id, &record).await
+            };
+            let (observed, recorded) = tokio::join!(observation, record);
+            recorded?;
             let mut outcome = performed?;
-            if outcome.space.is_none() {
-                outcome.space = Some(observe_space(page_of(guard)?, max_actions).await?);
+            if let Some(observed) = observed {
+                let (space, page) = observed?;
+                outcome.space = Some(space);
+                outcome.page = Some(page);
             }
             Ok(outcome)
         },
@@ -337,11 +360,11 @@ async fn perform(
 ) -> Result<Outcome, ActError> {
     let mut outcome = Outcome::default();
     if let Some(action) = listed {
-        act::element(tab, action, value, enter).await?;
+        outcome.fresh = act::element(tab, action, value, enter).await?;
         return Ok(outcome);
     }
     match id.number {
-        1 => act::goto(tab, value).await?,
+        1 => outcome.fresh = act::goto(tab, value).await?,
         2 => {
             let options = ScrapeOptions {
                 only_main_content: true,
@@ -356,17 +379,15 @@ async fn perform(
             } else {
                 (1, "forward")
             };
-            if !tab.go_history(offset).await? {
-                outcome.notes.push(format!(
+            match act::history(tab, offset).await? {
+                Some(fresh) => outcome.fresh = fresh,
+                None => outcome.notes.push(format!(
                     "There was no page to go {word} to; the page did not change."
-                ));
+                )),
             }
         }
-        6 => tab.reload().await?,
-        7 => {
-            tokio::time::sleep(act::wait_seconds(value)?).await;
-            tab.settle_after_input().await?;
-        }
+        6 => outcome.fresh = act::reload(tab).await?,
+        7 => outcome.fresh = act::wait(tab, act::wait_seconds(value)?).await?,
         _ => outcome.terminate = true,
     }
     Ok(outcome)
@@ -418,22 +439,33 @@ fn space_to_wire(space: &ActionSpace, notes: &[String]) -> SpaceResponse {
     }
 }
 
-/// The action space of the page as it is now.
-async fn observe_space(tab: &Tab, max_actions: usize) -> Result<Arc<ActionSpace>, BrowserError> {
-    let snapshot = act::snapshot(tab).await?;
-    Ok(Arc::new(perception::perceive(&snapshot, max_actions)))
+/// The action space of the page as it is now (as `fresh` read it, when an action just
+/// did), with the page's URL and title as read then.
+async fn observe_space(
+    tab: &Tab,
+    max_actions: usize,
+    fresh: Option<FreshRead>,
+) -> Result<(Arc<ActionSpace>, PageInfo), BrowserError> {
+    let snapshot = act::snapshot(tab, fresh).await?;
+    let page = PageInfo {
+        url: snapshot.url.clone(),
+        title: snapshot.title.clone(),
+    };
+    Ok((Arc::new(perception::perceive(&snapshot, max_actions)), page))
 }
 
-/// The session's page, after navigating it to `url` when one is given.
+/// The session's page, after navigating it to `url` when one is given (with the page as
+/// read when it was ready).
 async fn page_at<'a>(
     guard: &'a mut SessionGuard,
     url: Option<&PageUrl>,
-) -> Result<&'a mut Tab, Failure> {
+) -> Result<(&'a mut Tab, Option<FreshRead>), Failure> {
     let tab = page_of(guard)?;
-    if let Some(url) = url {
-        tab.goto(url.as_str()).await?;
-    }
-    Ok(tab)
+    let fresh = match url {
+        Some(url) => act::open(tab, url).await?,
+        None => None,
+    };
+    Ok((tab, fresh))
 }
 
 /// The session's page, which a guard holds unless the session ended meanwhile.
@@ -468,7 +500,10 @@ async fn run(
     let result = async {
         let mut outcome = operation(&mut guard).await?;
         let tab = page_of(&mut guard)?;
-        let info = tab.info().await?;
+        let info = match outcome.page.take() {
+            Some(page) => page,
+            None => tab.info().await?,
+        };
         let screenshot = if env.screenshot || outcome.screenshot {
             Some(tab.screenshot().await?)
         } else {

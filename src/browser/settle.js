@@ -1,0 +1,64 @@
+// browserd browser room — settle.js
+// The page-side half of Tab::settle_reading, defined once per world as a page script:
+//   settle(quiet, max, read) → Promise<{ busy, read }>
+// Resolves once no node has been added, removed or retexted for `quiet` ms (attribute churn
+// such as carousels does not count), or after `max` ms. `busy` says whether the page still
+// shows that it is loading: a shown region marked aria-busy, or a shown spinner, skeleton or
+// loading placeholder on a page with little text yet (a page full of text with a stuck
+// spinner somewhere is ready).
+// After an input watched by input_watch.js, the first quiet period counts from when the page
+// saw the input (or last changed since), so that the time the driver waited for the input's
+// acknowledgement is part of it.
+// `read`, when not null, names another page script of the same world (`collect`): it is run
+// once a frame after the wait begins, and again at its end only if the page changed since —
+// a node, an attribute or a scroll position, in the document or in the roots that script
+// lists in globalThis.__browserd.roots — so that reading a page that stays still costs no
+// time beyond the quiet period. Its value comes back as `read`.
+(quiet, max, read) => new Promise((resolve) => {
+  const reader = read ? globalThis.__browserdScripts[read] : null;
+  let timer = 0;
+  let value = null;
+  let fresh = false;
+  const watched = { subtree: true, childList: true, characterData: true, attributes: !!reader };
+  const observer = new MutationObserver((records) => {
+    fresh = false;
+    if (records.some((r) => r.type !== 'attributes')) { clearTimeout(timer); timer = setTimeout(done, quiet); }
+  });
+  const stale = () => { fresh = false; };
+  const readNow = () => {
+    value = reader();
+    fresh = true;
+    const roots = globalThis.__browserd && globalThis.__browserd.roots;
+    if (roots) for (const root of roots) { try { observer.observe(root, watched); } catch (e) { /* gone */ } }
+  };
+  const shown = (e) => (e.checkVisibility ? e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : true);
+  const busy = () => {
+    for (const e of document.querySelectorAll('[aria-busy=true]')) if (shown(e)) return true;
+    for (const e of document.querySelectorAll('[class*=spinner i], [class*=skeleton i], [class*=loading i], [id*=loading i], [role=progressbar]:not([aria-valuenow])')) {
+      if (shown(e)) return !document.body || document.body.innerText.length < 1500;
+    }
+    return false;
+  };
+  function done() {
+    observer.disconnect();
+    clearTimeout(timer);
+    clearTimeout(cap);
+    removeEventListener('scroll', stale, true);
+    const loading = busy();
+    if (reader && !loading && !fresh) readNow();
+    resolve({ busy: loading, read: loading ? null : value });
+  }
+  observer.observe(document, watched);
+  if (reader) {
+    addEventListener('scroll', stale, { capture: true, passive: true });
+    requestAnimationFrame(() => setTimeout(() => { if (!fresh) readNow(); }, 0));
+  }
+  const input = globalThis.__browserdInput;
+  let still = 0;
+  if (input) {
+    input.stop();
+    if (input.at !== null) still = performance.now() - Math.max(input.at, input.changed || 0);
+  }
+  timer = setTimeout(done, Math.max(0, quiet - still));
+  const cap = setTimeout(done, max);
+})
