@@ -3,6 +3,8 @@
 //! `description` built from the page itself.
 //!
 //! Owns: those two rules. Does not own: the per-action wording (`describe.rs`).
+use std::collections::HashSet;
+
 use super::snapshot::PageSnapshot;
 use super::text::{cut, fold, host, key, path, query};
 use super::types::{Action, ActionKind, PageCategory, Prefix};
@@ -156,14 +158,15 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
         return PageCategory::Item;
     }
     // many headings that are themselves links: a listing
+    let heading_keys: HashSet<String> = snap
+        .headings
+        .iter()
+        .filter(|h| h.level >= 2)
+        .map(|h| key(&h.text))
+        .collect();
     let heading_links = actions
         .iter()
-        .filter(|a| a.kind == ActionKind::Link)
-        .filter(|a| {
-            snap.headings
-                .iter()
-                .any(|h| h.level >= 2 && key(&h.text) == key(&a.description))
-        })
+        .filter(|a| a.kind == ActionKind::Link && heading_keys.contains(&key(&a.description)))
         .count();
     // teaser cards: headings wrapped in links
     let teasers = snap.headings.iter().filter(|h| h.in_action).count();
