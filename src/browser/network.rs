@@ -14,6 +14,7 @@ use chromiumoxide::cdp::browser_protocol::network::{
 };
 use chromiumoxide::Page;
 use futures_util::StreamExt;
+use tokio::sync::Notify;
 
 const STALE: Duration = Duration::from_millis(1500);
 const POLL: Duration = Duration::from_millis(10);
@@ -22,12 +23,16 @@ const POLL: Duration = Duration::from_millis(10);
 struct Requests {
     pending: HashMap<RequestId, Instant>,
     started: u64,
+    /// When a request last started or ended.
+    last_activity: Option<Instant>,
 }
 
 /// The page's requests in flight.
 #[derive(Clone)]
 pub(super) struct InFlight {
     requests: Arc<Mutex<Requests>>,
+    /// Woken whenever a request ends.
+    ended: Arc<Notify>,
 }
 
 impl InFlight {
@@ -50,11 +55,33 @@ impl InFlight {
             .count()
     }
 
+    /// How long no request has started or ended (since ever, when none has).
+    pub(super) fn still_for(&self) -> Duration {
+        self.lock()
+            .last_activity
+            .map_or(Duration::MAX, |last| last.elapsed())
+    }
+
     /// Waits until no request is pending (returns at once if none is).
     pub(super) async fn idle(&self) {
-        while self.pending() > 0 {
-            tokio::time::sleep(POLL).await;
+        loop {
+            let ended = self.ended.notified();
+            if self.pending() == 0 {
+                return;
+            }
+            // a request going stale ends nothing: look again now and then
+            let _ = tokio::time::timeout(POLL, ended).await;
         }
+    }
+}
+
+impl InFlight {
+    fn ended(&self, request: &RequestId) {
+        let mut requests = self.lock();
+        requests.pending.remove(request);
+        requests.last_activity = Some(Instant::now());
+        drop(requests);
+        self.ended.notify_waiters();
     }
 }
 
@@ -67,6 +94,7 @@ pub(super) async fn track(
     let mut failed = page.event_listener::<EventLoadingFailed>().await?;
     let in_flight = InFlight {
         requests: Arc::default(),
+        ended: Arc::default(),
     };
     let tracked = in_flight.clone();
     let task = tokio::spawn(async move {
@@ -74,6 +102,7 @@ pub(super) async fn track(
             tokio::select! {
                 Some(event) = sent.next() => {
                     let mut requests = tracked.lock();
+                    requests.last_activity = Some(Instant::now());
                     match event.r#type {
                         // Streams never finish; they would keep a page "busy" for ever.
                         Some(ResourceType::WebSocket | ResourceType::EventSource) => {}
@@ -89,8 +118,8 @@ pub(super) async fn track(
                         }
                     }
                 }
-                Some(event) = finished.next() => { tracked.lock().pending.remove(&event.request_id); }
-                Some(event) = failed.next() => { tracked.lock().pending.remove(&event.request_id); }
+                Some(event) = finished.next() => tracked.ended(&event.request_id),
+                Some(event) = failed.next() => tracked.ended(&event.request_id),
                 else => break,
             }
         }

@@ -8,21 +8,28 @@
 // spinner somewhere is ready).
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
-// acknowledgement is part of it.
+// acknowledgement is part of it; but never from before the last request started or ended
+// (`networkStill`, ms). When it ends on a page that is not loading, it leaves such a watch
+// from the page's last change, for a wait that follows.
 // `read`, when not null, names another page script of the same world (`collect`): it is run
 // once a frame after the wait begins, and again at its end only if the page changed since —
 // a node, an attribute or a scroll position, in the document or in the roots that script
 // lists in globalThis.__browserd.roots — so that reading a page that stays still costs no
 // time beyond the quiet period. Its value comes back as `read`.
-(quiet, max, read) => new Promise((resolve) => {
+(quiet, max, read, networkStill) => new Promise((resolve) => {
   const reader = read ? globalThis.__browserdScripts[read] : null;
   let timer = 0;
   let value = null;
   let fresh = false;
   const watched = { subtree: true, childList: true, characterData: true, attributes: !!reader };
+  let lastChange = performance.now();
   const observer = new MutationObserver((records) => {
     fresh = false;
-    if (records.some((r) => r.type !== 'attributes')) { clearTimeout(timer); timer = setTimeout(done, quiet); }
+    if (records.some((r) => r.type !== 'attributes')) {
+      lastChange = performance.now();
+      clearTimeout(timer);
+      timer = setTimeout(done, quiet);
+    }
   });
   const stale = () => { fresh = false; };
   const readNow = () => {
@@ -46,6 +53,8 @@
     removeEventListener('scroll', stale, true);
     const loading = busy();
     if (reader && !loading && !fresh) readNow();
+    // a page still loading gets a whole quiet period again
+    if (!loading) globalThis.__browserdScripts.inputWatch(lastChange);
     resolve({ busy: loading, read: loading ? null : value });
   }
   observer.observe(document, watched);
@@ -57,8 +66,9 @@
   let still = 0;
   if (input) {
     input.stop();
-    if (input.at !== null) still = performance.now() - Math.max(input.at, input.changed || 0);
+    if (input.at !== null) still = Math.min(performance.now() - Math.max(input.at, input.changed || 0), networkStill);
   }
+  lastChange -= still;
   timer = setTimeout(done, Math.max(0, quiet - still));
   const cap = setTimeout(done, max);
 })

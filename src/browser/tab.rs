@@ -306,14 +306,16 @@ impl Tab {
             if remaining.is_zero() {
                 return Ok(None);
             }
+            let network_still = in_flight.still_for().min(SETTLE_MAX);
             let arguments = [
                 json!(quiet.as_millis() as u64),
                 json!(remaining.as_millis() as u64),
                 json!(read.map(|script| script.name)),
+                json!(network_still.as_millis() as u64),
             ];
             let needs: &[&PageScript] = match read {
-                Some(read) => &[read],
-                None => &[],
+                Some(read) => &[read, &INPUT_WATCH],
+                None => &[&INPUT_WATCH],
             };
             let still = match self.run_needing(None, &SETTLE, needs, &arguments).await {
                 Ok(still) => still,
