@@ -386,12 +386,17 @@ pub async fn goto(tab: &mut Tab, value: Option<&str>) -> Result<Option<FreshRead
         })?
         .parse()
         .map_err(|e| ActError::BadValue(format!("S1: {e}")))?;
-    open(tab, &url).await
+    open(tab, &url, true).await
 }
 
-/// Navigates the tab to `url` and waits until the page is ready (`observe` with a `url`).
-pub async fn open(tab: &mut Tab, url: &PageUrl) -> Result<Option<FreshRead>, ActError> {
-    let read = tab.goto(url.as_str(), Some(&COLLECT)).await?;
+/// Navigates the tab to `url` and waits until the page is ready (`observe` or `scrape`
+/// with a `url`); with the page as read then, if it is to be `observed`.
+pub async fn open(
+    tab: &mut Tab,
+    url: &PageUrl,
+    observed: bool,
+) -> Result<Option<FreshRead>, ActError> {
+    let read = tab.goto(url.as_str(), observed.then_some(&COLLECT)).await?;
     Ok(FreshRead::from_settle(read))
 }
 

@@ -1,10 +1,11 @@
 // browserd browser room — input_watch.js
 // Defined once per world as a page script, run just before an input is sent:
 //   inputWatch() → true
-// Notes when the page sees the input (the first click, key or input event, in the capture
-// phase of the window, before the page's own listeners) and when its nodes last changed
-// since, in globalThis.__browserdInput, for settle.js: the quiet period after an input
-// counts from the moment the page handled it, not from the moment the driver heard back.
+// Notes when the page last saw the input (its click, key and input events, in the capture
+// phase of the window, before the page's own listeners: a click's `click` comes after its
+// `mousedown`) and when its nodes last changed since, in globalThis.__browserdInput, for
+// settle.js: the quiet period after an input counts from the moment the page handled it,
+// not from the moment the driver heard back.
 // settle.js runs inputWatch(since) when it ends, `since` being when the page last changed:
 // a wait that follows at once (requests started meanwhile) counts from there.
 (since) => {
@@ -12,7 +13,7 @@
   if (previous) previous.stop();
   const watch = { at: typeof since === 'number' ? since : null, changed: null, stop: null };
   const EVENTS = ['mousedown', 'mouseup', 'click', 'keydown', 'keyup', 'input', 'change'];
-  const seen = () => { if (watch.at === null) watch.at = performance.now(); };
+  const seen = () => { watch.at = performance.now(); };
   const observer = new MutationObserver(() => { if (watch.at !== null) watch.changed = performance.now(); });
   observer.observe(document, { subtree: true, childList: true, characterData: true });
   for (const type of EVENTS) addEventListener(type, seen, { capture: true, passive: true });

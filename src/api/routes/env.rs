@@ -143,7 +143,7 @@ pub async fn observe(
         owner,
         env,
         async move |guard: &mut SessionGuard| {
-            let (tab, fresh) = page_at(guard, url.as_ref()).await?;
+            let (tab, fresh) = page_at(guard, url.as_ref(), true).await?;
             let (space, page) = observe_space(tab, max_actions, fresh).await?;
             Ok(Outcome {
                 space: Some(space),
@@ -187,7 +187,7 @@ pub async fn scrape(
         owner,
         env,
         async move |guard: &mut SessionGuard| {
-            let (tab, _) = page_at(guard, url.as_ref()).await?;
+            let (tab, _) = page_at(guard, url.as_ref(), false).await?;
             Ok(Outcome {
                 data: Some(scrape_page(tab, &options).await?),
                 ..Outcome::default()
@@ -455,14 +455,15 @@ async fn observe_space(
 }
 
 /// The session's page, after navigating it to `url` when one is given (with the page as
-/// read when it was ready).
+/// read when it was ready, if `observe`).
 async fn page_at<'a>(
     guard: &'a mut SessionGuard,
     url: Option<&PageUrl>,
+    observe: bool,
 ) -> Result<(&'a mut Tab, Option<FreshRead>), Failure> {
     let tab = page_of(guard)?;
     let fresh = match url {
-        Some(url) => act::open(tab, url).await?,
+        Some(url) => act::open(tab, url, observe).await?,
         None => None,
     };
     Ok((tab, fresh))
