@@ -6,12 +6,10 @@
 // `mousedown`) and when its nodes last changed since, in globalThis.__browserdInput, for
 // settle.js: the quiet period after an input counts from the moment the page handled it,
 // not from the moment the driver heard back.
-// settle.js runs inputWatch(since) when it ends, `since` being when the page last changed:
-// a wait that follows at once (requests started meanwhile) counts from there.
-(since) => {
+() => {
   const previous = globalThis.__browserdInput;
   if (previous) previous.stop();
-  const watch = { at: typeof since === 'number' ? since : null, changed: null, stop: null };
+  const watch = { at: null, changed: null, stop: null };
   const EVENTS = ['mousedown', 'mouseup', 'click', 'keydown', 'keyup', 'input', 'change'];
   const seen = () => { watch.at = performance.now(); };
   const observer = new MutationObserver(() => { if (watch.at !== null) watch.changed = performance.now(); });

@@ -1,6 +1,6 @@
 // browserd browser room — settle.js
 // The page-side half of Tab::settle_reading, defined once per world as a page script:
-//   settle(quiet, max, read) → Promise<{ busy, read }>
+//   settle(quiet, max, read, networkStill) → Promise<{ busy, read }>
 // Resolves once no node has been added, removed or retexted for `quiet` ms (attribute churn
 // such as carousels does not count), or after `max` ms. `busy` says whether the page still
 // shows that it is loading: a shown region marked aria-busy, or a shown spinner, skeleton or
@@ -9,8 +9,9 @@
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
 // acknowledgement is part of it; but never from before the last request started or ended
-// (`networkStill`, ms). When it ends on a page that is not loading, it leaves such a watch
-// from the page's last change, for a wait that follows.
+// (`networkStill`, ms). The watch ends with that first period: a period after requests were
+// seen starts from nothing, so a page that renders a while after its last response (a
+// fetch, then a timer) is waited for.
 // `read`, when not null, names another page script of the same world (`collect`): it is run
 // once a frame after the wait begins, and again at its end only if the page changed since —
 // a node, an attribute or a scroll position, in the document or in the roots that script
@@ -22,18 +23,26 @@
   let value = null;
   let fresh = false;
   const watched = { subtree: true, childList: true, characterData: true, attributes: !!reader };
-  let lastChange = performance.now();
+  // A page renders its reaction in its next frames: the wait ends no sooner than the second
+  // frame after it began (or 100 ms, on a page that renders none), whatever the clock says.
+  let frames = 0;
+  let quietOver = false;
+  const quietEnds = () => { quietOver = true; if (frames >= 2) done(); };
+  const frame = () => { frames += 1; if (frames < 2) requestAnimationFrame(frame); else if (quietOver) done(); };
+  requestAnimationFrame(frame);
+  const noFrames = setTimeout(() => { frames = 2; if (quietOver) done(); }, 100);
   const observer = new MutationObserver((records) => {
     fresh = false;
     if (records.some((r) => r.type !== 'attributes')) {
-      lastChange = performance.now();
+      quietOver = false;
       clearTimeout(timer);
-      timer = setTimeout(done, quiet);
+      timer = setTimeout(quietEnds, quiet);
     }
   });
   const stale = () => { fresh = false; };
   const readNow = () => {
-    value = reader();
+    // A reader that throws reads nothing: the caller reads again itself and sees why.
+    try { value = reader(); } catch (e) { value = null; }
     fresh = true;
     const roots = globalThis.__browserd && globalThis.__browserd.roots;
     if (roots) for (const root of roots) { try { observer.observe(root, watched); } catch (e) { /* gone */ } }
@@ -46,15 +55,17 @@
     }
     return false;
   };
+  let finished = false;
   function done() {
+    if (finished) return;
+    finished = true;
     observer.disconnect();
     clearTimeout(timer);
     clearTimeout(cap);
+    clearTimeout(noFrames);
     removeEventListener('scroll', stale, true);
     const loading = busy();
     if (reader && !loading && !fresh) readNow();
-    // a page still loading gets a whole quiet period again
-    if (!loading) globalThis.__browserdScripts.inputWatch(lastChange);
     resolve({ busy: loading, read: loading ? null : value });
   }
   observer.observe(document, watched);
@@ -68,7 +79,6 @@
     input.stop();
     if (input.at !== null) still = Math.min(performance.now() - Math.max(input.at, input.changed || 0), networkStill);
   }
-  lastChange -= still;
-  timer = setTimeout(done, Math.max(0, quiet - still));
+  timer = setTimeout(quietEnds, Math.max(0, quiet - still));
   const cap = setTimeout(done, max);
 })

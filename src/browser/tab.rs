@@ -314,8 +314,8 @@ impl Tab {
                 json!(network_still.as_millis() as u64),
             ];
             let needs: &[&PageScript] = match read {
-                Some(read) => &[read, &INPUT_WATCH],
-                None => &[&INPUT_WATCH],
+                Some(read) => &[read],
+                None => &[],
             };
             let still = match self.run_needing(None, &SETTLE, needs, &arguments).await {
                 Ok(still) => still,
