@@ -359,9 +359,14 @@ async fn finish_input(tab: &mut Tab, enter: bool) -> Result<Option<FreshRead>, A
             .await?;
         follow(tab, settled).await
     } else {
-        let read = tab.settle_after_input(Some(&COLLECT)).await?;
-        Ok(FreshRead::from_settle(read))
+        settled_read(tab).await
     }
+}
+
+/// Lets the page settle after an input that does not navigate by itself, reading it then.
+async fn settled_read(tab: &Tab) -> Result<Option<FreshRead>, ActError> {
+    let read = tab.settle_after_input(Some(&COLLECT)).await?;
+    Ok(FreshRead::from_settle(read))
 }
 
 /// Moves the tab to the page an input opened, if it opened one; else what was read when
@@ -418,8 +423,7 @@ pub async fn reload(tab: &mut Tab) -> Result<Option<FreshRead>, ActError> {
 /// `S7`: waits `seconds`, then lets the page settle.
 pub async fn wait(tab: &Tab, seconds: Duration) -> Result<Option<FreshRead>, ActError> {
     tokio::time::sleep(seconds).await;
-    let read = tab.settle_after_input(Some(&COLLECT)).await?;
-    Ok(FreshRead::from_settle(read))
+    settled_read(tab).await
 }
 
 /// `S7`: wait `value` seconds (0 < s <= 30), then let the page settle.

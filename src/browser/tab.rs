@@ -360,19 +360,10 @@ impl Tab {
         Ok(result["value"].clone())
     }
 
-    /// Runs `script` with `arguments` in our isolated world of the main frame and returns
-    /// its value (awaited if it is a promise) as JSON. State that earlier scripts left in
-    /// the world's globals is there, until the page navigates.
-    pub async fn run(
-        &self,
-        script: &PageScript,
-        arguments: &[serde_json::Value],
-    ) -> Result<serde_json::Value, BrowserError> {
-        self.run_in(None, script, arguments).await
-    }
-
-    /// [`run`](Self::run) in our world of `frame` (a frame id from
-    /// [`frame_owned_by`](Self::frame_owned_by)), or of the main frame for `None`.
+    /// Runs `script` with `arguments` in our isolated world of `frame` (a frame id from
+    /// [`frame_owned_by`](Self::frame_owned_by)), or of the main frame for `None`, and
+    /// returns its value (awaited if it is a promise) as JSON. State that earlier scripts
+    /// left in the world's globals is there, until the page navigates.
     pub async fn run_in(
         &self,
         frame: Option<&str>,
@@ -639,7 +630,7 @@ impl Tab {
             )?)
         });
         // A page that cannot be watched (no document yet) settles from when we heard back.
-        let (listeners, _) = futures_util::join!(listening, self.run(&INPUT_WATCH, &[]));
+        let (listeners, _) = futures_util::join!(listening, self.run_in(None, &INPUT_WATCH, &[]));
         let (mut started, mut loaded, mut stopped, mut within, mut created) = listeners?;
         action.await?;
         let own_target = page.target_id().clone();
