@@ -9,9 +9,9 @@
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
 // acknowledgement is part of it; but never from before the last request started or ended
-// (`networkStill`, ms). The watch ends with that first period: a period after requests were
-// seen starts from nothing, so a page that renders a while after its last response (a
-// fetch, then a timer) is waited for.
+// (`networkStill`, ms); the frames it waits for count from the input too. The watch ends
+// with that first period: a period after requests were seen starts from nothing, so a page
+// that renders a while after its last response (a fetch, then a timer) is waited for.
 // `read`, when not null, names another page script of the same world (`collect`): it is run
 // once a frame after the wait begins, and again at its end only if the page changed since —
 // a node, an attribute or a scroll position, in the document or in the roots that script
@@ -24,12 +24,22 @@
   let fresh = false;
   const watched = { subtree: true, childList: true, characterData: true, attributes: !!reader };
   // A page renders its reaction in its next frames: the wait ends no sooner than the second
-  // frame after it began (or 100 ms, on a page that renders none), whatever the clock says.
+  // frame rendered after the input it follows, or after it began when it follows none (or
+  // 100 ms, on a page that renders none), whatever the clock says.
+  const input = globalThis.__browserdInput;
+  if (input) input.stop();
+  const afterInput = input && input.at !== null ? input : null;
   let frames = 0;
+  const rendered = () => frames >= 2 || (afterInput !== null && afterInput.frames >= 2);
   let quietOver = false;
-  const quietEnds = () => { quietOver = true; if (frames >= 2) done(); };
-  const frame = () => { frames += 1; if (frames < 2) requestAnimationFrame(frame); else if (quietOver) done(); };
-  requestAnimationFrame(frame);
+  const quietEnds = () => { quietOver = true; if (rendered()) done(); };
+  // A frame counts once it is rendered: after every animation callback of it.
+  const tick = () => setTimeout(() => {
+    frames += 1;
+    if (!rendered()) requestAnimationFrame(tick);
+    else if (quietOver) done();
+  }, 0);
+  requestAnimationFrame(tick);
   const noFrames = setTimeout(() => { frames = 2; if (quietOver) done(); }, 100);
   const observer = new MutationObserver((records) => {
     fresh = false;
@@ -73,12 +83,8 @@
     addEventListener('scroll', stale, { capture: true, passive: true });
     requestAnimationFrame(() => setTimeout(() => { if (!fresh) readNow(); }, 0));
   }
-  const input = globalThis.__browserdInput;
-  let still = 0;
-  if (input) {
-    input.stop();
-    if (input.at !== null) still = Math.min(performance.now() - Math.max(input.at, input.changed || 0), networkStill);
-  }
+  const still = afterInput === null ? 0
+    : Math.min(performance.now() - Math.max(afterInput.at, afterInput.changed || 0), networkStill);
   timer = setTimeout(quietEnds, Math.max(0, quiet - still));
   const cap = setTimeout(done, max);
 })
