@@ -1,6 +1,12 @@
 //! Requests in flight on one page, counted from the Network domain's events, so that
 //! "ready" can mean "no request pending" and not just "`load` fired".
 //!
+//! Only requests that can change what the page holds count: documents, scripts,
+//! stylesheets, XHR and fetch, and whatever else the page itself asks for. Images, media,
+//! fonts, prefetches, beacons, reports and the browser's own fetches (favicons, which it
+//! fetches again on every move within the document) change no node and no action: a
+//! page waiting only for them is ready.
+//!
 //! A request that has been pending for longer than [`STALE`] no longer counts: a
 //! long poll, a stalled beacon or a request whose end the protocol never reported must
 //! not keep a page "busy" until the settle bound every time.
@@ -10,7 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::network::{
-    EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, RequestId, ResourceType,
+    EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, InitiatorType, RequestId,
+    ResourceType,
 };
 use chromiumoxide::Page;
 use futures_util::StreamExt;
@@ -101,11 +108,12 @@ pub(super) async fn track(
         loop {
             tokio::select! {
                 Some(event) = sent.next() => {
+                    if !can_change_the_page(&event) {
+                        continue;
+                    }
                     let mut requests = tracked.lock();
                     requests.last_activity = Some(Instant::now());
                     match event.r#type {
-                        // Streams never finish; they would keep a page "busy" for ever.
-                        Some(ResourceType::WebSocket | ResourceType::EventSource) => {}
                         // A new document: what the old one waited for is moot.
                         Some(ResourceType::Document) => {
                             requests.pending.clear();
@@ -125,4 +133,89 @@ pub(super) async fn track(
         }
     });
     Ok((in_flight, task))
+}
+
+/// Whether the page may still change when this request ends (see the module's doc).
+fn can_change_the_page(event: &EventRequestWillBeSent) -> bool {
+    match event.r#type {
+        // Streams never finish; they would keep a page "busy" for ever.
+        Some(ResourceType::WebSocket | ResourceType::EventSource) => false,
+        Some(
+            ResourceType::Image
+            | ResourceType::Media
+            | ResourceType::Font
+            | ResourceType::TextTrack
+            | ResourceType::Prefetch
+            | ResourceType::Ping
+            | ResourceType::CspViolationReport
+            | ResourceType::Manifest
+            | ResourceType::FedCm,
+        ) => false,
+        Some(ResourceType::Other) => event.initiator.r#type != InitiatorType::Other,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(resource: &str, initiator: &str) -> EventRequestWillBeSent {
+        serde_json::from_value(serde_json::json!({
+            "requestId": "1.1",
+            "loaderId": "L",
+            "documentURL": "http://127.0.0.1/page.html",
+            "request": {
+                "url": "http://127.0.0.1/thing",
+                "method": "GET",
+                "headers": {},
+                "initialPriority": "High",
+                "referrerPolicy": "no-referrer"
+            },
+            "timestamp": 1.0,
+            "wallTime": 1.0,
+            "initiator": { "type": initiator },
+            "redirectHasExtraInfo": false,
+            "type": resource,
+            "frameId": "F"
+        }))
+        .expect("a requestWillBeSent event")
+    }
+
+    #[test]
+    fn what_the_page_fetches_to_change_itself_counts() {
+        for (resource, initiator) in [
+            ("Document", "other"),
+            ("Script", "parser"),
+            ("Stylesheet", "parser"),
+            ("XHR", "script"),
+            ("Fetch", "script"),
+            ("Other", "parser"),
+        ] {
+            assert!(
+                can_change_the_page(&request(resource, initiator)),
+                "{resource} by {initiator}"
+            );
+        }
+    }
+
+    #[test]
+    fn pixels_beacons_streams_and_the_browsers_own_favicons_do_not() {
+        for (resource, initiator) in [
+            ("Image", "parser"),
+            ("Font", "parser"),
+            ("Media", "script"),
+            ("Ping", "script"),
+            ("CSPViolationReport", "other"),
+            ("WebSocket", "script"),
+            ("EventSource", "script"),
+            // the browser fetching the page's icons, again after each `#fragment` move
+            ("Other", "other"),
+        ] {
+            assert!(
+                !can_change_the_page(&request(resource, initiator)),
+                "{resource} by {initiator}"
+            );
+        }
+    }
 }
