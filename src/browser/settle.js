@@ -3,9 +3,9 @@
 //   settle(quiet, max, read, networkStill) → Promise<{ busy, read }>
 // Resolves once no node has been added, removed or retexted for `quiet` ms (attribute churn
 // such as carousels does not count), or after `max` ms. `busy` says whether the page still
-// shows that it is loading: a shown region marked aria-busy, or a shown spinner, skeleton or
-// loading placeholder on a page with little text yet (a page full of text with a stuck
-// spinner somewhere is ready).
+// shows that it is loading: a shown region marked aria-busy, a page whose whole text is a
+// loading message, or a shown spinner, skeleton or loading placeholder on a page with
+// little text yet (a page full of text with a stuck spinner somewhere is ready).
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
 // acknowledgement is part of it; but never from before the last request started or ended
@@ -58,10 +58,29 @@
     if (roots) for (const root of roots) { try { observer.observe(root, watched); } catch (e) { /* gone */ } }
   };
   const shown = (e) => (e.checkVisibility ? e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : true);
+  // The body's text, scripts and styles aside, up to `enough` characters. It walks the text
+  // nodes and stops there, rather than asking for innerText, which lays the whole page out
+  // and cost tens of milliseconds on long pages.
+  const someText = (enough) => {
+    if (!document.body) return '';
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let text = '';
+    for (let node = walker.nextNode(); node && text.length < enough; node = walker.nextNode()) {
+      const parent = node.parentNode && node.parentNode.localName;
+      if (parent === 'script' || parent === 'style' || parent === 'noscript' || parent === 'template') continue;
+      const words = node.data.trim();
+      if (words) text += (text ? ' ' : '') + words;
+    }
+    return text;
+  };
+  // A page whose whole text is a loading message (an app's shell before it renders).
+  const LOADING = /^(loading|please wait|wird geladen|chargement|cargando|caricamento)\b/i;
   const busy = () => {
     for (const e of document.querySelectorAll('[aria-busy=true]')) if (shown(e)) return true;
+    const text = someText(1500);
+    if (text.length < 40 && LOADING.test(text)) return true;
     for (const e of document.querySelectorAll('[class*=spinner i], [class*=skeleton i], [class*=loading i], [id*=loading i], [role=progressbar]:not([aria-valuenow])')) {
-      if (shown(e)) return !document.body || document.body.innerText.length < 1500;
+      if (shown(e)) return text.length < 1500;
     }
     return false;
   };
