@@ -232,9 +232,11 @@ pub async fn element(
     };
     match action.kind {
         ActionKind::Link | ActionKind::Click | ActionKind::Toggle | ActionKind::Upload => {
-            let (x, y) = locate(tab, action).await?;
+            // The watch for what the click causes is set up while the element is located.
+            let (point, armed) = tokio::join!(locate(tab, action), tab.arm());
+            let (x, y) = point?;
             let settled = tab
-                .act_and_settle(async { tab.click(x, y).await }, Some(&COLLECT))
+                .act_armed(armed?, async { tab.click(x, y).await }, Some(&COLLECT))
                 .await?;
             follow(tab, settled).await
         }

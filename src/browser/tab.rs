@@ -14,6 +14,7 @@ use chromiumoxide::cdp::browser_protocol::page::{
     EventNavigatedWithinDocument,
 };
 use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, TargetId};
+use chromiumoxide::listeners::EventStream;
 use chromiumoxide::Page;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -23,6 +24,16 @@ use super::cdp::RawCommand;
 use super::network::InFlight;
 use super::pool::Running;
 use super::{BrowserError, BrowserId};
+
+/// The watch [`Tab::arm`] sets up before an input: the page's navigation events and the
+/// browser's new targets, listened to from then on.
+pub struct Armed {
+    started: EventStream<EventFrameStartedLoading>,
+    loaded: EventStream<EventLoadEventFired>,
+    stopped: EventStream<EventFrameStoppedLoading>,
+    within: EventStream<EventNavigatedWithinDocument>,
+    created: EventStream<EventTargetCreated>,
+}
 
 /// A context and its page as prepared in advance, not yet handed to anyone.
 pub(super) struct TabParts {
@@ -609,17 +620,12 @@ impl Tab {
         Ok(())
     }
 
-    /// Runs `action` (an input that may navigate) and waits for what it caused: a
-    /// navigation if one starts within a moment, then a settled page, read with `read` as
-    /// [`settle_reading`](Self::settle_reading) does; or a new page it opened.
-    pub async fn act_and_settle(
-        &self,
-        action: impl Future<Output = Result<(), BrowserError>>,
-        read: Option<&PageScript>,
-    ) -> Result<Settled, BrowserError> {
+    /// Starts watching for what an input may cause (a navigation, a new page, the page's
+    /// own reaction), before the input is sent: a wait that starts after a click misses a
+    /// fast navigation. It may run while the input is being aimed.
+    pub async fn arm(&self) -> Result<Armed, BrowserError> {
         let page = &self.parts()?.page;
         let browser = &self.browser.browser;
-        // Listen before acting: a wait that starts after the click misses a fast navigation.
         let listening = self.guarded(async {
             Ok(futures_util::try_join!(
                 page.event_listener::<EventFrameStartedLoading>(),
@@ -631,7 +637,44 @@ impl Tab {
         });
         // A page that cannot be watched (no document yet) settles from when we heard back.
         let (listeners, _) = futures_util::join!(listening, self.run_in(None, &INPUT_WATCH, &[]));
-        let (mut started, mut loaded, mut stopped, mut within, mut created) = listeners?;
+        let (started, loaded, stopped, within, created) = listeners?;
+        Ok(Armed {
+            started,
+            loaded,
+            stopped,
+            within,
+            created,
+        })
+    }
+
+    /// Runs `action` (an input that may navigate) and waits for what it caused: a
+    /// navigation if one starts within a moment, then a settled page, read with `read` as
+    /// [`settle_reading`](Self::settle_reading) does; or a new page it opened.
+    pub async fn act_and_settle(
+        &self,
+        action: impl Future<Output = Result<(), BrowserError>>,
+        read: Option<&PageScript>,
+    ) -> Result<Settled, BrowserError> {
+        let armed = self.arm().await?;
+        self.act_armed(armed, action, read).await
+    }
+
+    /// [`act_and_settle`](Self::act_and_settle), watching with what [`arm`](Self::arm)
+    /// set up before.
+    pub async fn act_armed(
+        &self,
+        armed: Armed,
+        action: impl Future<Output = Result<(), BrowserError>>,
+        read: Option<&PageScript>,
+    ) -> Result<Settled, BrowserError> {
+        let page = &self.parts()?.page;
+        let Armed {
+            mut started,
+            mut loaded,
+            mut stopped,
+            mut within,
+            mut created,
+        } = armed;
         action.await?;
         let own_target = page.target_id().clone();
         // The page settling in place and a navigation starting are watched at once: an
