@@ -20,6 +20,8 @@ use crate::perception::{FrameHop, PageSnapshot};
 const MAX_FRAMES: usize = 20;
 /// Frames of other origins inside frames of other origins, at most this deep.
 const MAX_DEPTH: usize = 3;
+/// Where Chromium puts the error page of a document that failed to load.
+const BROWSER_ERROR_PAGE: &str = "chrome-error:";
 
 /// The page as perception sees it: the top document and every frame in it that is shown,
 /// starting from `fresh` when an action just read the top document. A page that navigates
@@ -67,6 +69,15 @@ fn collect<'a>(
                 Ok(None) | Err(BrowserError::Protocol(_)) => continue,
                 Err(other) => return Err(other),
             };
+            // A frame that failed to load shows the browser's error page: nothing of the
+            // page's to read, and reading it cost a step 4 to 12 ms.
+            if tab
+                .frame_url(&child)
+                .await?
+                .is_some_and(|url| url.starts_with(BROWSER_ERROR_PAGE))
+            {
+                continue;
+            }
             match collect(tab, Some(&child), None, depth + 1, budget).await {
                 Ok(inner) => snapshot.embed(slot, &child, inner),
                 Err(BrowserError::Protocol(_)) => continue,

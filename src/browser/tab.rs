@@ -11,7 +11,7 @@ use std::time::Duration;
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::page::{
     EventFrameStartedLoading, EventFrameStoppedLoading, EventLoadEventFired,
-    EventNavigatedWithinDocument,
+    EventNavigatedWithinDocument, FrameId,
 };
 use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, TargetId};
 use chromiumoxide::listeners::EventStream;
@@ -350,6 +350,16 @@ impl Tab {
     pub async fn url(&self) -> Result<Option<String>, BrowserError> {
         let page = &self.parts()?.page;
         self.guarded(async { Ok(page.url().await?) }).await
+    }
+
+    /// The URL of the document in `frame` as the browser last reported it, without asking
+    /// the page; a frame that failed to load shows the browser's error page
+    /// (`chrome-error://…`).
+    pub async fn frame_url(&self, frame: &str) -> Result<Option<String>, BrowserError> {
+        let page = &self.parts()?.page;
+        let frame = FrameId::new(frame);
+        self.guarded(async { Ok(page.frame_url(frame).await?) })
+            .await
     }
 
     /// The page's URL and title.

@@ -100,3 +100,25 @@ async fn controls_inside_frames_of_any_origin_and_shadow_roots_are_listed_and_us
         assert_eq!(only_id(&after, pressed), *id);
     }
 }
+
+#[tokio::test]
+async fn a_frame_that_failed_to_load_is_reported_unread_and_the_page_stays_usable() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (status, page) = call(
+        &app,
+        "/env/observe",
+        json!({"url": site.url("/broken-frame.html"), "keep_alive": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    // the browser's error page in the frame is not read as if it were the page's
+    let description = page["space"]["description"].as_str().unwrap_or_default();
+    assert!(
+        description.contains("1 embedded frame(s) could not be read"),
+        "{description}"
+    );
+    assert_eq!(listed(&page).len(), 1, "{}", page["space"]["markdown"]);
+    let session = page["session"]["session_id"].as_str().unwrap().to_string();
+    let after = step(&app, &session, &only_id(&page, "Press me"), None).await;
+    only_id(&after, "Pressed");
+}
