@@ -132,9 +132,15 @@ impl Running {
         // With the overlay domain on (it needs the DOM domain), Chromium delivers a page's
         // input unbuffered, as it does for a debugger: a mouse move reaches the page at once
         // instead of at its next animation frame, and the press and release queued behind
-        // it with it. That frame cost every click 10 to 20 ms.
-        page.execute(DomEnable::default()).await?;
-        page.execute(OverlayEnable::default()).await?;
+        // it with it. That frame cost every click 10 to 20 ms; a page that refuses the
+        // domains is only slower to click, so it is used all the same.
+        let unbuffered = async {
+            page.execute(DomEnable::default()).await?;
+            page.execute(OverlayEnable::default()).await
+        };
+        if let Err(error) = unbuffered.await {
+            tracing::debug!(%error, "input to this page stays buffered");
+        }
         Ok(TabParts {
             context,
             page,
