@@ -85,7 +85,10 @@ impl InFlight {
 impl InFlight {
     fn ended(&self, request: &RequestId) {
         let mut requests = self.lock();
-        requests.pending.remove(request);
+        // The end of a request that was never counted (an image, a favicon) is no activity.
+        if requests.pending.remove(request).is_none() {
+            return;
+        }
         requests.last_activity = Some(Instant::now());
         drop(requests);
         self.ended.notify_waiters();
@@ -113,18 +116,12 @@ pub(super) async fn track(
                     }
                     let mut requests = tracked.lock();
                     requests.last_activity = Some(Instant::now());
-                    match event.r#type {
-                        // A new document: what the old one waited for is moot.
-                        Some(ResourceType::Document) => {
-                            requests.pending.clear();
-                            requests.pending.insert(event.request_id.clone(), Instant::now());
-                            requests.started += 1;
-                        }
-                        _ => {
-                            requests.pending.insert(event.request_id.clone(), Instant::now());
-                            requests.started += 1;
-                        }
+                    // A new document: what the old one waited for is moot.
+                    if event.r#type == Some(ResourceType::Document) {
+                        requests.pending.clear();
                     }
+                    requests.pending.insert(event.request_id.clone(), Instant::now());
+                    requests.started += 1;
                 }
                 Some(event) = finished.next() => tracked.ended(&event.request_id),
                 Some(event) = failed.next() => tracked.ended(&event.request_id),

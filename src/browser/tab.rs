@@ -559,8 +559,9 @@ impl Tab {
     /// there, pressed, released.
     ///
     /// The three events are sent at once rather than each after the last one's answer:
-    /// the browser keeps their order, and a move waits for the page's next frame, so
-    /// waiting on each would cost a frame per event instead of one.
+    /// the browser keeps their order, and on a page whose input is buffered (one that
+    /// refused the overlay domain, see `pool.rs`) a move waits for the page's next frame,
+    /// so waiting on each would cost a frame per event instead of one.
     pub async fn click(&self, x: f64, y: f64) -> Result<(), BrowserError> {
         let button = |kind: &str| json!({ "type": kind, "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1 });
         let (moved, pressed, released) = futures_util::join!(
