@@ -9,45 +9,71 @@
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
 // acknowledgement is part of it; but never from before the last request started or ended
-// (`networkStill`, ms); the frames it waits for count from the input too. The watch ends
-// with that first period: a period after requests were seen starts from nothing, so a page
-// that renders a while after its last response (a fetch, then a timer) is waited for.
+// (`networkStill`, ms); the frames it waits for count from the input too. The driver may
+// start this wait before the input has reached the page: the watch goes on until the wait
+// ends, and an input it sees later restarts the count. The watch ends with that first
+// period: a period after requests were seen starts from nothing, so a page that renders a
+// while after its last response (a fetch, then a timer) is waited for.
 // `read`, when not null, names another page script of the same world (`collect`): it is run
-// once a frame after the wait begins, and again at its end only if the page changed since —
-// a node, an attribute or a scroll position, in the document or in the roots that script
-// lists in globalThis.__browserd.roots — so that reading a page that stays still costs no
-// time beyond the quiet period. Its value comes back as `read`.
+// once a frame after the wait began and the input arrived, and again at its end only if the
+// page changed since — a node, an attribute or a scroll position, in the document or in the
+// roots that script lists in globalThis.__browserd.roots — so that reading a page that stays
+// still costs no time beyond the quiet period. Its value comes back as `read`.
 (quiet, max, read, networkStill) => new Promise((resolve) => {
   const reader = read ? globalThis.__browserdScripts[read] : null;
   let timer = 0;
   let value = null;
   let fresh = false;
   const watched = { subtree: true, childList: true, characterData: true, attributes: !!reader };
+  const began = performance.now();
+  const input = globalThis.__browserdInput || null;
+  const seen = () => input !== null && input.at !== null;
   // A page renders its reaction in its next frames: the wait ends no sooner than the second
   // frame rendered after the input it follows, or after it began when it follows none (or
   // 100 ms, on a page that renders none), whatever the clock says.
-  const input = globalThis.__browserdInput;
-  if (input) input.stop();
-  const afterInput = input && input.at !== null ? input : null;
   let frames = 0;
-  const rendered = () => frames >= 2 || (afterInput !== null && afterInput.frames >= 2);
+  let noFrames = false;
+  const rendered = () => noFrames
+    || (seen() ? input.frames >= 2 || (input.at <= began && frames >= 2) : frames >= 2);
   let quietOver = false;
-  const quietEnds = () => { quietOver = true; if (rendered()) done(); };
-  // A frame counts once it is rendered: after every animation callback of it.
+  let armedAt = began;
+  const arm = (ms) => {
+    quietOver = false;
+    clearTimeout(timer);
+    armedAt = performance.now();
+    timer = setTimeout(quietEnds, ms);
+  };
+  // Called when the period is over, and at each frame after: an input that reached the page
+  // after the period began restarts it from the input, even once it was over.
+  function quietEnds() {
+    if (seen() && Math.max(input.at, input.changed || 0) > armedAt) {
+      arm(Math.max(0, quiet - (performance.now() - Math.max(input.at, input.changed || 0))));
+      return;
+    }
+    quietOver = true;
+    if (rendered()) done();
+  }
+  // A frame counts once it is rendered: after every animation callback of it. The count
+  // goes on until the wait ends, for an input that arrives late resets the watch's. The
+  // page is read at the first frame rendered after both the input and the wait's start,
+  // or at the second after the start when the input is not seen (it went to a frame).
+  let readYet = !reader;
+  const arrived = () => input === null || (seen() && (input.at <= began || input.frames >= 1));
   const tick = () => setTimeout(() => {
+    if (finished) return;
     frames += 1;
-    if (!rendered()) requestAnimationFrame(tick);
-    else if (quietOver) done();
+    if (!readYet && (arrived() || frames >= 2)) {
+      readYet = true;
+      if (!fresh) readNow();
+    }
+    if (quietOver) quietEnds();
+    if (!finished) requestAnimationFrame(tick);
   }, 0);
   requestAnimationFrame(tick);
-  const noFrames = setTimeout(() => { frames = 2; if (quietOver) done(); }, 100);
+  const noFrameTimer = setTimeout(() => { noFrames = true; if (quietOver) quietEnds(); }, 100);
   const observer = new MutationObserver((records) => {
     fresh = false;
-    if (records.some((r) => r.type !== 'attributes')) {
-      quietOver = false;
-      clearTimeout(timer);
-      timer = setTimeout(quietEnds, quiet);
-    }
+    if (records.some((r) => r.type !== 'attributes')) arm(quiet);
   });
   const stale = () => { fresh = false; };
   const readNow = () => {
@@ -88,22 +114,20 @@
   function done() {
     if (finished) return;
     finished = true;
+    if (input) input.stop();
     observer.disconnect();
     clearTimeout(timer);
     clearTimeout(cap);
-    clearTimeout(noFrames);
+    clearTimeout(noFrameTimer);
     removeEventListener('scroll', stale, true);
     const loading = busy();
     if (reader && !loading && !fresh) readNow();
     resolve({ busy: loading, read: loading ? null : value });
   }
   observer.observe(document, watched);
-  if (reader) {
-    addEventListener('scroll', stale, { capture: true, passive: true });
-    requestAnimationFrame(() => setTimeout(() => { if (!fresh) readNow(); }, 0));
-  }
-  const still = afterInput === null ? 0
-    : Math.min(performance.now() - Math.max(afterInput.at, afterInput.changed || 0), networkStill);
-  timer = setTimeout(quietEnds, Math.max(0, quiet - still));
+  if (reader) addEventListener('scroll', stale, { capture: true, passive: true });
+  const still = seen()
+    ? Math.min(began - Math.max(input.at, input.changed || 0), networkStill) : 0;
+  arm(Math.max(0, quiet - still));
   const cap = setTimeout(done, max);
 })

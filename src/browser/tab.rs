@@ -600,13 +600,16 @@ impl Tab {
         if let Some(text) = text {
             down["text"] = json!(text);
         }
-        self.call("Input.dispatchKeyEvent", down).await?;
-        self.call(
-            "Input.dispatchKeyEvent",
-            json!({ "type": "keyUp", "key": name, "code": name, "windowsVirtualKeyCode": code }),
-        )
-        .await
-        .map(|_| ())
+        let up =
+            json!({ "type": "keyUp", "key": name, "code": name, "windowsVirtualKeyCode": code });
+        // Sent at once, as `click` sends its events: a wait for the page sent behind them
+        // finds the release on its way, not still in the driver.
+        let (pressed, released) = futures_util::join!(
+            self.call("Input.dispatchKeyEvent", down),
+            self.call("Input.dispatchKeyEvent", up),
+        );
+        pressed?;
+        released.map(|_| ())
     }
 
     /// Sends the key events of typing `character` without typing it: a key down that
@@ -672,6 +675,11 @@ impl Tab {
 
     /// [`act_and_settle`](Self::act_and_settle), watching with what [`arm`](Self::arm)
     /// set up before.
+    ///
+    /// The wait for the page is sent behind the action's first commands, before they are
+    /// acknowledged: an `action` sends all its input events at once (as [`click`](Self::click)
+    /// and [`press_key`](Self::press_key) do), or an event it sends later may reach the page
+    /// after the page was found still.
     pub async fn act_armed(
         &self,
         armed: Armed,
@@ -686,8 +694,12 @@ impl Tab {
             mut within,
             mut created,
         } = armed;
-        action.await?;
         let own_target = page.target_id().clone();
+        // The wait for the page is sent right behind the input, not after the input's
+        // acknowledgement, which comes a frame or more after the page handled it; the
+        // page-side wait counts from the input when it arrives (`settle.js`).
+        tokio::pin!(action);
+        let mut acted = false;
         // The page settling in place and a navigation starting are watched at once: an
         // input that changes the page in place costs one quiet period, not a grace period
         // for a navigation and then a quiet period. A move within the document (an
@@ -706,6 +718,15 @@ impl Tab {
                 // a navigation or a new page wins over a page that seems still at the
                 // same moment, and a move within the document over the end of a load
                 biased;
+                acknowledged = &mut action, if !acted => {
+                    acknowledged?;
+                    acted = true;
+                    if loading.is_none() {
+                        if let Some(settled) = held.take() {
+                            return settled;
+                        }
+                    }
+                }
                 Some(_) = started.next(), if loading.is_none() => {
                     loading = Some(tokio::time::Instant::now());
                 }
@@ -717,8 +738,10 @@ impl Tab {
                 }
                 Some(_) = within.next(), if loading.is_some() => {
                     loading = None;
-                    if let Some(settled) = held.take() {
-                        return settled;
+                    if acted {
+                        if let Some(settled) = held.take() {
+                            return settled;
+                        }
                     }
                 }
                 // A page restored from the back/forward cache stops loading without a
@@ -728,12 +751,15 @@ impl Tab {
                 _ = tokio::time::sleep_until(bound), if loading.is_some() => break,
                 settled = &mut in_place, if held.is_none() => {
                     let settled = settled.map(Settled::InPlace);
-                    if loading.is_none() {
+                    if loading.is_none() && acted {
                         return settled;
                     }
                     held = Some(settled);
                 }
             }
+        }
+        if !acted {
+            action.await?;
         }
         self.settle_reading(NAVIGATION_QUIET, read)
             .await

@@ -409,6 +409,19 @@ async fn a_download_does_not_wedge_the_session() {
 }
 
 #[tokio::test]
+async fn enter_submits_a_field_and_the_page_that_answers_in_place_is_observed() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, page) = open(&app, &site.url("/search.html")).await;
+    let search = id_of(&page, "Search");
+    let (status, after) = step(&app, &session, &search, Some("teapots"), true).await;
+    assert_eq!(status, 200, "{after}");
+    // the results show 20 ms after the key is released, in the same page
+    let markdown = after["space"]["markdown"].as_str().unwrap_or_default();
+    assert!(markdown.contains("Result for teapots"), "{markdown}");
+    assert_eq!(after["metadata"]["url"], site.url("/search.html"));
+}
+
+#[tokio::test]
 async fn widgets_move_with_keys_suggestions_follow_keys_and_numbers_are_checked() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let (session, page) = open(&app, &site.url("/widgets.html")).await;
