@@ -9,7 +9,7 @@
 mod registry;
 mod types;
 
-pub use registry::{Limits, SessionError, SessionGuard, Sessions, Started};
+pub use registry::{Access, Limits, SessionError, SessionGuard, Sessions, Started};
 pub use types::{
     now, Ending, Owner, SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions,
 };

@@ -93,6 +93,23 @@ pub struct SessionGuard {
     tab: tokio::sync::OwnedMutexGuard<Option<Tab>>,
 }
 
+/// The moment a session was taken for an operation, as its `last_accessed_at`, not yet on
+/// disk: an answer that reports the session waits for [`persist`](Self::persist). It is
+/// separate from the guard so that the write runs while the operation does, rather than
+/// before it.
+#[must_use = "the session's use must be on disk before an answer reports it"]
+pub struct Access {
+    store: Store,
+    id: SessionId,
+    at: DateTime<Utc>,
+}
+
+impl Access {
+    pub async fn persist(self) -> Result<(), SessionError> {
+        Ok(self.store.touch_session(&self.id, self.at).await?)
+    }
+}
+
 impl SessionGuard {
     pub fn id(&self) -> SessionId {
         self.live.record().id
@@ -263,13 +280,14 @@ impl Sessions {
         Ok(self.end(id, Ending::closed()).await?.unwrap_or(record))
     }
 
-    /// Takes the session's page for one operation, after touching the session. Waits
-    /// while another operation of the same session runs.
+    /// Takes the session's page for one operation, and marks the session used now. Waits
+    /// while another operation of the same session runs. That use is written to disk by
+    /// the [`Access`] returned with the guard, which may run alongside the operation.
     pub async fn acquire(
         &self,
         owner: &Owner,
         id: &SessionId,
-    ) -> Result<SessionGuard, SessionError> {
+    ) -> Result<(SessionGuard, Access), SessionError> {
         let live = self.registry().live.get(id).cloned();
         let Some(live) = live.filter(|live| &live.record().owner == owner) else {
             let record = self.get(owner, id).await?;
@@ -280,12 +298,16 @@ impl Sessions {
             return Err(SessionError::Ended(Box::new(self.get(owner, id).await?)));
         }
         let now = now();
-        self.inner.store.touch_session(id, now).await?;
         live.record
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .last_accessed_at = now;
-        Ok(SessionGuard { live, tab })
+        let access = Access {
+            store: self.inner.store.clone(),
+            id: id.clone(),
+            at: now,
+        };
+        Ok((SessionGuard { live, tab }, access))
     }
 
     /// Ends the session the guard holds (after a failed operation, or when the caller

@@ -27,7 +27,7 @@ use crate::browser::{BrowserError, PageInfo, Tab};
 use crate::page_url::PageUrl;
 use crate::perception::{self, ActionId, ActionSpace, Param, Prefix};
 use crate::scrape::{self, ScrapeOptions};
-use crate::session::{Ending, Owner, SessionError, SessionGuard, Sessions};
+use crate::session::{Access, Ending, Owner, SessionError, SessionGuard, Sessions};
 use crate::store::StepRecord;
 
 /// What an operation produced, before the session part is added.
@@ -482,7 +482,7 @@ async fn take_session(
     sessions: &Sessions,
     owner: &Owner,
     env: &EnvSession,
-) -> Result<SessionGuard, ApiError> {
+) -> Result<(SessionGuard, Access), ApiError> {
     let id = match &env.choice {
         SessionChoice::Existing(id) => id.clone(),
         SessionChoice::New(options) => sessions.start(owner.clone(), *options).await?.record.id,
@@ -497,8 +497,8 @@ async fn run(
     env: EnvSession,
     operation: impl AsyncFnOnce(&mut SessionGuard) -> Result<Outcome, Failure>,
 ) -> Result<Json<ObserveResponse>, ApiError> {
-    let mut guard = take_session(sessions, &owner, &env).await?;
-    let result = async {
+    let (mut guard, access) = take_session(sessions, &owner, &env).await?;
+    let operated = async {
         let mut outcome = operation(&mut guard).await?;
         let tab = page_of(&mut guard)?;
         let info = match outcome.page.take() {
@@ -516,10 +516,13 @@ async fn run(
                 .map(|dialog| format!("A dialog was accepted: {dialog}.")),
         );
         Ok::<_, Failure>((outcome, info, screenshot))
-    }
-    .await;
+    };
+    // The session's use is written down while the operation runs: on disk before an
+    // answer that reports the session, while a failure is reported as it is.
+    let (result, persisted) = tokio::join!(operated, access.persist());
     match result {
         Ok((outcome, info, screenshot)) => {
+            persisted?;
             if let Some(space) = &outcome.space {
                 guard.set_last_space(Arc::clone(space));
             }
