@@ -14,6 +14,7 @@ use chromiumoxide::cdp::browser_protocol::page::EventJavascriptDialogOpening;
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
 };
+use chromiumoxide::cdp::js_protocol::runtime::AddBindingParams;
 use chromiumoxide::handler::HandlerConfig;
 use chromiumoxide::{Browser, Page};
 use futures_util::StreamExt;
@@ -140,6 +141,12 @@ impl Running {
         };
         if let Err(error) = unbuffered.await {
             tracing::debug!(%error, "input to this page stays buffered");
+        }
+        // Without it, what a wait for the page read comes back with the wait's answer.
+        let mut binding = AddBindingParams::new(super::tab::READ_BINDING);
+        binding.execution_context_name = Some(super::tab::WORLD_NAME.into());
+        if let Err(error) = page.execute(binding).await {
+            tracing::debug!(%error, "reads come back with the wait's answer");
         }
         Ok(TabParts {
             context,

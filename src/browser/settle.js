@@ -1,6 +1,6 @@
 // browserd browser room — settle.js
 // The page-side half of Tab::settle_reading, defined once per world as a page script:
-//   settle(quiet, max, read, networkStill) → Promise<{ busy, read }>
+//   settle(quiet, max, read, networkStill, sendTo) → Promise<{ busy, read, sent }>
 // Resolves once no node has been added, removed or retexted for `quiet` ms (attribute churn
 // such as carousels does not count), or after `max` ms. `busy` says whether the page still
 // shows that it is loading: a shown region marked aria-busy, a page whose whole text is a
@@ -18,8 +18,12 @@
 // once a frame after the wait began and the input arrived, and again at its end only if the
 // page changed since — a node, an attribute or a scroll position, in the document or in the
 // roots that script lists in globalThis.__browserd.roots — so that reading a page that stays
-// still costs no time beyond the quiet period. Its value comes back as `read`.
-(quiet, max, read, networkStill) => new Promise((resolve) => {
+// still costs no time beyond the quiet period. Its value comes back as `read`; or, when
+// `sendTo` names a binding of the world and a token ([name, token]) and the value read
+// during the wait is still the page's at its end, it was sent ahead through the binding as
+// token + value while the page was watched, and `sent` is true instead: the answer to the
+// wait no longer carries tens of kilobytes.
+(quiet, max, read, networkStill, sendTo) => new Promise((resolve) => {
   const reader = read ? globalThis.__browserdScripts[read] : null;
   let timer = 0;
   let value = null;
@@ -65,6 +69,7 @@
     if (!readYet && (arrived() || frames >= 2)) {
       readYet = true;
       if (!fresh) readNow();
+      sendAhead();
     }
     if (quietOver) quietEnds();
     if (!finished) requestAnimationFrame(tick);
@@ -76,12 +81,19 @@
     if (records.some((r) => r.type !== 'attributes')) arm(quiet);
   });
   const stale = () => { fresh = false; };
+  let sent = false;
   const readNow = () => {
     // A reader that throws reads nothing: the caller reads again itself and sees why.
     try { value = reader(); } catch (e) { value = null; }
     fresh = true;
+    sent = false;
     const roots = globalThis.__browserd && globalThis.__browserd.roots;
     if (roots) for (const root of roots) { try { observer.observe(root, watched); } catch (e) { /* gone */ } }
+  };
+  const sendAhead = () => {
+    const send = sendTo && globalThis[sendTo[0]];
+    if (typeof send !== 'function' || typeof value !== 'string') return;
+    try { send(sendTo[1] + value); sent = true; } catch (e) { /* it comes with the answer */ }
   };
   const shown = (e) => (e.checkVisibility ? e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) : true);
   // The body's text, scripts and styles aside, up to `enough` characters. It walks the text
@@ -122,7 +134,8 @@
     removeEventListener('scroll', stale, true);
     const loading = busy();
     if (reader && !loading && !fresh) readNow();
-    resolve({ busy: loading, read: loading ? null : value });
+    const ahead = !loading && fresh && sent;
+    resolve({ busy: loading, read: loading || ahead ? null : value, sent: ahead });
   }
   observer.observe(document, watched);
   if (reader) addEventListener('scroll', stale, { capture: true, passive: true });

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use chromiumoxide::cdp::browser_protocol::page::{
     EventNavigatedWithinDocument, FrameId,
 };
 use chromiumoxide::cdp::browser_protocol::target::{EventTargetCreated, TargetId};
+use chromiumoxide::cdp::js_protocol::runtime::EventBindingCalled;
 use chromiumoxide::listeners::EventStream;
 use chromiumoxide::Page;
 use futures_util::StreamExt;
@@ -76,7 +78,13 @@ const SETTLE: PageScript = PageScript::new("settle", include_str!("settle.js"));
 /// Notes when the page sees an input, for [`SETTLE`].
 const INPUT_WATCH: PageScript = PageScript::new("inputWatch", include_str!("input_watch.js"));
 /// Name of our isolated world: page scripts cannot see or tamper with what runs there.
-const WORLD_NAME: &str = "browserd";
+pub(super) const WORLD_NAME: &str = "browserd";
+/// A function of our worlds (a CDP binding) through which `settle.js` sends what it read
+/// while the page is still being watched, ahead of the answer to the wait.
+pub(super) const READ_BINDING: &str = "__browserdSend";
+/// How long the driver looks for a read sent ahead once the wait's answer says it was
+/// sent: it is in the event stream before that answer, so this only bounds a lost event.
+const SENT_READ_WAIT: Duration = Duration::from_millis(500);
 
 /// A page in an isolated context (own cookies, storage, cache). Closing it — or dropping
 /// it — disposes the context and everything in it.
@@ -89,6 +97,8 @@ pub struct Tab {
     /// Our isolated worlds in the current documents: the main frame's (key `None`) and
     /// those of frames it cannot read (their frame id).
     worlds: std::sync::Mutex<HashMap<Option<String>, World>>,
+    /// Marks each wait's read sent ahead, so that one wait never takes another's.
+    next_token: AtomicU64,
 }
 
 /// One of our isolated worlds, and the page scripts defined in it so far.
@@ -187,6 +197,7 @@ impl Tab {
             parts: Some(parts),
             openers: Vec::new(),
             worlds: std::sync::Mutex::new(HashMap::new()),
+            next_token: AtomicU64::new(0),
         }
     }
 
@@ -309,6 +320,7 @@ impl Tab {
         read: Option<&PageScript>,
     ) -> Result<Option<serde_json::Value>, BrowserError> {
         let deadline = tokio::time::Instant::now() + SETTLE_MAX;
+        let page = &self.parts()?.page;
         let in_flight = self.parts()?.in_flight.clone();
         loop {
             let _ = tokio::time::timeout_at(deadline, in_flight.idle()).await;
@@ -318,11 +330,19 @@ impl Tab {
                 return Ok(None);
             }
             let network_still = in_flight.still_for().min(SETTLE_MAX);
+            // A read sent ahead comes back through the binding, marked with this call's
+            // token; a wait that reads nothing needs no stream.
+            let mut sent_reads = match read {
+                Some(_) => Some(page.event_listener::<EventBindingCalled>().await?),
+                None => None,
+            };
+            let token = format!("{}:", self.next_token.fetch_add(1, Ordering::Relaxed));
             let arguments = [
                 json!(quiet.as_millis() as u64),
                 json!(remaining.as_millis() as u64),
                 json!(read.map(|script| script.name)),
                 json!(network_still.as_millis() as u64),
+                json!(sent_reads.as_ref().map(|_| (READ_BINDING, &token))),
             ];
             let needs: &[&PageScript] = match read {
                 Some(read) => &[read],
@@ -340,9 +360,41 @@ impl Tab {
             };
             let busy = still["busy"].as_bool().unwrap_or(false);
             if in_flight.started() == requests_before && in_flight.pending() == 0 && !busy {
-                return Ok(read.map(|_| still["read"].clone()));
+                let mut still = still;
+                return match (still["sent"].as_bool(), sent_reads.as_mut()) {
+                    (Some(true), Some(sent)) => Ok(Self::sent_read(sent, &token).await),
+                    _ => Ok(read.map(|_| {
+                        still
+                            .get_mut("read")
+                            .map(serde_json::Value::take)
+                            .unwrap_or_default()
+                    })),
+                };
             }
         }
+    }
+
+    /// The read `settle.js` sent ahead with `token`, from the binding's events; `None` (the
+    /// caller reads again) if it never came.
+    async fn sent_read(
+        sent: &mut EventStream<EventBindingCalled>,
+        token: &str,
+    ) -> Option<serde_json::Value> {
+        let found = async {
+            while let Some(event) = sent.next().await {
+                if event.name != READ_BINDING {
+                    continue;
+                }
+                if let Some(read) = event.payload.strip_prefix(token) {
+                    return Some(serde_json::Value::String(read.to_owned()));
+                }
+            }
+            None
+        };
+        tokio::time::timeout(SENT_READ_WAIT, found)
+            .await
+            .ok()
+            .flatten()
     }
 
     /// The page's URL as the browser last reported it (navigations, fragments and
