@@ -69,6 +69,7 @@
     if (!readYet && (arrived() || frames >= 2)) {
       readYet = true;
       if (!fresh) readNow();
+      busyWhenRead = busy();
       sendAhead();
     }
     if (quietOver) quietEnds();
@@ -82,6 +83,10 @@
   });
   const stale = () => { fresh = false; };
   let sent = false;
+  // Whether the page showed itself busy when it was read during the wait: still so at the
+  // end if the read is still fresh (a change of its nodes, attributes or scroll would have
+  // made it stale).
+  let busyWhenRead = true;
   const readNow = () => {
     // A reader that throws reads nothing: the caller reads again itself and sees why.
     try { value = reader(); } catch (e) { value = null; }
@@ -132,7 +137,9 @@
     clearTimeout(cap);
     clearTimeout(noFrameTimer);
     removeEventListener('scroll', stale, true);
-    const loading = busy();
+    // A page found busy when read is asked again: a loading indicator may have gone by a
+    // style alone.
+    const loading = reader && fresh && !busyWhenRead ? false : busy();
     if (reader && !loading && !fresh) readNow();
     const ahead = !loading && fresh && sent;
     resolve({ busy: loading, read: loading || ahead ? null : value, sent: ahead });
