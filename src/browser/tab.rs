@@ -309,11 +309,13 @@ impl Tab {
 
     /// [`settle`](Self::settle), then the value of the page script `read` (run in our
     /// world of the main frame) as the page was when it was found still; `None` when the
-    /// page never settled within the bound.
+    /// page never settled within the bound, or when a value sent ahead never arrived (the
+    /// caller reads the page itself).
     ///
     /// The script runs once while the page is being watched, a frame after the wait
     /// begins, and again at its end only if the page changed meanwhile (`settle.js` says
     /// what counts): reading a page that stays still costs no time beyond the quiet period.
+    /// The first value is sent ahead through [`READ_BINDING`] while the wait goes on.
     pub async fn settle_reading(
         &self,
         quiet: Duration,
