@@ -139,13 +139,14 @@ impl Running {
             page.execute(DomEnable::default()).await?;
             page.execute(OverlayEnable::default()).await
         };
-        if let Err(error) = unbuffered.await {
-            tracing::debug!(%error, "input to this page stays buffered");
-        }
         // Without it, what a wait for the page read comes back with the wait's answer.
         let mut binding = AddBindingParams::new(super::tab::READ_BINDING);
         binding.execution_context_name = Some(super::tab::WORLD_NAME.into());
-        if let Err(error) = page.execute(binding).await {
+        let (unbuffered, bound) = futures_util::join!(unbuffered, page.execute(binding));
+        if let Err(error) = unbuffered {
+            tracing::debug!(%error, "input to this page stays buffered");
+        }
+        if let Err(error) = bound {
             tracing::debug!(%error, "reads come back with the wait's answer");
         }
         Ok(TabParts {

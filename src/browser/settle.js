@@ -32,6 +32,8 @@
   const began = performance.now();
   const input = globalThis.__browserdInput || null;
   const seen = () => input !== null && input.at !== null;
+  // When the page last saw the input or changed after it.
+  const lastInput = () => Math.max(input.at, input.changed || 0);
   // A page renders its reaction in its next frames: the wait ends no sooner than the second
   // frame rendered after the input it follows, or after it began when it follows none (or
   // 100 ms, on a page that renders none), whatever the clock says.
@@ -50,8 +52,8 @@
   // Called when the period is over, and at each frame after: an input that reached the page
   // after the period began restarts it from the input, even once it was over.
   function quietEnds() {
-    if (seen() && Math.max(input.at, input.changed || 0) > armedAt) {
-      arm(Math.max(0, quiet - (performance.now() - Math.max(input.at, input.changed || 0))));
+    if (seen() && lastInput() > armedAt) {
+      arm(Math.max(0, quiet - (performance.now() - lastInput())));
       return;
     }
     quietOver = true;
@@ -147,7 +149,7 @@
   observer.observe(document, watched);
   if (reader) addEventListener('scroll', stale, { capture: true, passive: true });
   const still = seen()
-    ? Math.min(began - Math.max(input.at, input.changed || 0), networkStill) : 0;
+    ? Math.min(began - lastInput(), networkStill) : 0;
   arm(Math.max(0, quiet - still));
   const cap = setTimeout(done, max);
 })

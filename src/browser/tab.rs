@@ -322,8 +322,9 @@ impl Tab {
         read: Option<&PageScript>,
     ) -> Result<Option<serde_json::Value>, BrowserError> {
         let deadline = tokio::time::Instant::now() + SETTLE_MAX;
-        let page = &self.parts()?.page;
-        let in_flight = self.parts()?.in_flight.clone();
+        let parts = self.parts()?;
+        let page = &parts.page;
+        let in_flight = parts.in_flight.clone();
         loop {
             let _ = tokio::time::timeout_at(deadline, in_flight.idle()).await;
             let requests_before = in_flight.started();
