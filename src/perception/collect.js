@@ -30,7 +30,7 @@
   const headings = [];
   const frames = [{ url: String(top.URL), x: 0, y: 0, reachable: true }];
   const counts = {
-    forms: 0, password: 0, search: 0, articles: 0, captcha: 0, cookie: 0,
+    forms: 0, password: 0, search: 0, articles: 0, captcha: 0,
     shadow_roots: 0, frames_unreachable: 0, hidden: 0, disabled: 0,
     aria_hidden_subtrees: 0, inert_subtrees: 0, truncated: 0, over_limit: 0, nodes: 0,
   };
@@ -697,11 +697,6 @@
   for (const h of top.querySelectorAll('h1')) { if (isShown(h)) { h1 = cut(norm(textOf(h, null, 300, 0, false)), 150); if (h1) break; } }
   try {
     for (const c of top.querySelectorAll('.g-recaptcha, .h-captcha, .cf-turnstile, [data-sitekey]')) if (isShown(c)) counts.captcha++;
-    for (const c of top.querySelectorAll('[id*=cookie i], [class*=cookie i], [id*=consent i], [class*=consent i], [id*=gdpr i], [class*=gdpr i]')) {
-      if (!isShown(c)) continue;
-      const r = c.getBoundingClientRect();
-      if (r.width > 100 && r.height > 40 && r.top < VH && r.bottom > 0) { counts.cookie++; }
-    }
   } catch (e) { /* ignore */ }
   const ldTypes = [];
   try {

@@ -67,8 +67,6 @@ pub struct Counts {
     pub search: u32,
     pub articles: u32,
     pub captcha: u32,
-    /// Visible, sizeable elements whose id/class mentions cookie/consent/gdpr.
-    pub cookie: u32,
     pub shadow_roots: u32,
     pub frames_unreachable: u32,
     pub hidden: u32,
@@ -317,7 +315,6 @@ impl Counts {
         self.search += other.search;
         self.articles += other.articles;
         self.captcha += other.captcha;
-        self.cookie += other.cookie;
         self.shadow_roots += other.shadow_roots;
         self.frames_unreachable += other.frames_unreachable;
         self.hidden += other.hidden;
