@@ -283,8 +283,8 @@ pub async fn step(
                     None
                 }
             };
+            let url_after = tab.url().await.ok().flatten();
             let record = async {
-                let url_after = tab.url().await.ok().flatten();
                 let sensitive = listed.as_ref().is_some_and(|action| action.sensitive);
                 let outcome = step_outcome(&performed);
                 metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => outcome).increment(1);
@@ -308,7 +308,9 @@ pub async fn step(
                 };
                 history.record_step(&session_id, &record).await
             };
-            let (observed, recorded) = tokio::join!(observation, record);
+            // The record is polled first, and hands its write to the blocking pool at once:
+            // the observation's perception then runs for a millisecond without yielding.
+            let (recorded, observed) = tokio::join!(record, observation);
             recorded?;
             let mut outcome = performed?;
             if let Some(observed) = observed {
