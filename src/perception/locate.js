@@ -3,7 +3,8 @@
 // ran collect.js:
 //   Runtime.callFunctionOn({ functionDeclaration: LOCATE_JS, executionContextId,
 //                            arguments: [{ value: handle }], returnByValue: true })
-// It scrolls the element into view (block: 'center') and returns
+// It brings the element to the centre of the view (scrollIntoView, block: 'center') when it is
+// not wholly in the top viewport or is covered where it is, and returns
 //   { status: 'ok' | 'gone' | 'hidden' | 'disabled' | 'covered', x, y, covered_by }
 // where x, y is the centre of the element's visible part in TOP-viewport CSS pixels (iframe
 // offsets added). A control hidden behind its styled <label> is located by that label.
@@ -43,55 +44,75 @@
     target = labels.find(shown) || null;
     if (!target) return { status: 'hidden' };
   }
-  target.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
   const win = target.ownerDocument.defaultView;
-  const r = target.getBoundingClientRect();
-  // visible part inside its own window
-  const l = Math.max(r.left, 0), t = Math.max(r.top, 0);
-  const rr = Math.min(r.right, win.innerWidth), b = Math.min(r.bottom, win.innerHeight);
-  if (rr - l < 1 || b - t < 1) return { status: 'hidden' };
-  let cx = (l + rr) / 2, cy = (t + b) / 2;
-  // hit test in the element's document, descending into shadow roots
-  const isOk = (hit) => {
-    for (let a = hit; a; a = a.parentElement || (a.parentNode && a.parentNode.host) || null) {
-      if (a === el || a === target) return true;
-      if (labels.includes(a)) return true;
-    }
-    return false;
+  // A person clicks what is in view where it is: the page scrolls only for an element not
+  // wholly in the viewport (of the top document; one in a frame is always brought to the
+  // centre), or for one covered where it is (a fixed bar over it).
+  let scrolled = false;
+  const scroll = () => {
+    target.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+    scrolled = true;
   };
-  let hit = target.ownerDocument.elementFromPoint(cx, cy);
-  while (hit && hit.shadowRoot) {
-    const inner = hit.shadowRoot.elementFromPoint(cx, cy);
-    if (!inner || inner === hit) break;
-    hit = inner;
+  const box = target.getBoundingClientRect();
+  const inView = win === win.top && box.top >= 0 && box.left >= 0
+    && box.bottom <= win.innerHeight && box.right <= win.innerWidth;
+  if (!inView) scroll();
+  let found = aim();
+  if (found.status === 'covered' && !scrolled) {
+    scroll();
+    found = aim();
   }
-  if (hit && !isOk(hit)) {
-    // maybe the centre is covered but another point of the element is free: try a few
-    const pts = [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]];
-    let freed = false;
-    for (const [fx, fy] of pts) {
-      const px = l + (rr - l) * fx, py = t + (b - t) * fy;
-      let h2 = target.ownerDocument.elementFromPoint(px, py);
-      while (h2 && h2.shadowRoot) { const inner = h2.shadowRoot.elementFromPoint(px, py); if (!inner || inner === h2) break; h2 = inner; }
-      if (h2 && isOk(h2)) { cx = px; cy = py; freed = true; break; }
+  return found;
+
+  function aim() {
+    const r = target.getBoundingClientRect();
+    // visible part inside its own window
+    const l = Math.max(r.left, 0), t = Math.max(r.top, 0);
+    const rr = Math.min(r.right, win.innerWidth), b = Math.min(r.bottom, win.innerHeight);
+    if (rr - l < 1 || b - t < 1) return { status: 'hidden' };
+    let cx = (l + rr) / 2, cy = (t + b) / 2;
+    // hit test in the element's document, descending into shadow roots
+    const isOk = (hit) => {
+      for (let a = hit; a; a = a.parentElement || (a.parentNode && a.parentNode.host) || null) {
+        if (a === el || a === target) return true;
+        if (labels.includes(a)) return true;
+      }
+      return false;
+    };
+    let hit = target.ownerDocument.elementFromPoint(cx, cy);
+    while (hit && hit.shadowRoot) {
+      const inner = hit.shadowRoot.elementFromPoint(cx, cy);
+      if (!inner || inner === hit) break;
+      hit = inner;
     }
-    if (!freed) return { status: 'covered', x: cx, y: cy, covered_by: describe(hit) };
+    if (hit && !isOk(hit)) {
+      // maybe the centre is covered but another point of the element is free: try a few
+      const pts = [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]];
+      let freed = false;
+      for (const [fx, fy] of pts) {
+        const px = l + (rr - l) * fx, py = t + (b - t) * fy;
+        let h2 = target.ownerDocument.elementFromPoint(px, py);
+        while (h2 && h2.shadowRoot) { const inner = h2.shadowRoot.elementFromPoint(px, py); if (!inner || inner === h2) break; h2 = inner; }
+        if (h2 && isOk(h2)) { cx = px; cy = py; freed = true; break; }
+      }
+      if (!freed) return { status: 'covered', x: cx, y: cy, covered_by: describe(hit) };
+    }
+    // add iframe offsets up to the top window, checking each frame element is not covered there
+    let x = cx, y = cy;
+    let w = win;
+    for (let depth = 0; depth < 20; depth++) {
+      let fe = null;
+      try { fe = w.frameElement; } catch (e) { fe = null; }
+      if (!fe) break;
+      const fr = fe.getBoundingClientRect();
+      const cs = fe.ownerDocument.defaultView.getComputedStyle(fe);
+      x += fr.left + fe.clientLeft + (parseFloat(cs.paddingLeft) || 0);
+      y += fr.top + fe.clientTop + (parseFloat(cs.paddingTop) || 0);
+      let fh = fe.ownerDocument.elementFromPoint(x, y);
+      while (fh && fh.shadowRoot) { const inner = fh.shadowRoot.elementFromPoint(x, y); if (!inner || inner === fh) break; fh = inner; }
+      if (fh && fh !== fe) return { status: 'covered', x, y, covered_by: describe(fh) };
+      w = fe.ownerDocument.defaultView;
+    }
+    return { status: 'ok', x: Math.round(x * 100) / 100, y: Math.round(y * 100) / 100 };
   }
-  // add iframe offsets up to the top window, checking each frame element is not covered there
-  let x = cx, y = cy;
-  let w = win;
-  for (let depth = 0; depth < 20; depth++) {
-    let fe = null;
-    try { fe = w.frameElement; } catch (e) { fe = null; }
-    if (!fe) break;
-    const fr = fe.getBoundingClientRect();
-    const cs = fe.ownerDocument.defaultView.getComputedStyle(fe);
-    x += fr.left + fe.clientLeft + (parseFloat(cs.paddingLeft) || 0);
-    y += fr.top + fe.clientTop + (parseFloat(cs.paddingTop) || 0);
-    let fh = fe.ownerDocument.elementFromPoint(x, y);
-    while (fh && fh.shadowRoot) { const inner = fh.shadowRoot.elementFromPoint(x, y); if (!inner || inner === fh) break; fh = inner; }
-    if (fh && fh !== fe) return { status: 'covered', x, y, covered_by: describe(fh) };
-    w = fe.ownerDocument.defaultView;
-  }
-  return { status: 'ok', x: Math.round(x * 100) / 100, y: Math.round(y * 100) / 100 };
 }

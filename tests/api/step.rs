@@ -259,6 +259,25 @@ async fn a_covered_element_is_409_until_the_cover_is_gone() {
 }
 
 #[tokio::test]
+async fn an_element_in_view_is_clicked_where_it_is_and_one_under_a_fixed_bar_is_scrolled_clear() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, page) = open(&app, &site.url("/inview.html")).await;
+    let (status, clicked) = step(&app, &session, &id_of(&page, "Report scroll"), None, false).await;
+    assert_eq!(status, 200, "{clicked}");
+    assert_eq!(clicked["metadata"]["title"], "Clicked at 0");
+    let (status, reached) = step(
+        &app,
+        &session,
+        &id_of(&clicked, "Under the bar"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{reached}");
+    assert_eq!(reached["metadata"]["title"], "Reached under the bar");
+}
+
+#[tokio::test]
 async fn dialogs_are_accepted_and_reported_and_far_elements_are_scrolled_to() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let (session, page) = open(&app, &site.url("/actions.html")).await;
