@@ -46,9 +46,9 @@ pub async fn snapshot(tab: &Tab, fresh: Option<FreshRead>) -> Result<PageSnapsho
 /// already), with the frames it could not read read in their own worlds and spliced in.
 ///
 /// The frames of one document are read at once: each costs a few round trips to find its
-/// document, and a bench page with four frames (whose documents failed to load) spent
-/// 9 ms of every step on them one after the other. `budget` is shared by the whole
-/// snapshot: which frames go unread past [`MAX_FRAMES`] depends on which ask first.
+/// document, and a bench page with two frames (whose documents failed to load) spent 9 ms
+/// of every step on them one after the other. `budget` is shared by the whole snapshot:
+/// which frames go unread past [`MAX_FRAMES`] depends on which ask first.
 fn collect<'a>(
     tab: &'a Tab,
     frame: Option<&'a str>,
@@ -86,7 +86,8 @@ fn collect<'a>(
 }
 
 /// The frame held by `<iframe>` number `owner` of `frame`'s world, with its snapshot taken
-/// in its own world; `None` when it went away, never got a document, or failed to load.
+/// in its own world; `None` (it stays reported as unread) when it went away, never got a
+/// document, or failed to load.
 async fn child_snapshot(
     tab: &Tab,
     frame: Option<&str>,

@@ -497,12 +497,15 @@ impl Tab {
             .call("DOM.describeNode", json!({ "objectId": object }))
             .await;
         // Released whatever describeNode said, and without waiting for the answer: the
-        // handle pins nothing we need, and the wait cost a snapshot a round trip a frame.
-        let page = self.parts()?.page.clone();
-        let release = RawCommand::new("Runtime.releaseObject", json!({ "objectId": object }));
-        tokio::spawn(async move {
-            let _ = page.execute(release).await;
-        });
+        // handle pins nothing we need, and waiting cost each frame of a snapshot a round
+        // trip.
+        if let Ok(parts) = self.parts() {
+            let page = parts.page.clone();
+            let release = RawCommand::new("Runtime.releaseObject", json!({ "objectId": object }));
+            tokio::spawn(async move {
+                let _ = page.execute(release).await;
+            });
+        }
         Ok(described?["node"]["frameId"].as_str().map(str::to_owned))
     }
 
