@@ -139,7 +139,7 @@ impl Running {
             page.execute(DomEnable::default()).await?;
             page.execute(OverlayEnable::default()).await
         };
-        // Without it, what a wait for the page read comes back with the wait's answer.
+        // Without the binding, what a wait reads comes back with the wait's answer instead.
         let mut binding = AddBindingParams::new(super::tab::READ_BINDING);
         binding.execution_context_name = Some(super::tab::WORLD_NAME.into());
         let (unbuffered, bound) = futures_util::join!(unbuffered, page.execute(binding));
