@@ -9,6 +9,7 @@ mod extract;
 mod openapi;
 pub mod routes;
 mod telemetry;
+mod unread_body;
 pub mod wire;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -68,6 +69,9 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(openapi::Document::new(&document)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(
+            unread_body::close_when_body_unread,
+        ))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
                 axum::response::IntoResponse::into_response(ApiError::Internal(
