@@ -334,18 +334,22 @@ async fn operations_on_one_session_run_in_turn_and_sessions_run_in_parallel() {
     };
     let slow = run(
         "slow page on the first session",
-        json!({"session_id": first, "keep_alive": true, "url": site.url("/slow")}),
+        json!({"session_id": first, "keep_alive": true, "url": site.url("/gate")}),
     );
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let queued = run(
-        "next call on the first session",
-        json!({"session_id": first, "keep_alive": true}),
-    );
+    site.gate_reached().await;
     let other = run(
         "call on the second session",
         json!({"session_id": second, "keep_alive": true, "url": site.url("/form.html")}),
     );
-    for task in [slow, queued, other] {
+    other.await.unwrap();
+    let queued = run(
+        "next call on the first session",
+        json!({"session_id": first, "keep_alive": true}),
+    );
+    // Time for the queued call to finish, were it not waiting for the slow page.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    site.open_gate();
+    for task in [slow, queued] {
         task.await.unwrap();
     }
     assert_eq!(

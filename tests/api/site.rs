@@ -1,17 +1,20 @@
 //! A small web site on 127.0.0.1 for the browser to visit: the files of
-//! `tests/fixtures/site/`, `/echo` (shows the query it got), `/slow` (answers after 3 s),
-//! `/download` (an attachment) and `/hang` (never answers).
+//! `tests/fixtures/site/`, `/echo` (shows the query it got), `/gate` (answers once the
+//! test opens the gate), `/download` (an attachment) and `/hang` (never answers).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tokio::sync::watch;
 
 pub struct Site {
     pub address: String,
+    gate: Gate,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -19,6 +22,23 @@ impl Site {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
+
+    /// Waits until a request is held at `/gate`.
+    pub async fn gate_reached(&self) {
+        let mut reached = self.gate.reached.subscribe();
+        reached.wait_for(|reached| *reached).await.expect("gate");
+    }
+
+    /// Lets every request held at `/gate`, and every later one, through.
+    pub fn open_gate(&self) {
+        self.gate.opened.send_replace(true);
+    }
+}
+
+#[derive(Clone)]
+struct Gate {
+    reached: Arc<watch::Sender<bool>>,
+    opened: Arc<watch::Sender<bool>>,
 }
 
 impl Drop for Site {
@@ -64,10 +84,12 @@ async fn download() -> Response {
         .into_response()
 }
 
-/// A page that takes three seconds to arrive.
-async fn slow() -> Html<&'static str> {
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-    Html("<!doctype html><title>Slow</title><h1>Slow</h1><button>Late arrival</button>")
+/// A page that arrives when the test opens the gate.
+async fn gate(State(gate): State<Gate>) -> Html<&'static str> {
+    gate.reached.send_replace(true);
+    let mut opened = gate.opened.subscribe();
+    let _ = opened.wait_for(|opened| *opened).await;
+    Html("<!doctype html><title>Gate</title><h1>Gate</h1><button>Late arrival</button>")
 }
 
 async fn hang() -> Html<&'static str> {
@@ -80,15 +102,23 @@ pub async fn serve_site() -> Site {
         .await
         .expect("bind site");
     let address = format!("http://{}", listener.local_addr().expect("site addr"));
+    let gate_state = Gate {
+        reached: Arc::new(watch::Sender::new(false)),
+        opened: Arc::new(watch::Sender::new(false)),
+    };
     let app = Router::new()
         .route("/", get(|| async { Html("<!doctype html><title>Home</title><h1>Home</h1><a href=\"/form.html\">Form</a>") }))
         .route("/echo", get(echo))
         .route("/hang", get(hang))
-        .route("/slow", get(slow))
+        .route("/gate", get(gate).with_state(gate_state.clone()))
         .route("/download", get(download))
         .route("/{name}", get(file));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    Site { address, task }
+    Site {
+        address,
+        gate: gate_state,
+        task,
+    }
 }
