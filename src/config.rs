@@ -14,7 +14,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 #[derive(Debug, Parser)]
@@ -199,10 +199,13 @@ impl Settings {
         Duration::from_secs(self.operation_timeout_secs)
     }
 
-    /// Settings for a server in tests: the defaults, with the given data directory.
+    /// The built-in defaults, with the given data directory: what `serve` runs with given
+    /// no flag, no file and no `BROWSERD_*` variable. The environment is left out so that
+    /// a variable meant for `serve` neither changes nor breaks what is built on these (the
+    /// session core of `browserd mcp`, test servers).
     pub fn for_data_dir(data_dir: PathBuf) -> Self {
-        let mut settings = Settings::try_parse_from(["serve"])
-            .unwrap_or_else(|e| panic!("default settings must parse: {e}"));
+        let mut settings = Settings::built_in()
+            .unwrap_or_else(|e| panic!("the built-in defaults must parse: {e}"));
         settings.data_dir = data_dir;
         settings
     }
@@ -254,12 +257,10 @@ struct DefaultsOnly {
 }
 
 impl Settings {
-    fn try_parse_from<I, T>(args: I) -> Result<Self, clap::Error>
-    where
-        I: IntoIterator<Item = T>,
-        T: Into<std::ffi::OsString> + Clone,
-    {
-        DefaultsOnly::try_parse_from(args).map(|d| d.settings)
+    fn built_in() -> Result<Self, clap::Error> {
+        let command = DefaultsOnly::command().mut_args(|arg| arg.env(None));
+        let matches = command.try_get_matches_from(["serve"])?;
+        DefaultsOnly::from_arg_matches(&matches).map(|d| d.settings)
     }
 }
 

@@ -45,6 +45,8 @@ async fn an_mcp_host_fills_a_form_by_ids_over_stdio_and_gets_the_apis_errors() {
     let errors = run_client(vec![
         ("BROWSERD_BIN", env!("CARGO_BIN_EXE_browserd").to_string()),
         ("BROWSERD_SITE", site.address.clone()),
+        // Meant for `serve`, and invalid: `mcp` does not read it.
+        ("BROWSERD_MAX_SESSIONS", "none".to_string()),
     ])
     .await;
 
