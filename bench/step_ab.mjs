@@ -4,6 +4,8 @@
 //
 //   node bench/step_ab.mjs BEFORE_BINARY AFTER_BINARY
 //   AB_CLICKS=9 AB_PAGES=wiki node bench/step_ab.mjs …
+//   AB_AFTER_CHROMIUM=/usr/lib/chromium/chromium-headless-shell AB_AFTER_ARGS=--kiosk \
+//     node bench/step_ab.mjs B B     (one build, another browser or more flags after)
 //
 // Both servers run at once, each with its own Chromium (the same flags as `make bench`);
 // every page's step element (the `step_targets` of the newest bench/results/*.json) is
@@ -38,11 +40,12 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 const freePort = () => new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 
 const servers = [];
-for (const binary of BINARIES) {
+for (const [side, binary] of BINARIES.entries()) {
+  const after = side === 1;
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browserd-ab-'));
   const child = spawn(binary, ['serve'], {
-    env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: 'ab', BROWSERD_CHROMIUM: CHROMIUM, BROWSERD_CHROMIUM_ARGS: HOST_RULES, RUST_LOG: 'warn,chromiumoxide=off' },
+    env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: 'ab', BROWSERD_CHROMIUM: after ? process.env.AB_AFTER_CHROMIUM || CHROMIUM : CHROMIUM, BROWSERD_CHROMIUM_ARGS: after && process.env.AB_AFTER_ARGS ? `${HOST_RULES} ${process.env.AB_AFTER_ARGS}` : HOST_RULES, RUST_LOG: 'warn,chromiumoxide=off' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   servers.push({ binary, base: `http://127.0.0.1:${port}`, child, dataDir });
