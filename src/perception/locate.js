@@ -64,6 +64,26 @@
   }
   return found;
 
+  // The element a click at (x, y) of `doc` reaches, inside open shadow roots too.
+  function hitAt(doc, x, y) {
+    let hit = doc.elementFromPoint(x, y);
+    while (hit && hit.shadowRoot) {
+      const inner = hit.shadowRoot.elementFromPoint(x, y);
+      if (!inner || inner === hit) break;
+      hit = inner;
+    }
+    return hit;
+  }
+
+  // Whether a hit lands on the element (or its label).
+  function isOk(hit) {
+    for (let a = hit; a; a = a.parentElement || (a.parentNode && a.parentNode.host) || null) {
+      if (a === el || a === target) return true;
+      if (labels.includes(a)) return true;
+    }
+    return false;
+  }
+
   function aim() {
     const r = target.getBoundingClientRect();
     // visible part inside its own window
@@ -71,28 +91,14 @@
     const rr = Math.min(r.right, win.innerWidth), b = Math.min(r.bottom, win.innerHeight);
     if (rr - l < 1 || b - t < 1) return { status: 'hidden' };
     let cx = (l + rr) / 2, cy = (t + b) / 2;
-    // hit test in the element's document, descending into shadow roots
-    const isOk = (hit) => {
-      for (let a = hit; a; a = a.parentElement || (a.parentNode && a.parentNode.host) || null) {
-        if (a === el || a === target) return true;
-        if (labels.includes(a)) return true;
-      }
-      return false;
-    };
-    let hit = target.ownerDocument.elementFromPoint(cx, cy);
-    while (hit && hit.shadowRoot) {
-      const inner = hit.shadowRoot.elementFromPoint(cx, cy);
-      if (!inner || inner === hit) break;
-      hit = inner;
-    }
+    const hit = hitAt(target.ownerDocument, cx, cy);
     if (hit && !isOk(hit)) {
       // maybe the centre is covered but another point of the element is free: try a few
       const pts = [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]];
       let freed = false;
       for (const [fx, fy] of pts) {
         const px = l + (rr - l) * fx, py = t + (b - t) * fy;
-        let h2 = target.ownerDocument.elementFromPoint(px, py);
-        while (h2 && h2.shadowRoot) { const inner = h2.shadowRoot.elementFromPoint(px, py); if (!inner || inner === h2) break; h2 = inner; }
+        const h2 = hitAt(target.ownerDocument, px, py);
         if (h2 && isOk(h2)) { cx = px; cy = py; freed = true; break; }
       }
       if (!freed) return { status: 'covered', x: cx, y: cy, covered_by: describe(hit) };
@@ -108,8 +114,7 @@
       const cs = fe.ownerDocument.defaultView.getComputedStyle(fe);
       x += fr.left + fe.clientLeft + (parseFloat(cs.paddingLeft) || 0);
       y += fr.top + fe.clientTop + (parseFloat(cs.paddingTop) || 0);
-      let fh = fe.ownerDocument.elementFromPoint(x, y);
-      while (fh && fh.shadowRoot) { const inner = fh.shadowRoot.elementFromPoint(x, y); if (!inner || inner === fh) break; fh = inner; }
+      const fh = hitAt(fe.ownerDocument, x, y);
       if (fh && fh !== fe) return { status: 'covered', x, y, covered_by: describe(fh) };
       w = fe.ownerDocument.defaultView;
     }
