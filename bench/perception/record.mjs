@@ -77,6 +77,7 @@ async function main() {
     await B.close();
     server.close();
   }
+  fs.mkdirSync(OUT, { recursive: true });
   const tf = path.join(OUT, 'timings.json');
   const prev = fs.existsSync(tf) ? JSON.parse(fs.readFileSync(tf, 'utf8')) : {};
   fs.writeFileSync(tf, JSON.stringify(Object.assign(prev, timings), null, 1));

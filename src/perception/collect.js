@@ -539,17 +539,23 @@
     return out;
   }
 
-  // A transparent, absolutely positioned link or button stretched over a visible card (the
-  // "faux block link" pattern): a person clicks the card and so clicks it.
-  function isOverlay(el, box, off) {
+  // A transparent, absolutely positioned element stretched over at least half of its visible
+  // parent: a person clicks what the parent shows and so clicks it.
+  function overParent(el, box, off) {
     const cs = el.ownerDocument.defaultView.getComputedStyle(el);
-    if (cs.position !== 'absolute' && cs.position !== 'fixed') return false;
+    if (cs.position !== 'absolute' && cs.position !== 'fixed') return null;
     const p = parentCross(el);
-    if (!p || !isShown(p)) return false;
+    if (!p || !isShown(p)) return null;
     const pb = boxOf(p, off);
-    if (pb.w * pb.h <= 0 || box.w * box.h < 0.5 * pb.w * pb.h) return false;
-    if (p.checkVisibility && !p.checkVisibility(bothOpts)) return false;
-    return norm(p.textContent).length > norm(el.textContent).length;
+    if (pb.w * pb.h <= 0 || box.w * box.h < 0.5 * pb.w * pb.h) return null;
+    if (p.checkVisibility && !p.checkVisibility(bothOpts)) return null;
+    return p;
+  }
+  // A link or button over a visible card with more text than its own (the "faux block link"
+  // pattern).
+  function isOverlay(el, box, off) {
+    const p = overParent(el, box, off);
+    return !!p && norm(p.textContent).length > norm(el.textContent).length;
   }
 
   // For an element without a name: a word from its icon, test id, id or class that says
@@ -585,6 +591,10 @@
         if (!hiddenReason(l, lb, off)) { box = lb; reason = ''; viaLabel = true; break; }
       }
     }
+    // A native checkbox or radio made transparent over the box a component library draws
+    // for it (switches, styled checkboxes without a label): the drawn box is what a person
+    // clicks, and the input takes the click.
+    if (reason === 'opacity' && tag === 'input' && (el.type === 'checkbox' || el.type === 'radio') && overParent(el, box, off)) reason = '';
     if (reason) {
       counts.hidden++;
       if (hiddenOut.length < MAX_HIDDEN) hiddenOut.push({ tag, role, hidden: reason });

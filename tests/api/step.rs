@@ -259,6 +259,26 @@ async fn a_covered_element_is_409_until_the_cover_is_gone() {
 }
 
 #[tokio::test]
+async fn a_transparent_switch_or_checkbox_over_its_drawn_box_is_listed_and_toggled() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, page) = open(&app, &site.url("/styled.html")).await;
+    let (status, dark) = step(&app, &session, &id_of(&page, "Dark mode"), None, false).await;
+    assert_eq!(status, 200, "{dark}");
+    assert_eq!(dark["metadata"]["title"], "dark true, newsletter false");
+    assert!(id_of(&dark, "Dark mode").starts_with('B'));
+    assert!(
+        dark["space"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("Dark mode (switch on)"),
+        "{dark}"
+    );
+    let (status, news) = step(&app, &session, &id_of(&dark, "Newsletter"), None, false).await;
+    assert_eq!(status, 200, "{news}");
+    assert_eq!(news["metadata"]["title"], "dark true, newsletter true");
+}
+
+#[tokio::test]
 async fn an_element_in_view_is_clicked_where_it_is_and_one_under_a_fixed_bar_is_scrolled_clear() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let (session, page) = open(&app, &site.url("/inview.html")).await;

@@ -219,6 +219,7 @@ fn hidden_and_disabled_controls_are_not_listed() {
         vec![
             "B1 Visible button",
             "B2 [ ] Accept terms",
+            "B3 Dark mode (switch off)",
             "L1 Card headline",
             "L2 Scroll container link",
             "L3 Far below link"
@@ -250,6 +251,13 @@ fn hidden_and_disabled_controls_are_not_listed() {
         .find(|e| e.field.as_deref() == Some("terms"))
         .unwrap();
     assert!(terms.via_label && terms.w > 2.0);
+    // the transparent switch over the box drawn for it is clicked where the box is
+    let switch = snap
+        .elements
+        .iter()
+        .find(|e| e.name.as_deref() == Some("Dark mode"))
+        .unwrap();
+    assert!(!switch.via_label && switch.w == 40.0 && switch.h == 20.0);
 }
 
 #[test]
