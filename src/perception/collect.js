@@ -584,8 +584,12 @@
     let reason = s.outside ? 'modal' : hiddenReason(el, box, off);
     let viaLabel = false;
     if (reason === 'opacity' && (role === 'link' || role === 'button') && isOverlay(el, box, off)) reason = '';
-    if (reason && reason !== 'modal' && reason !== 'css' && tag === 'input' && labelsOf(el).length) {
-      // a styled control: the native input is invisible, its label is what a person clicks
+    const checkable = tag === 'input' && (el.type === 'checkbox' || el.type === 'radio');
+    // A styled control: the native input is invisible, its label is what a person clicks.
+    // A checkbox or radio may be display:none or visibility:hidden (CSS-only toggles and
+    // segmented pickers): a click on its label still toggles it. Any other input must take
+    // the focus, which one not rendered cannot.
+    if (reason && reason !== 'modal' && (reason !== 'css' || checkable) && tag === 'input' && labelsOf(el).length) {
       for (const l of labelsOf(el)) {
         const lb = boxOf(l, off);
         if (!hiddenReason(l, lb, off)) { box = lb; reason = ''; viaLabel = true; break; }
@@ -594,7 +598,7 @@
     // A native checkbox or radio made transparent over the box a component library draws
     // for it (switches, styled checkboxes without a label): the drawn box is what a person
     // clicks, and the input takes the click.
-    if (reason === 'opacity' && tag === 'input' && (el.type === 'checkbox' || el.type === 'radio') && overParent(el, box, off)) reason = '';
+    if (reason === 'opacity' && checkable && overParent(el, box, off)) reason = '';
     if (reason) {
       counts.hidden++;
       if (hiddenOut.length < MAX_HIDDEN) hiddenOut.push({ tag, role, hidden: reason });

@@ -259,7 +259,7 @@ async fn a_covered_element_is_409_until_the_cover_is_gone() {
 }
 
 #[tokio::test]
-async fn a_transparent_switch_or_checkbox_over_its_drawn_box_is_listed_and_toggled() {
+async fn styled_switches_checkboxes_and_radios_are_listed_and_toggled() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let (session, page) = open(&app, &site.url("/styled.html")).await;
     let (status, dark) = step(&app, &session, &id_of(&page, "Dark mode"), None, false).await;
@@ -276,6 +276,20 @@ async fn a_transparent_switch_or_checkbox_over_its_drawn_box_is_listed_and_toggl
     let (status, news) = step(&app, &session, &id_of(&dark, "Newsletter"), None, false).await;
     assert_eq!(status, 200, "{news}");
     assert_eq!(news["metadata"]["title"], "dark true, newsletter true");
+    // radios that are not rendered at all, chosen through their labels
+    let (status, large) = step(&app, &session, &id_of(&news, "Size L"), None, false).await;
+    assert_eq!(status, 200, "{large}");
+    assert_eq!(
+        large["metadata"]["title"],
+        "dark true, newsletter true, size L"
+    );
+    assert!(
+        large["space"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("(x) Size L"),
+        "{large}"
+    );
 }
 
 #[tokio::test]

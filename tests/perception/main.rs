@@ -220,6 +220,8 @@ fn hidden_and_disabled_controls_are_not_listed() {
             "B1 Visible button",
             "B2 [ ] Accept terms",
             "B3 Dark mode (switch off)",
+            "B4 ( ) Size S",
+            "B5 ( ) Size M",
             "L1 Card headline",
             "L2 Scroll container link",
             "L3 Far below link"
@@ -240,6 +242,7 @@ fn hidden_and_disabled_controls_are_not_listed() {
         "Skip to content",
         "Template",
         "Inside display none",
+        "Search label",
     ] {
         assert!(!s.markdown.contains(word), "{word} listed:\n{}", s.markdown);
     }
