@@ -202,9 +202,16 @@ async fn accept_dialogs(
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            seen.lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(format!("{kind} \"{}\"", dialog.message));
+            // Chromium gives a `beforeunload` dialog no message: the page's own text is
+            // never shown to a person either.
+            let seen_as = match (kind.as_str(), dialog.message.is_empty()) {
+                ("beforeunload", true) => {
+                    "beforeunload (the page asked to confirm leaving it; it was left)".to_string()
+                }
+                (_, true) => kind,
+                (_, false) => format!("{kind} \"{}\"", dialog.message),
+            };
+            seen.lock().unwrap_or_else(|p| p.into_inner()).push(seen_as);
             let accept = RawCommand::new(
                 "Page.handleJavaScriptDialog",
                 serde_json::json!({ "accept": true }),

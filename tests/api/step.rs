@@ -343,6 +343,52 @@ async fn dialogs_are_accepted_and_reported_and_far_elements_are_scrolled_to() {
 }
 
 #[tokio::test]
+async fn a_page_that_asks_before_it_is_left_is_left_and_the_question_reported() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, page) = open(&app, &site.url("/unsaved.html")).await;
+    let asked = "beforeunload (the page asked to confirm leaving it; it was left)";
+    let (status, edited) = step(&app, &session, &id_of(&page, "Mark edited"), None, false).await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["metadata"]["title"], "Edited draft");
+    let (status, reloaded) = step(&app, &session, "S6", None, false).await;
+    assert_eq!(status, 200, "{reloaded}");
+    assert_eq!(reloaded["metadata"]["title"], "Unsaved draft");
+    assert!(
+        reloaded["space"]["description"]
+            .as_str()
+            .unwrap()
+            .contains(asked),
+        "{reloaded}"
+    );
+    let (status, edited) = step(
+        &app,
+        &session,
+        &id_of(&reloaded, "Mark edited"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    let (status, home) = step(
+        &app,
+        &session,
+        &id_of(&edited, "Leave for home"),
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{home}");
+    assert_eq!(home["metadata"]["title"], "Home");
+    assert!(
+        home["space"]["description"]
+            .as_str()
+            .unwrap()
+            .contains(asked),
+        "{home}"
+    );
+}
+
+#[tokio::test]
 async fn special_actions_go_back_forward_refresh_wait_scrape_and_terminate() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let session = app.start_session(r#"{"keep_alive": true}"#).await;
