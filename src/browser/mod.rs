@@ -16,7 +16,7 @@ use std::time::Duration;
 
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
-pub use tab::{Armed, Key, PageInfo, PageScript, Popup, Settled, Tab};
+pub use tab::{Armed, Dialog, Key, PageInfo, PageScript, Popup, Settled, Tab};
 
 /// Which browser process, and which launch of it, a tab lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -23,7 +23,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::cdp::RawCommand;
 use super::launch::{launch, Launched};
-use super::tab::{bounded, Tab, TabParts};
+use super::tab::{bounded, Dialog, Tab, TabParts};
 use super::{BrowserConfig, BrowserError, BrowserEvent, BrowserId};
 use crate::shutdown::Shutdown;
 
@@ -187,14 +187,14 @@ impl Running {
 }
 
 /// Accepts every dialog the page opens (a dialog left open blocks the page), keeping its
-/// message for the next observation to report.
+/// kind and message for the next observation to report.
 async fn accept_dialogs(
     page: &Page,
-) -> Result<(Arc<Mutex<Vec<String>>>, tokio::task::JoinHandle<()>), BrowserError> {
+) -> Result<(Arc<Mutex<Vec<Dialog>>>, tokio::task::JoinHandle<()>), BrowserError> {
     let mut opening = page
         .event_listener::<EventJavascriptDialogOpening>()
         .await?;
-    let dialogs: Arc<Mutex<Vec<String>>> = Arc::default();
+    let dialogs: Arc<Mutex<Vec<Dialog>>> = Arc::default();
     let (page, seen) = (page.clone(), Arc::clone(&dialogs));
     let task = tokio::spawn(async move {
         while let Some(dialog) = opening.next().await {
@@ -202,16 +202,10 @@ async fn accept_dialogs(
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            // Chromium gives a `beforeunload` dialog no message: the page's own text is
-            // never shown to a person either.
-            let seen_as = match (kind.as_str(), dialog.message.is_empty()) {
-                ("beforeunload", true) => {
-                    "beforeunload (the page asked to confirm leaving it; it was left)".to_string()
-                }
-                (_, true) => kind,
-                (_, false) => format!("{kind} \"{}\"", dialog.message),
-            };
-            seen.lock().unwrap_or_else(|p| p.into_inner()).push(seen_as);
+            seen.lock().unwrap_or_else(|p| p.into_inner()).push(Dialog {
+                kind,
+                message: dialog.message.clone(),
+            });
             let accept = RawCommand::new(
                 "Page.handleJavaScriptDialog",
                 serde_json::json!({ "accept": true }),

@@ -45,9 +45,18 @@ pub(super) struct TabParts {
     pub(super) crash_listener: tokio::task::JoinHandle<()>,
     pub(super) in_flight: InFlight,
     pub(super) network_tracker: tokio::task::JoinHandle<()>,
-    /// Messages of the dialogs accepted on this page, not yet reported.
-    pub(super) dialogs: Arc<std::sync::Mutex<Vec<String>>>,
+    /// The dialogs accepted on this page, not yet reported.
+    pub(super) dialogs: Arc<std::sync::Mutex<Vec<Dialog>>>,
     pub(super) dialog_handler: tokio::task::JoinHandle<()>,
+}
+
+/// A dialog the page opened and that was accepted: its kind as CDP names it (`alert`,
+/// `confirm`, `prompt`, `beforeunload`) and its message, empty when the page gave none
+/// (Chromium never passes on a `beforeunload` one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    pub kind: String,
+    pub message: String,
 }
 
 impl TabParts {
@@ -918,7 +927,7 @@ impl Tab {
     }
 
     /// Dialogs (`alert`, `confirm`, `beforeunload`…) accepted since the last call.
-    pub fn take_dialogs(&self) -> Vec<String> {
+    pub fn take_dialogs(&self) -> Vec<Dialog> {
         self.parts
             .as_ref()
             .map(|parts| {

@@ -23,7 +23,7 @@ use crate::api::wire::{
     Metadata, ObserveRequest, ObserveResponse, ParamResponse, ScrapeRequest, SessionChoice,
     SessionResponse, SpaceResponse, StepRequest,
 };
-use crate::browser::{BrowserError, PageInfo, Tab};
+use crate::browser::{BrowserError, Dialog, PageInfo, Tab};
 use crate::page_url::PageUrl;
 use crate::perception::{self, ActionId, ActionSpace, Param, Prefix};
 use crate::scrape::{self, ScrapeOptions};
@@ -324,6 +324,18 @@ pub async fn step(
     .await
 }
 
+/// How an accepted dialog is reported in the next description.
+fn dialog_note(dialog: &Dialog) -> String {
+    match (dialog.kind.as_str(), dialog.message.is_empty()) {
+        // Chromium passes on no message for it: a person never sees the page's own text.
+        ("beforeunload", true) => "A dialog was accepted: beforeunload (the page asked to \
+             confirm leaving it; it was left)."
+            .to_string(),
+        (kind, true) => format!("A dialog was accepted: {kind}."),
+        (kind, false) => format!("A dialog was accepted: {kind} \"{}\".", dialog.message),
+    }
+}
+
 /// The word the step history keeps for how a step went.
 fn step_outcome(performed: &Result<Outcome, ActError>) -> &'static str {
     match performed {
@@ -512,11 +524,9 @@ async fn run(
         } else {
             None
         };
-        outcome.notes.extend(
-            tab.take_dialogs()
-                .into_iter()
-                .map(|dialog| format!("A dialog was accepted: {dialog}.")),
-        );
+        outcome
+            .notes
+            .extend(tab.take_dialogs().iter().map(dialog_note));
         Ok::<_, Failure>((outcome, info, screenshot))
     };
     // The session's use is written down while the operation runs: on disk before an
