@@ -85,7 +85,7 @@ async fn serve(settings: &Settings) -> ExitCode {
 }
 
 async fn mcp(settings: &McpSettings) -> ExitCode {
-    match browserd::mcp::run(settings).await {
+    match browserd::startup::run_mcp(settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("browserd mcp: {error}");

@@ -1,17 +1,18 @@
 //! The one-shot commands (`browserd observe URL`, `browserd scrape …`): one page, one
 //! answer on standard output, no server and no database.
 //!
-//! Owns putting a throwaway browser together and taking it down again; the work itself is
-//! the same as the server's, through the `browser`, `perception` and `scrape` rooms.
+//! Owns putting a throwaway browser together and taking it down again; the work on the
+//! page is the operations room's own (`ops::open`, `ops::observe_page`, `ops::content`),
+//! the same as the server's.
 
 use std::path::Path;
 use std::time::Duration;
 
-use crate::act;
+use crate::act::ActError;
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers, Tab};
 use crate::config::BrowserArgs;
-use crate::page_url::PageUrl;
-use crate::perception;
+use crate::domain::PageUrl;
+use crate::ops;
 use crate::scrape::{self, ScrapeOptions};
 use crate::shutdown::Shutdown;
 
@@ -21,6 +22,8 @@ pub enum OneShotError {
     BadInput(String),
     #[error(transparent)]
     Browser(#[from] BrowserError),
+    #[error(transparent)]
+    Page(#[from] ActError),
     #[error("cannot read {path}: {source}")]
     Read {
         path: String,
@@ -48,8 +51,10 @@ async fn with_tab<T>(
     let (browsers, _events) = Browsers::start(config, stop.clone()).await?;
     let result = async {
         let mut tab = browsers.open_tab().await?;
-        tab.goto(url.as_str(), None).await?;
-        let value = work(&tab).await;
+        let value = match ops::open(&mut tab, &url, false).await {
+            Ok(_) => work(&tab).await.map_err(OneShotError::from),
+            Err(error) => Err(error.into()),
+        };
         let _ = tab.close().await;
         value
     }
@@ -57,14 +62,14 @@ async fn with_tab<T>(
     stop.trigger();
     browsers.stopped().await;
     let _ = std::fs::remove_dir_all(profiles);
-    Ok(result?)
+    result
 }
 
 /// The action list of the page at `url`, as `space.markdown` gives it.
 pub async fn observe(args: &BrowserArgs, url: &str) -> Result<String, OneShotError> {
     with_tab(args, url, async |tab: &Tab| {
-        let snapshot = act::snapshot(tab, None).await?;
-        Ok(perception::perceive(&snapshot, 100).markdown)
+        let (space, _) = ops::observe_page(tab, ops::ACTION_LIMIT_DEFAULT, None).await?;
+        Ok(space.markdown.clone())
     })
     .await
 }
@@ -76,9 +81,7 @@ pub async fn scrape_url(
     options: &ScrapeOptions,
 ) -> Result<String, OneShotError> {
     with_tab(args, url, async |tab: &Tab| {
-        let html = tab.evaluate(scrape::RENDERED_HTML_JS).await?;
-        let info = tab.info().await?;
-        Ok(scrape::scrape(html.as_str().unwrap_or_default(), &info.url, options).markdown)
+        Ok(ops::content(tab, options).await?.markdown)
     })
     .await
 }

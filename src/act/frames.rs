@@ -4,7 +4,7 @@
 //! Our world in the top document reads every frame of its own origin; a frame of another
 //! origin is read by a world of its own, found through its `<iframe>` element, and its
 //! snapshot is spliced into its parent's by perception ([`PageSnapshot::embed`]). Owns the
-//! walk over those worlds; the scripts are perception's, the CDP is the tab's.
+//! walk over those worlds; the scripts are the page side's (`crate::injected`), the CDP is the tab's.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,8 +16,9 @@ use futures_util::future::join_all;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{FreshRead, COLLECT, FRAME_POINT};
+use super::FreshRead;
 use crate::browser::{BrowserError, Tab};
+use crate::injected::{COLLECT, FRAME_ELEMENT, FRAME_POINT};
 use crate::perception::{FrameHop, PageSnapshot};
 
 /// Frames of other origins read in one snapshot, at most; more are reported unread.
@@ -95,8 +96,10 @@ async fn child_snapshot(
     depth: usize,
     budget: &AtomicUsize,
 ) -> Result<Option<(String, PageSnapshot)>, BrowserError> {
-    let owner_expression = format!("globalThis.__browserd.frames[{owner}]");
-    let child = match tab.frame_owned_by(frame, &owner_expression).await {
+    let child = match tab
+        .frame_owned_by(frame, &FRAME_ELEMENT, &[json!(owner)])
+        .await
+    {
         Ok(Some(child)) => child,
         Ok(None) | Err(BrowserError::Protocol(_)) => return Ok(None),
         Err(other) => return Err(other),

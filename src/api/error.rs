@@ -7,13 +7,25 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::telemetry::FailureReason;
-use super::wire::ErrorBody;
 use crate::act::ActError;
 use crate::browser::BrowserError;
-use crate::session::{SessionError, SessionStatus};
+use crate::domain::SessionStatus;
+use crate::ops::OpsError;
+use crate::session::SessionError;
 use crate::store::StoreError;
+
+/// Every error: what is wrong and what to do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    /// The session's status, on `410` (the session has ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<SessionStatus>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -78,15 +90,23 @@ impl From<SessionError> for ApiError {
         match error {
             SessionError::NotFound(_) => Self::NotFound(error.to_string()),
             SessionError::Ended(ref record) => Self::Gone {
-                message: match &record.error {
-                    Some(reason) => format!("{error}: {reason}; start a new session"),
-                    None => format!("{error}; start a new session"),
-                },
                 status: record.status,
+                message: error.to_string(),
             },
             SessionError::AtCapacity(_) => Self::TooManySessions(error.to_string()),
             SessionError::Browser(browser) => browser.into(),
             SessionError::Store(store) => store.into(),
+        }
+    }
+}
+
+impl From<OpsError> for ApiError {
+    fn from(error: OpsError) -> Self {
+        match error {
+            OpsError::Session(session) => session.into(),
+            OpsError::Refused(refused) => refused.into(),
+            OpsError::PageLoad(_) => Self::BadGateway(error.to_string()),
+            OpsError::Broke(_) => Self::Internal(error.to_string()),
         }
     }
 }
@@ -122,7 +142,7 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: self.to_string(),
             status: match &self {
-                Self::Gone { status, .. } => Some((*status).into()),
+                Self::Gone { status, .. } => Some(*status),
                 _ => None,
             },
         };

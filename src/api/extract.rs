@@ -15,7 +15,7 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-use crate::session::Owner;
+use crate::domain::Owner;
 
 /// The API keys this server accepts, kept as owner fingerprints.
 #[derive(Clone, Debug)]

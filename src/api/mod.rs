@@ -23,10 +23,11 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody};
 pub use extract::{ApiKeys, Caller, JsonBody};
 pub use telemetry::Metrics;
 
+use crate::ops::Operations;
 use crate::session::Sessions;
 
 /// Largest request body accepted (413 beyond).
@@ -36,6 +37,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub sessions: Sessions,
+    pub operations: Operations,
     pub api_keys: ApiKeys,
     pub metrics: Metrics,
 }

@@ -19,7 +19,7 @@ use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing::Instrument;
 
-use crate::session::SessionId;
+use crate::domain::SessionId;
 use crate::shutdown::Shutdown;
 
 /// The header carrying a request's id, in the request (a client may set it) and in the

@@ -15,11 +15,12 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
-use crate::page_url::PageUrl;
-use crate::perception::{ActionId, PageCategory};
-use crate::scrape::ImageCategory;
-use crate::session::{SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions};
-use crate::store::StepRecord;
+use crate::domain::{
+    ImageCategory, PageCategory, PageUrl, SessionId, SessionRecord, SessionStatus, SessionTimeout,
+    StartOptions, StepRecord,
+};
+use crate::ops::{self, SessionChoice, Target};
+use crate::perception::ActionId;
 
 /// The session fields every `/env/*` body accepts.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -180,7 +181,7 @@ impl CloseRequest {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only the sessions with this status.
-    #[param(value_type = Option<WireStatus>)]
+    #[param(value_type = Option<SessionStatus>)]
     pub status: Option<String>,
     /// At most this many sessions, newest first.
     #[param(minimum = 1, maximum = 1000, default = 100)]
@@ -212,49 +213,6 @@ impl ListQuery {
     }
 }
 
-/// A session's status: `active` moves to exactly one of the others, never back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = SessionStatus)]
-pub enum WireStatus {
-    Active,
-    Closed,
-    Error,
-    TimedOut,
-}
-
-impl WireStatus {
-    /// The status as the wire spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Closed => "closed",
-            Self::Error => "error",
-            Self::TimedOut => "timed_out",
-        }
-    }
-}
-
-impl From<SessionStatus> for WireStatus {
-    fn from(status: SessionStatus) -> Self {
-        match status {
-            SessionStatus::Active => Self::Active,
-            SessionStatus::Closed => Self::Closed,
-            SessionStatus::Error => Self::Error,
-            SessionStatus::TimedOut => Self::TimedOut,
-        }
-    }
-}
-
-/// Every error: what is wrong and what to do.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: String,
-    /// The session's status, on `410` (the session has ended).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<WireStatus>,
-}
-
 /// The session object.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionResponse {
@@ -273,7 +231,7 @@ pub struct SessionResponse {
         example = "PT3.2S"
     )]
     pub duration: String,
-    pub status: WireStatus,
+    pub status: SessionStatus,
     /// Why the session ended, when it did not end by a close.
     #[schema(required = true)]
     pub error: Option<String>,
@@ -291,7 +249,7 @@ impl SessionResponse {
             created_at: time_text(record.created_at),
             last_accessed_at: time_text(record.last_accessed_at),
             duration: iso_duration(record.duration(now)),
-            status: record.status.into(),
+            status: record.status,
             error: record.error.clone(),
             screenshot: None,
         }
@@ -469,73 +427,37 @@ impl StepResponse {
     }
 }
 
-/// How an `/env/*` call gets its session: an existing one, or a new one for the call.
-#[derive(Debug, Clone)]
-pub enum SessionChoice {
-    Existing(SessionId),
-    New(StartOptions),
-}
-
-/// The session part of an `/env/*` body.
-#[derive(Debug, Clone)]
-pub struct EnvSession {
-    pub choice: SessionChoice,
-    pub keep_alive: bool,
-    pub screenshot: bool,
-}
-
-impl EnvSession {
-    pub fn parse(fields: &SessionFields) -> Result<Self, ApiError> {
-        let keep_alive = fields.keep_alive.unwrap_or(false);
-        let screenshot = fields.screenshot.unwrap_or(false);
-        let timeout = match fields.session_timeout_minutes {
-            Some(minutes) => parse_timeout(minutes, "session_timeout_minutes")?,
-            None => SessionTimeout::BODY_DEFAULT,
-        };
-        let choice = match &fields.session_id {
-            Some(id) => SessionChoice::Existing(session_id(id)?),
-            None => SessionChoice::New(StartOptions {
-                timeout,
-                keep_alive,
-                screenshot: false,
-            }),
-        };
-        Ok(Self {
-            choice,
+/// The session part of an `/env/*` body, as the operations take it.
+pub fn target(fields: &SessionFields) -> Result<Target, ApiError> {
+    let keep_alive = fields.keep_alive.unwrap_or(false);
+    let screenshot = fields.screenshot.unwrap_or(false);
+    let timeout = match fields.session_timeout_minutes {
+        Some(minutes) => parse_timeout(minutes, "session_timeout_minutes")?,
+        None => SessionTimeout::BODY_DEFAULT,
+    };
+    let choice = match &fields.session_id {
+        Some(id) => SessionChoice::Existing(session_id(id)?),
+        None => SessionChoice::New(StartOptions {
+            timeout,
             keep_alive,
-            screenshot,
-        })
-    }
+            screenshot: false,
+        }),
+    };
+    Ok(Target {
+        choice,
+        keep_alive,
+        screenshot,
+    })
 }
 
 /// A URL to navigate to, if one is given.
 pub fn page_url(url: Option<&str>) -> Result<Option<PageUrl>, ApiError> {
-    url.map(|url| {
-        url.parse()
-            .map_err(|e| ApiError::BadRequest(format!("`url`: {e}")))
-    })
-    .transpose()
+    ops::page_url(url).map_err(ApiError::BadRequest)
 }
 
-/// How many element actions to list at most: `max_nb_actions` (default 100). Every usable
-/// action up to that many is listed, so any `min_nb_actions` up to it is met; one above it
-/// cannot be.
+/// How many element actions to list at most (see [`ops::action_limit`]).
 pub fn action_limit(min: Option<i64>, max: Option<i64>) -> Result<usize, ApiError> {
-    let max = match max {
-        None => 100,
-        Some(n @ 1..=10_000) => n,
-        Some(other) => {
-            return Err(ApiError::BadRequest(format!(
-                "`max_nb_actions` must be within 1..=10000, got {other}"
-            )))
-        }
-    };
-    match min {
-        Some(min) if !(0..=max).contains(&min) => Err(ApiError::BadRequest(format!(
-            "`min_nb_actions` must be within 0..=max_nb_actions ({max}), got {min}"
-        ))),
-        _ => Ok(max as usize),
-    }
+    ops::action_limit(min, max).map_err(ApiError::BadRequest)
 }
 
 /// The page observed.
@@ -562,37 +484,13 @@ pub struct DataResponse {
     pub structured: Option<Vec<serde_json::Value>>,
 }
 
-/// What an image is for.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = ImageCategory)]
-pub enum ImageKind {
-    Icon,
-    ContentImage,
-    Decorative,
-    SvgIcon,
-    SvgContent,
-}
-
-impl From<ImageCategory> for ImageKind {
-    fn from(category: ImageCategory) -> Self {
-        match category {
-            ImageCategory::Icon => Self::Icon,
-            ImageCategory::ContentImage => Self::ContentImage,
-            ImageCategory::Decorative => Self::Decorative,
-            ImageCategory::SvgIcon => Self::SvgIcon,
-            ImageCategory::SvgContent => Self::SvgContent,
-        }
-    }
-}
-
 /// One image of the scraped content (`F1`, `F2`, …; not actionable).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImageResponse {
     #[schema(example = "F1")]
     pub id: String,
     pub url: String,
-    pub category: ImageKind,
+    pub category: ImageCategory,
 }
 
 /// The one parameter of an input action.
@@ -628,47 +526,13 @@ pub struct ActionResponse {
     pub status: ActionStatus,
 }
 
-/// What kind of page this is.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[schema(as = PageCategory)]
-pub enum PageKind {
-    Homepage,
-    SearchResults,
-    DataFeed,
-    Item,
-    Auth,
-    Form,
-    ManageCookies,
-    Payment,
-    Captcha,
-    Other,
-}
-
-impl From<PageCategory> for PageKind {
-    fn from(category: PageCategory) -> Self {
-        match category {
-            PageCategory::Homepage => Self::Homepage,
-            PageCategory::SearchResults => Self::SearchResults,
-            PageCategory::DataFeed => Self::DataFeed,
-            PageCategory::Item => Self::Item,
-            PageCategory::Auth => Self::Auth,
-            PageCategory::Form => Self::Form,
-            PageCategory::ManageCookies => Self::ManageCookies,
-            PageCategory::Payment => Self::Payment,
-            PageCategory::Captcha => Self::Captcha,
-            PageCategory::Other => Self::Other,
-        }
-    }
-}
-
 /// What can be done on the page.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SpaceResponse {
     /// One paragraph: what this page is and what can be done on it.
     pub description: String,
     #[schema(required = true)]
-    pub category: Option<PageKind>,
+    pub category: Option<PageCategory>,
     /// The action list as the agent should read it.
     pub markdown: String,
     /// The element actions (`L`, `B`, `I`), at most `max_nb_actions`.

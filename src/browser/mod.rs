@@ -1,22 +1,27 @@
 //! The browser room: the only module that speaks CDP.
 //!
-//! Owns the Chromium processes (launch, supervision, relaunch after a crash), one
-//! isolated browser context per [`Tab`], a few contexts kept ready in advance, and every
-//! command sent to a page. It knows nothing of sessions or HTTP: it reports a dead
+//! Owns the Chromium processes (launch, supervision, relaunch after a crash: `launch.rs`,
+//! `pool.rs`), one isolated browser context per [`Tab`] and a few kept ready in advance
+//! (`running.rs`), the page's requests and dialogs (`network.rs`, `dialogs.rs`), and every
+//! command sent to a page (`tab/`). It runs the page side's scripts (`crate::injected`)
+//! without knowing what they read. It knows nothing of sessions or HTTP: it reports a dead
 //! browser as a [`BrowserEvent`] and lets its caller decide what that means.
 
 mod cdp;
+mod dialogs;
 mod launch;
 mod network;
 mod pool;
+mod running;
 mod tab;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use dialogs::Dialog;
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
-pub use tab::{Armed, Dialog, Key, PageInfo, PageScript, Popup, Settled, Tab};
+pub use tab::{Armed, Key, Popup, Settled, Tab};
 
 /// Which browser process, and which launch of it, a tab lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,24 +6,15 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
-use chromiumoxide::cdp::browser_protocol::dom::EnableParams as DomEnable;
-use chromiumoxide::cdp::browser_protocol::inspector::EventTargetCrashed;
-use chromiumoxide::cdp::browser_protocol::overlay::EnableParams as OverlayEnable;
-use chromiumoxide::cdp::browser_protocol::page::EventJavascriptDialogOpening;
-use chromiumoxide::cdp::browser_protocol::target::{
-    CreateBrowserContextParams, CreateTargetParams,
-};
-use chromiumoxide::cdp::js_protocol::runtime::AddBindingParams;
 use chromiumoxide::handler::HandlerConfig;
-use chromiumoxide::{Browser, Page};
+use chromiumoxide::Browser;
 use futures_util::StreamExt;
 use tokio::process::Child;
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::cdp::RawCommand;
 use super::launch::{launch, Launched};
-use super::tab::{bounded, Dialog, Tab, TabParts};
+use super::running::Running;
+use super::tab::Tab;
 use super::{BrowserConfig, BrowserError, BrowserEvent, BrowserId};
 use crate::shutdown::Shutdown;
 
@@ -44,178 +35,6 @@ struct Inner {
     events: mpsc::UnboundedSender<BrowserEvent>,
     shutdown: Shutdown,
     supervisors: Mutex<Vec<tokio::task::JoinHandle<()>>>,
-}
-
-/// One live browser process.
-pub(super) struct Running {
-    pub(super) id: BrowserId,
-    pub(super) browser: Browser,
-    pid: u32,
-    alive: AtomicBool,
-    open_tabs: AtomicUsize,
-    warm: Mutex<Vec<TabParts>>,
-    refilling: AtomicBool,
-    warm_target: usize,
-    pub(super) operation_timeout: Duration,
-}
-
-impl Running {
-    pub(super) fn is_alive(&self) -> bool {
-        self.alive.load(Ordering::SeqCst)
-    }
-
-    pub(super) fn tab_closed(&self) {
-        self.open_tabs.fetch_sub(1, Ordering::SeqCst);
-    }
-
-    fn take_warm(&self) -> Option<TabParts> {
-        self.warm.lock().unwrap_or_else(|p| p.into_inner()).pop()
-    }
-
-    fn warm_count(&self) -> usize {
-        self.warm.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
-
-    /// A fresh context with one blank page.
-    async fn create_parts(&self) -> Result<TabParts, BrowserError> {
-        let timeout = self.operation_timeout;
-        let context: BrowserContextId = bounded(
-            timeout,
-            self.browser
-                .create_browser_context(CreateBrowserContextParams::default()),
-        )
-        .await?;
-        let prepared = async {
-            // A download must never wedge a session: refuse them.
-            self.browser
-                .execute(RawCommand::new(
-                    "Browser.setDownloadBehavior",
-                    serde_json::json!({ "behavior": "deny", "browserContextId": context.inner() }),
-                ))
-                .await?;
-            self.create_page(context.clone()).await
-        };
-        match bounded(timeout, prepared).await {
-            Ok(parts) => Ok(parts),
-            Err(error) => {
-                let _ = bounded(timeout, self.browser.dispose_browser_context(context)).await;
-                Err(error)
-            }
-        }
-    }
-
-    /// A new blank page in `context`, with its listeners.
-    pub(super) async fn create_page(
-        &self,
-        context: BrowserContextId,
-    ) -> Result<TabParts, BrowserError> {
-        let mut params = CreateTargetParams::new("about:blank");
-        params.browser_context_id = Some(context.clone());
-        let page: Page = self.browser.new_page(params).await?;
-        self.wrap_page(context, page).await
-    }
-
-    /// A page of `context` with its listeners (crash, requests, dialogs).
-    pub(super) async fn wrap_page(
-        &self,
-        context: BrowserContextId,
-        page: Page,
-    ) -> Result<TabParts, BrowserError> {
-        let (crashed_tx, crashed) = watch::channel(false);
-        let mut crashes = page.event_listener::<EventTargetCrashed>().await?;
-        let crash_listener = tokio::spawn(async move {
-            if crashes.next().await.is_some() {
-                crashed_tx.send_replace(true);
-            }
-        });
-        let (in_flight, network_tracker) = super::network::track(&page).await?;
-        let (dialogs, dialog_handler) = accept_dialogs(&page).await?;
-        // With the overlay domain on (it needs the DOM domain), Chromium delivers a page's
-        // input unbuffered, as it does for a debugger: a mouse move reaches the page at once
-        // instead of at its next animation frame, and the press and release queued behind
-        // it with it. That frame cost every click 10 to 20 ms; a page that refuses the
-        // domains is only slower to click, so it is used all the same.
-        let unbuffered = async {
-            page.execute(DomEnable::default()).await?;
-            page.execute(OverlayEnable::default()).await
-        };
-        // Without the binding, what a wait reads comes back with the wait's answer instead.
-        let mut binding = AddBindingParams::new(super::tab::READ_BINDING);
-        binding.execution_context_name = Some(super::tab::WORLD_NAME.into());
-        let (unbuffered, bound) = futures_util::join!(unbuffered, page.execute(binding));
-        if let Err(error) = unbuffered {
-            tracing::debug!(%error, "input to this page stays buffered");
-        }
-        if let Err(error) = bound {
-            tracing::debug!(%error, "reads come back with the wait's answer");
-        }
-        Ok(TabParts {
-            context,
-            page,
-            crashed,
-            crash_listener,
-            in_flight,
-            network_tracker,
-            dialogs,
-            dialog_handler,
-        })
-    }
-
-    /// Tops the ready contexts up to the target, one at a time, in the background.
-    fn refill(self: &Arc<Self>) {
-        if self.warm_target == 0 || self.refilling.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let running = Arc::clone(self);
-        tokio::spawn(async move {
-            while running.is_alive() && running.warm_count() < running.warm_target {
-                match running.create_parts().await {
-                    Ok(parts) => running
-                        .warm
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(parts),
-                    Err(error) => {
-                        tracing::warn!(%error, browser = ?running.id, "cannot prepare a browser context");
-                        break;
-                    }
-                }
-            }
-            running.refilling.store(false, Ordering::SeqCst);
-        });
-    }
-}
-
-/// Accepts every dialog the page opens (a dialog left open blocks the page), keeping its
-/// kind and message for the next observation to report.
-async fn accept_dialogs(
-    page: &Page,
-) -> Result<(Arc<Mutex<Vec<Dialog>>>, tokio::task::JoinHandle<()>), BrowserError> {
-    let mut opening = page
-        .event_listener::<EventJavascriptDialogOpening>()
-        .await?;
-    let dialogs: Arc<Mutex<Vec<Dialog>>> = Arc::default();
-    let (page, seen) = (page.clone(), Arc::clone(&dialogs));
-    let task = tokio::spawn(async move {
-        while let Some(dialog) = opening.next().await {
-            let kind = serde_json::to_value(&dialog.r#type)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            seen.lock().unwrap_or_else(|p| p.into_inner()).push(Dialog {
-                kind,
-                message: dialog.message.clone(),
-            });
-            let accept = RawCommand::new(
-                "Page.handleJavaScriptDialog",
-                serde_json::json!({ "accept": true }),
-            );
-            if let Err(error) = page.execute(accept).await {
-                tracing::warn!(%error, "cannot accept a dialog");
-            }
-        }
-    });
-    Ok((dialogs, task))
 }
 
 impl Browsers {

@@ -1,18 +1,18 @@
 //! The tools, their arguments, and the session each MCP connection uses.
 //!
-//! A tool call parses its arguments into the tool's argument type (a bad one is a tool
-//! error naming the field), takes the connection's session (opened on first use, and
-//! again after it ended), and calls the HTTP API's handler for the operation with the
-//! values its extractors would have produced.
+//! A tool call parses its arguments into the tool's argument type and then into the
+//! operation's domain values (a bad one is a tool error naming the field, in the words the
+//! HTTP API uses too), takes the connection's session (opened on first use, and again
+//! after it ended), and calls the operations room.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::Json;
 use rmcp::handler::server::common::{schema_for_input, schema_for_type};
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::model::{CallToolResult, Implementation, JsonObject, ServerCapabilities, ServerConfig};
+use rmcp::model::{
+    CallToolResult, Extensions, Implementation, JsonObject, ServerCapabilities, ServerConfig,
+};
 use rmcp::schemars::{self, JsonSchema};
 use rmcp::service::RequestContext;
 use rmcp::{tool, tool_handler, tool_router, RoleServer, ServerHandler};
@@ -20,12 +20,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::render;
-use crate::api::routes::{env, sessions as session_routes};
-use crate::api::wire::{
-    CloseRequest, ObserveRequest, ScrapeRequest, SessionFields, StepRequest, WireStatus,
-};
-use crate::api::{ApiError, Caller, JsonBody};
-use crate::session::{Owner, SessionId, SessionStatus, SessionTimeout, Sessions, StartOptions};
+use crate::domain::{Owner, SessionId, SessionStatus, SessionTimeout, StartOptions};
+use crate::ops::{self, Operations, OpsError, SessionChoice, Target};
+use crate::scrape::ScrapeOptions;
 
 /// Who owns the sessions of MCP connections (there is no API key on this side).
 const OWNER: &str = "browserd-mcp";
@@ -35,9 +32,14 @@ const OWNER: &str = "browserd-mcp";
 /// sessionless protocol of 2026-07-28) all share the one browser session of the server.
 type Connection = Option<String>;
 
+/// How the transport tells which connection a call came on, from what it put in the
+/// call's extensions: the HTTP transport reads the request's `Mcp-Session-Id` header
+/// (`startup` gives that reader, since it owns the HTTP side); stdio has one connection.
+pub type ConnectionOf = fn(&Extensions) -> Connection;
+
 /// The idle timeout of a connection's session: the longest the API allows, since an
 /// agent may think for minutes between calls.
-const IDLE_MINUTES: i64 = SessionTimeout::MAX_MINUTES;
+const IDLE: SessionTimeout = SessionTimeout::MAX;
 
 const INSTRUCTIONS: &str = "A real web browser. browser_observe opens a page and lists what \
 can be done on it, each with an id; browser_step acts by id; browser_scrape reads the page as \
@@ -124,9 +126,10 @@ fn parse<T: DeserializeOwned>(arguments: JsonObject) -> Result<T, CallToolResult
 /// sessions of the connections.
 #[derive(Clone)]
 pub struct BrowserTools {
-    sessions: Sessions,
+    operations: Operations,
     owner: Owner,
     open: Arc<tokio::sync::Mutex<HashMap<Connection, SessionId>>>,
+    connection_of: ConnectionOf,
     tool_router: ToolRouter<Self>,
 }
 
@@ -138,24 +141,24 @@ struct InSession {
 }
 
 impl InSession {
-    /// The session part of an `/env/*` body: this session, kept open after the call.
-    fn fields(&self, screenshot: bool) -> SessionFields {
-        SessionFields {
-            session_id: Some(self.id.to_string()),
-            keep_alive: Some(true),
-            session_timeout_minutes: None,
-            screenshot: Some(screenshot),
+    /// This session, kept open after the call.
+    fn target(&self) -> Target {
+        Target {
+            choice: SessionChoice::Existing(self.id.clone()),
+            keep_alive: true,
+            screenshot: false,
         }
     }
 }
 
 #[tool_router]
 impl BrowserTools {
-    pub fn new(sessions: Sessions) -> Self {
+    pub fn new(operations: Operations, connection_of: ConnectionOf) -> Self {
         Self {
-            sessions,
+            operations,
             owner: Owner::of_api_key(OWNER),
             open: Arc::default(),
+            connection_of,
             tool_router: Self::tool_router(),
         }
     }
@@ -176,13 +179,19 @@ impl BrowserTools {
             Ok(prepared) => prepared,
             Err(error) => return error,
         };
-        let request = ObserveRequest {
-            session: session.fields(false),
-            url: args.url,
-            min_nb_actions: None,
-            max_nb_actions: args.max_nb_actions,
+        let request = match (|| {
+            Ok::<_, String>(ops::Observe {
+                url: ops::page_url(args.url.as_deref())?,
+                max_actions: ops::action_limit(None, args.max_nb_actions)?,
+            })
+        })() {
+            Ok(request) => request,
+            Err(message) => return render::refused(&message, session.note.as_deref()),
         };
-        let answer = env::observe(self.state(), self.caller(), JsonBody(request)).await;
+        let answer = self
+            .operations
+            .observe(self.owner.clone(), session.target(), request)
+            .await;
         render::observation(answer, session.note.as_deref())
     }
 
@@ -202,15 +211,22 @@ impl BrowserTools {
             Ok(prepared) => prepared,
             Err(error) => return error,
         };
-        let request = StepRequest {
-            session: session.fields(false),
-            action_id: Some(args.action_id),
-            value: args.value,
-            enter: args.enter,
-            min_nb_actions: None,
-            max_nb_actions: None,
+        let action = match args.action_id.trim_ascii().parse() {
+            Ok(action) => action,
+            Err(error) => {
+                return render::refused(&format!("`action_id`: {error}"), session.note.as_deref())
+            }
         };
-        let answer = env::step(self.state(), self.caller(), JsonBody(request)).await;
+        let request = ops::Step {
+            action,
+            value: args.value,
+            enter: args.enter.unwrap_or(false),
+            max_actions: ops::ACTION_LIMIT_DEFAULT,
+        };
+        let answer = self
+            .operations
+            .step(self.owner.clone(), session.target(), request)
+            .await;
         render::observation(answer, session.note.as_deref())
     }
 
@@ -230,20 +246,26 @@ impl BrowserTools {
             Ok(prepared) => prepared,
             Err(error) => return error,
         };
-        let request = ScrapeRequest {
-            session: session.fields(false),
-            url: args.url,
-            scrape_images: None,
-            only_main_content: args.only_main_content,
-            min_nb_actions: None,
-            max_nb_actions: None,
+        let url = match ops::page_url(args.url.as_deref()) {
+            Ok(url) => url,
+            Err(message) => return render::refused(&message, session.note.as_deref()),
         };
-        let answer = env::scrape(self.state(), self.caller(), JsonBody(request)).await;
+        let request = ops::Scrape {
+            url,
+            options: ScrapeOptions {
+                only_main_content: args.only_main_content.unwrap_or(true),
+                scrape_images: false,
+            },
+        };
+        let answer = self
+            .operations
+            .scrape(self.owner.clone(), session.target(), request)
+            .await;
         render::scraped(answer, session.note.as_deref())
     }
 
-    /// A scrape that asks for the screenshot: unlike an observe, it leaves the ids of the
-    /// latest observation as the model last saw them.
+    /// A screenshot and nothing else: unlike an observe, it leaves the ids of the latest
+    /// observation as the model last saw them.
     #[tool(
         name = "browser_screenshot",
         title = "Screenshot the page",
@@ -260,15 +282,10 @@ impl BrowserTools {
             Ok(prepared) => prepared,
             Err(error) => return error,
         };
-        let request = ScrapeRequest {
-            session: session.fields(true),
-            url: None,
-            scrape_images: None,
-            only_main_content: None,
-            min_nb_actions: None,
-            max_nb_actions: None,
-        };
-        let answer = env::scrape(self.state(), self.caller(), JsonBody(request)).await;
+        let answer = self
+            .operations
+            .screenshot(self.owner.clone(), session.id)
+            .await;
         render::screenshot(answer, session.note.as_deref())
     }
 
@@ -292,34 +309,22 @@ impl BrowserTools {
         if let Err(error) = parse::<NoArgs>(arguments) {
             return error;
         }
-        let Some(id) = self.open.lock().await.remove(&connection(&context)) else {
+        let connection = (self.connection_of)(&context.extensions);
+        let Some(id) = self.open.lock().await.remove(&connection) else {
             return render::text("No browser session was open.".into());
         };
-        let request = CloseRequest {
-            session_id: Some(id.to_string()),
-        };
-        match session_routes::close(self.state(), self.caller(), JsonBody(request)).await {
-            Ok(Json(session)) if session.status == WireStatus::Closed => {
-                render::text(CLOSED.into())
-            }
-            Ok(Json(session)) => render::text(format!(
+        match self.operations.close(&self.owner, &id).await {
+            Ok(session) if session.status == SessionStatus::Closed => render::text(CLOSED.into()),
+            Ok(session) => render::text(format!(
                 "The browser session had already ended ({}).",
                 session.status.as_str()
             )),
-            Err(error) => render::api_error(&error),
+            Err(error) => render::ops_error(&error),
         }
     }
 }
 
 impl BrowserTools {
-    fn state(&self) -> State<Sessions> {
-        State(self.sessions.clone())
-    }
-
-    fn caller(&self) -> Caller {
-        Caller(self.owner.clone())
-    }
-
     /// The connection's session: opened on first use, and anew when the earlier one has
     /// ended (timed out, or failed with the browser), saying so.
     /// A tool call's arguments, parsed, and the connection's session: what every tool
@@ -333,19 +338,19 @@ impl BrowserTools {
         let session = self
             .session_for(context)
             .await
-            .map_err(|error| render::api_error(&error))?;
+            .map_err(|error| render::ops_error(&error))?;
         Ok((args, session))
     }
 
     async fn session_for(
         &self,
         context: &RequestContext<RoleServer>,
-    ) -> Result<InSession, ApiError> {
-        let connection = connection(context);
+    ) -> Result<InSession, OpsError> {
+        let connection = (self.connection_of)(&context.extensions);
         let mut open = self.open.lock().await;
         let mut note = None;
         if let Some(id) = open.get(&connection) {
-            let record = self.sessions.get(&self.owner, id).await?;
+            let record = self.operations.sessions().get(&self.owner, id).await?;
             if record.status == SessionStatus::Active {
                 return Ok(InSession {
                     id: id.clone(),
@@ -362,25 +367,19 @@ impl BrowserTools {
             ));
         }
         let options = StartOptions {
-            timeout: SessionTimeout::try_from(IDLE_MINUTES).map_err(ApiError::Internal)?,
+            timeout: IDLE,
             keep_alive: false,
             screenshot: false,
         };
-        let started = self.sessions.start(self.owner.clone(), options).await?;
+        let started = self
+            .operations
+            .sessions()
+            .start(self.owner.clone(), options)
+            .await?;
         let id = started.record.id;
         open.insert(connection, id.clone());
         Ok(InSession { id, note })
     }
-}
-
-/// The connection a request came on (see [`Connection`]).
-fn connection(context: &RequestContext<RoleServer>) -> Connection {
-    context
-        .extensions
-        .get::<axum::http::request::Parts>()
-        .and_then(|parts| parts.headers.get("mcp-session-id"))
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_string)
 }
 
 #[tool_handler(router = self.tool_router)]

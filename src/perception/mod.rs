@@ -1,4 +1,4 @@
-//! Perception: turns a page snapshot (what `js/collect.js` returns) into the numbered
+//! Perception: turns a page snapshot (what the page script `collect` returns) into the numbered
 //! action space an agent reads — ids by prefix in document order (`L` links, `B` buttons
 //! and toggles, `I` inputs), a description per action, groups from the page's landmarks and
 //! headings, the page category and description, and the markdown.
@@ -7,9 +7,9 @@
 //! the browser (the driver evaluates `collect.js`, `locate.js`, `choose.js`), the HTTP wire
 //! format, or performing steps. Never panics on odd input; no I/O.
 //!
-//! The JavaScript lives beside this module as `COLLECT_JS`, `LOCATE_JS`, `CHOOSE_JS` and
-//! `FRAME_POINT_JS`. A frame of another origin is collected in its own world and spliced in
-//! with [`PageSnapshot::embed`].
+//! The JavaScript that reads the page lives in the page-side room (`crate::injected`:
+//! `collect.js`, `locate.js`, `choose.js`, `frame_point.js`). A frame of another origin is
+//! collected in its own world and spliced in with [`PageSnapshot::embed`].
 pub mod describe;
 pub mod group;
 pub mod page;
@@ -19,24 +19,13 @@ pub mod types;
 
 pub use snapshot::{ElementSnapshot, FrameHop, PageSnapshot};
 pub use types::{
-    special_actions, Action, ActionId, ActionKind, ActionSpace, BadActionId, PageCategory, Param,
-    Prefix, SpecialAction, SPECIAL_LINE,
+    special_actions, Action, ActionId, ActionKind, ActionSpace, BadActionId, Param, Prefix,
+    SpecialAction, SPECIAL_LINE,
 };
 
 use describe::LinkContext;
 use std::collections::HashMap;
 use text::{host, key};
-
-/// A function `() => …` to run in an isolated world of a frame (`collect.js`, which is an
-/// expression); returns the snapshot JSON.
-pub const COLLECT_JS: &str = concat!("() => ", include_str!("collect.js"));
-/// A function `(handle) => {...}` to run in the world that collected the element.
-pub const LOCATE_JS: &str = include_str!("locate.js");
-/// A function `(handle, value) => {...}` to run in the world that collected the element.
-pub const CHOOSE_JS: &str = include_str!("choose.js");
-/// A function `(owner, x, y) => {...}` to run in the world that found an unread frame: a
-/// point of that frame in this world's top viewport.
-pub const FRAME_POINT_JS: &str = include_str!("frame_point.js");
 
 /// An element that will become an action, before selection.
 struct Candidate<'a> {

@@ -7,7 +7,8 @@ use std::collections::HashSet;
 
 use super::snapshot::PageSnapshot;
 use super::text::{cut, fold, host, key, path, query};
-use super::types::{Action, ActionKind, PageCategory, Prefix};
+use super::types::{Action, ActionKind, Prefix};
+use crate::domain::PageCategory;
 
 fn contains_any(hay: &str, needles: &[&str]) -> bool {
     let h = hay.to_lowercase();
@@ -293,8 +294,9 @@ pub fn description(
 
 #[cfg(test)]
 mod tests {
+    use super::super::perceive;
     use super::super::snapshot::{ElementSnapshot, PageSnapshot};
-    use super::super::{perceive, PageCategory};
+    use crate::domain::PageCategory;
 
     fn input(t: &str, field: &str, name: &str) -> ElementSnapshot {
         ElementSnapshot {

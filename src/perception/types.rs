@@ -1,5 +1,5 @@
 //! Public result types of perception: `ActionSpace`, `Action`, `Param`, `ActionId`,
-//! `ActionKind`, `PageCategory`, `SpecialAction`.
+//! `ActionKind`, `SpecialAction` (the page's kind, `PageCategory`, is the ground floor's).
 //!
 //! Owns: the shapes and their (de)serialisation, id parsing. Does not own: deciding which
 //! elements become actions (`mod.rs`), wording (`describe.rs`), or the HTTP wire format
@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::snapshot::FrameHop;
+use crate::domain::PageCategory;
 
 /// What perception says about a page.
 #[derive(Debug, Clone, Serialize)]
@@ -71,39 +72,6 @@ pub enum ActionKind {
     SetValue,
     /// Choose the option whose label or value is `value` (`choose.js` for `<select>`).
     Choose,
-}
-
-/// Page category, as Notte spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PageCategory {
-    Homepage,
-    SearchResults,
-    DataFeed,
-    Item,
-    Auth,
-    Form,
-    ManageCookies,
-    Payment,
-    Captcha,
-    Other,
-}
-
-impl PageCategory {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PageCategory::Homepage => "homepage",
-            PageCategory::SearchResults => "search-results",
-            PageCategory::DataFeed => "data-feed",
-            PageCategory::Item => "item",
-            PageCategory::Auth => "auth",
-            PageCategory::Form => "form",
-            PageCategory::ManageCookies => "manage-cookies",
-            PageCategory::Payment => "payment",
-            PageCategory::Captcha => "captcha",
-            PageCategory::Other => "other",
-        }
-    }
 }
 
 /// Id prefix.

@@ -19,11 +19,8 @@ mod tests;
 
 use serde::Serialize;
 
+use crate::domain::ImageCategory;
 pub use markdown::markdown_to_text;
-
-/// An expression to evaluate in the page: its rendered HTML, with what its styles hide
-/// marked for [`scrape`] to leave out.
-pub const RENDERED_HTML_JS: &str = include_str!("rendered_html.js");
 
 /// What to scrape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,22 +39,6 @@ impl Default for ScrapeOptions {
             scrape_images: false,
         }
     }
-}
-
-/// Kind of an image, as the API names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImageCategory {
-    /// A small image: UI icon, favicon, emoji.
-    Icon,
-    /// A picture that belongs to the content.
-    ContentImage,
-    /// Decoration: empty alt text, `role="presentation"`, tracking pixels.
-    Decorative,
-    /// An inline `<svg>` of icon size (largest side ≤ 48).
-    SvgIcon,
-    /// A larger inline `<svg>` (chart, illustration, logo).
-    SvgContent,
 }
 
 /// One image of the scraped part of the page.

@@ -7,9 +7,13 @@
 //! nothing of HTTP, and of CDP only the [`Tab`](crate::browser::Tab) handle.
 
 mod registry;
-mod types;
 
 pub use registry::{Access, Limits, SessionError, SessionGuard, Sessions, Started};
-pub use types::{
-    now, Ending, Owner, SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions,
-};
+
+use crate::domain::SessionId;
+
+/// Records the session a piece of work acts on in the current tracing span (a front end's
+/// request span declares the `session_id` field; elsewhere this does nothing).
+pub fn note_session(id: &SessionId) {
+    tracing::Span::current().record("session_id", tracing::field::display(id));
+}

@@ -7,17 +7,18 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
-use super::types::{now, Ending, Owner, SessionId, SessionRecord, SessionStatus, StartOptions};
 use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, Tab};
+use crate::domain::StepRecord;
+use crate::domain::{now, Ending, Owner, SessionId, SessionRecord, SessionStatus, StartOptions};
 use crate::perception::ActionSpace;
 use crate::shutdown::Shutdown;
-use crate::store::{StepRecord, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error("no session {0} for this API key")]
     NotFound(SessionId),
-    #[error("session {} has ended ({})", .0.id, .0.status.as_str())]
+    #[error("session {} has ended ({}){}; start a new session", .0.id, .0.status.as_str(), ended_reason(.0))]
     Ended(Box<SessionRecord>),
     #[error("the server is at its limit of {0} active sessions; close one or retry later")]
     AtCapacity(u32),
@@ -25,6 +26,15 @@ pub enum SessionError {
     Browser(#[from] BrowserError),
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+/// Why a session ended, as the end of a sentence; nothing for a close.
+fn ended_reason(record: &SessionRecord) -> String {
+    record
+        .error
+        .as_deref()
+        .map(|reason| format!(": {reason}"))
+        .unwrap_or_default()
 }
 
 /// The server's limits on sessions.
@@ -442,7 +452,7 @@ async fn close_tab(tab: Tab) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::{SessionStatus, SessionTimeout};
+    use crate::domain::{SessionStatus, SessionTimeout};
 
     fn limits() -> Limits {
         Limits {

@@ -9,8 +9,6 @@ mod migrations;
 mod sessions;
 mod steps;
 
-pub use steps::StepRecord;
-
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;

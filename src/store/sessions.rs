@@ -4,7 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Store, StoreError};
-use crate::session::{Ending, Owner, SessionId, SessionRecord, SessionStatus, SessionTimeout};
+use crate::domain::{Ending, Owner, SessionId, SessionRecord, SessionStatus, SessionTimeout};
 
 const COLUMNS: &str =
     "id, owner, status, timeout_minutes, keep_alive, created_at, last_accessed_at, ended_at, error";
@@ -213,7 +213,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let owner = Owner::of_api_key("k");
-        let now = crate::session::now();
+        let now = crate::domain::now();
         let session = record(&owner, now);
         store.insert_session(&session).await.unwrap();
         assert_eq!(
@@ -251,8 +251,8 @@ mod tests {
     async fn records_survive_reopening_and_active_ones_can_be_ended_in_bulk() {
         let dir = tempfile::tempdir().unwrap();
         let owner = Owner::of_api_key("k");
-        let older = record(&owner, crate::session::now() - chrono::Duration::seconds(5));
-        let newer = record(&owner, crate::session::now());
+        let older = record(&owner, crate::domain::now() - chrono::Duration::seconds(5));
+        let newer = record(&owner, crate::domain::now());
         {
             let store = Store::open(dir.path()).unwrap();
             store.insert_session(&older).await.unwrap();
@@ -266,7 +266,7 @@ mod tests {
         );
         assert_eq!(
             store
-                .end_all_active(&Ending::error("server restarted"), crate::session::now())
+                .end_all_active(&Ending::error("server restarted"), crate::domain::now())
                 .await
                 .unwrap(),
             2

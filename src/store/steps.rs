@@ -4,23 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::params;
 
 use super::{Store, StoreError};
-use crate::session::SessionId;
-
-/// One step as recorded. A value typed into a password field is stored masked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepRecord {
-    pub seq: u32,
-    pub at: DateTime<Utc>,
-    pub action_id: String,
-    pub element: Option<String>,
-    pub value: Option<String>,
-    pub url_before: Option<String>,
-    pub url_after: Option<String>,
-    /// `ok`, or the kind of failure.
-    pub outcome: String,
-    pub error: Option<String>,
-    pub duration_ms: u64,
-}
+use crate::domain::{SessionId, StepRecord};
 
 impl Store {
     /// Appends a step to the session's history, numbering it after the last one.

@@ -1,6 +1,7 @@
 //! Integration tests over snapshots recorded with `node/record.mjs` from real pages
 //! (`/work/shared/bench/pages`) and from our own fixture pages (`tests/perception/fixtures/pages`).
-use browserd::perception::{perceive, Action, ActionSpace, PageCategory, PageSnapshot, Prefix};
+use browserd::domain::PageCategory;
+use browserd::perception::{perceive, Action, ActionSpace, PageSnapshot, Prefix};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 

@@ -4,12 +4,11 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::Utc;
 
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{Caller, JsonBody, OptionalJsonBody, QueryParams};
 use crate::api::telemetry;
 use crate::api::wire::{
-    self, CloseRequest, ErrorBody, ListQuery, SessionResponse, StartQuery, StartRequest,
-    StepResponse,
+    self, CloseRequest, ListQuery, SessionResponse, StartQuery, StartRequest, StepResponse,
 };
 use crate::session::Sessions;
 

@@ -3,7 +3,11 @@
 //! Owns the order of start (the [`Core`]: data directory and its lock, store, browsers,
 //! recovery of abandoned sessions; then API keys and the HTTP listener) and of stop (stop
 //! accepting, close every session and record it, then stop the browsers). The core is
-//! the same for every front end: the HTTP API here, MCP in `mcp`.
+//! the same for every front end: the HTTP API here, MCP in `mcp.rs`.
+
+mod mcp;
+
+pub use mcp::{run_mcp, McpError};
 
 use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
@@ -17,6 +21,7 @@ use tokio::net::TcpListener;
 use crate::api::{self, ApiKeys, AppState, Metrics};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
+use crate::ops::Operations;
 use crate::session::{Limits, Sessions};
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
@@ -45,6 +50,7 @@ pub enum StartupError {
 /// browsers and the session registry over them.
 pub struct Core {
     pub sessions: Sessions,
+    pub operations: Operations,
     browsers: Browsers,
     browser_stop: Shutdown,
     _data_dir_lock: File,
@@ -106,6 +112,7 @@ impl Core {
         }
         tokio::spawn(sessions.clone().run_browser_events(browser_events));
         Ok(Self {
+            operations: Operations::new(sessions.clone()),
             sessions,
             browsers,
             browser_stop,
@@ -146,6 +153,7 @@ impl Application {
                 })?;
         let state = AppState {
             sessions: core.sessions.clone(),
+            operations: core.operations.clone(),
             api_keys,
             metrics,
         };

@@ -1,14 +1,14 @@
-// browserd browser room — input_watch.js
-// Defined once per world as a page script, run just before an input is sent:
+// browserd page side — input_watch.js (page script `inputWatch`)
+// Run just before an input is sent:
 //   inputWatch() → true
 // Notes when the page last saw the input (its click, key and input events, in the capture
 // phase of the window, before the page's own listeners: a click's `click` comes after its
 // `mousedown`), when its nodes last changed since, and how many frames it has rendered
-// since (up to two), in globalThis.__browserdInput, for settle.js: the quiet period after
+// since (up to two), in __browserd.input, for settle.js: the quiet period after
 // an input counts from the moment the page handled it, not from the moment the driver
 // heard back, and so do the frames its reaction may take to render.
 () => {
-  const previous = globalThis.__browserdInput;
+  const previous = globalThis.__browserd.input;
   if (previous) previous.stop();
   const watch = { at: null, changed: null, frames: 0, stop: null };
   const EVENTS = ['mousedown', 'mouseup', 'click', 'keydown', 'keyup', 'input', 'change'];
@@ -34,8 +34,8 @@
     observer.disconnect();
     clearTimeout(timeout);
     for (const type of EVENTS) removeEventListener(type, seen, { capture: true });
-    if (globalThis.__browserdInput === watch) globalThis.__browserdInput = null;
+    if (globalThis.__browserd.input === watch) globalThis.__browserd.input = null;
   };
-  globalThis.__browserdInput = watch;
+  globalThis.__browserd.input = watch;
   return true;
 }

@@ -1,5 +1,5 @@
-// browserd browser room — settle.js
-// The page-side half of Tab::settle_reading, defined once per world as a page script:
+// browserd page side — settle.js (page script `settle`)
+// The page-side half of Tab::settle_reading:
 //   settle(quiet, max, read, networkStill, sendTo) → Promise<{ busy, read, sent }>
 // Resolves once no node has been added, removed or retexted for `quiet` ms (attribute churn
 // such as carousels does not count), or after `max` ms. `busy` says whether the page still
@@ -17,20 +17,21 @@
 // `read`, when not null, names another page script of the same world (`collect`): it is run
 // once a frame after the wait began and the input arrived, and again at its end only if the
 // page changed since — a node, an attribute or a scroll position, in the document or in the
-// roots that script lists in globalThis.__browserd.roots — so that reading a page that stays
+// roots the reader hands to the `watch` function it is called with (the reader contract:
+// reader(watch) → value) — so that reading a page that stays
 // still costs no time beyond the quiet period. Its value comes back as `read`; or, when
 // `sendTo` names a binding of the world and a token ([name, token]) and the value read
 // during the wait is still the page's at its end, it was sent ahead through the binding as
 // token + value while the page was watched, and `sent` is true instead: the answer to the
 // wait no longer carries tens of kilobytes.
 (quiet, max, read, networkStill, sendTo) => new Promise((resolve) => {
-  const reader = read ? globalThis.__browserdScripts[read] : null;
+  const reader = read ? globalThis.__browserd.scripts[read] : null;
   let timer = 0;
   let value = null;
   let fresh = false;
   const watched = { subtree: true, childList: true, characterData: true, attributes: !!reader };
   const began = performance.now();
-  const input = globalThis.__browserdInput || null;
+  const input = globalThis.__browserd.input || null;
   const seen = () => input !== null && input.at !== null;
   // When the page last saw the input or changed after it.
   const lastInput = () => Math.max(input.at, input.changed || 0);
@@ -91,11 +92,11 @@
   let busyWhenRead = true;
   const readNow = () => {
     // A reader that throws reads nothing: the caller reads again itself and sees why.
-    try { value = reader(); } catch (e) { value = null; }
+    const roots = [];
+    try { value = reader((root) => roots.push(root)); } catch (e) { value = null; }
     fresh = true;
     sent = false;
-    const roots = globalThis.__browserd && globalThis.__browserd.roots;
-    if (roots) for (const root of roots) { try { observer.observe(root, watched); } catch (e) { /* gone */ } }
+    for (const root of roots) { try { observer.observe(root, watched); } catch (e) { /* gone */ } }
   };
   const sendAhead = () => {
     const send = sendTo && globalThis[sendTo[0]];

@@ -1,4 +1,4 @@
-//! The domain values of a session: its id, owner, status, timeout and record.
+//! The values of a session: its id, owner, status, timeout and record.
 //!
 //! Owns what a valid value is (a timeout of 1..=30 minutes, a status that only leaves
 //! `active` once). Parsing from the wire happens in `api`, which builds these types;
@@ -66,7 +66,9 @@ impl Owner {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A session's status: `active` moves to exactly one of the others, never back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     Active,
     Closed,
@@ -144,6 +146,8 @@ impl SessionTimeout {
     pub const MAX_MINUTES: i64 = 30;
     /// The default when the value comes in a JSON body.
     pub const BODY_DEFAULT: SessionTimeout = SessionTimeout(5);
+    /// The longest idle timeout.
+    pub const MAX: SessionTimeout = SessionTimeout(Self::MAX_MINUTES as u8);
     /// The default when the value comes as `/session/start`'s query parameter.
     pub const QUERY_DEFAULT: SessionTimeout = SessionTimeout(10);
 

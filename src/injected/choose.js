@@ -1,4 +1,4 @@
-// browserd perception — choose.js
+// browserd page side — choose.js (page script `choose`)
 // A function declaration for CDP Runtime.callFunctionOn, in the same isolated world that
 // ran collect.js:
 //   Runtime.callFunctionOn({ functionDeclaration: CHOOSE_JS, executionContextId,

@@ -1,6 +1,6 @@
-// browserd perception — frame_point.js
+// browserd page side — frame_point.js (page script `framePoint`)
 // A function declaration for CDP Runtime.callFunctionOn in the world that found an
-// <iframe> it cannot read (collect.js keeps it in globalThis.__browserd.frames[owner]).
+// <iframe> it cannot read (collect keeps it in __browserd.frames[owner]).
 // Given a point (x, y) in that frame's viewport, it returns the same point in the
 // viewport of this world's top document:
 //   { status: 'ok' | 'gone' | 'covered', x, y, covered_by }

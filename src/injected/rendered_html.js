@@ -1,9 +1,10 @@
-// browserd scrape — rendered_html.js
-// An expression for Runtime.evaluate in the page (any world): the rendered DOM as HTML, with
+// browserd page side — rendered_html.js (page script `renderedHtml`)
+//   renderedHtml() → string
+// The rendered DOM as HTML, with
 // every element that the page's styles hide marked `data-browserd-hidden` (the HTML alone
 // cannot tell a stylesheet's `display: none`), so that extraction leaves it out. The marks
-// are removed again before the expression returns.
-(() => {
+// are removed again before the function returns.
+() => {
   const marked = [];
   const visit = (el) => {
     for (const child of el.children) {
@@ -24,4 +25,4 @@
   const html = root.outerHTML;
   for (const el of marked) el.removeAttribute('data-browserd-hidden');
   return html;
-})()
+}

@@ -1,4 +1,4 @@
-// browserd perception — locate.js
+// browserd page side — locate.js (page script `locate`)
 // A function declaration for CDP Runtime.callFunctionOn, in the same isolated world that
 // ran collect.js:
 //   Runtime.callFunctionOn({ functionDeclaration: LOCATE_JS, executionContextId,

@@ -1,14 +1,15 @@
-// browserd perception — collect.js
-// One self-contained expression. Evaluate it with CDP Runtime.evaluate
-// (returnByValue: true) in an isolated world of the top frame created with
-// Page.createIsolatedWorld({grantUniversalAccess: true}). It evaluates to the page
-// snapshot as a JSON *string* (parse it with PageSnapshot::from_json; the shape is
-// src/perception/snapshot.rs) and keeps the
-// listed elements in globalThis.__browserd.elements, indexed by `handle`, for
-// locate.js / choose.js run later in the same world (and in .roots the shadow roots and
-// frame documents it read, for the driver's watch of changes after a snapshot).
+// browserd page side — collect.js (page script `collect`)
+//   collect(watch?) → string
+// Run in one of our isolated worlds of a frame (Page.createIsolatedWorld with universal
+// access). Returns the page snapshot as a JSON *string* (parse it with
+// PageSnapshot::from_json; the shape is src/perception/snapshot.rs) and keeps the listed
+// elements in __browserd.elements, indexed by `handle`, and the <iframe>s it cannot read in
+// __browserd.frames, for locate / choose / framePoint / frameElement run later in the same
+// world. When a waiting script runs it as its reader, `watch(root)` is given: each open
+// shadow root and frame document it read besides the top document is handed to it, so that
+// the wait notices changes there too (the reader contract of settle.js).
 // It only reads the DOM (no page globals, no mutation of the page).
-(() => {
+(watch) => {
   const T0 = performance.now();
   const MAX_ELEMENTS = 6000;
   const MAX_HIDDEN = 300;
@@ -753,8 +754,10 @@
     elements,
     hidden: hiddenOut,
   };
-  globalThis.__browserd = { elements: registry, frames: frameOwners, roots, url: out.url, at: Date.now() };
+  globalThis.__browserd.elements = registry;
+  globalThis.__browserd.frames = frameOwners;
+  if (typeof watch === 'function') for (const root of roots) watch(root);
   out.time_ms = Math.round((performance.now() - T0) * 100) / 100;
   // a JSON string: CDP hands one string back far faster than it converts an object graph
   return JSON.stringify(out);
-})()
+}

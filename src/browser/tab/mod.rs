@@ -1,0 +1,192 @@
+//! One session's page in its own isolated browser context, and the commands sent to it.
+//!
+//! Every command is bounded: by the operation timeout, by a crash of the page and by the
+//! death of its browser, whichever comes first, so no request hangs on a broken page.
+//! The commands are kept by concern: navigation and settling (`navigation.rs`), input
+//! (`input.rs`), our isolated worlds and the page scripts run in them (`worlds.rs`), and
+//! pages an input opens (`popups.rs`); this file holds the tab itself, its guard on every
+//! command, and its end.
+
+mod input;
+mod navigation;
+mod popups;
+mod worlds;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use chromiumoxide::cdp::browser_protocol::page::FrameId;
+use serde_json::json;
+
+use super::cdp::RawCommand;
+use super::dialogs::Dialog;
+use super::running::{bounded, Running, TabParts};
+use super::{BrowserError, BrowserId};
+use crate::domain::PageInfo;
+use crate::injected;
+
+pub use input::{Armed, Key};
+pub use popups::Popup;
+use worlds::World;
+
+/// A page in an isolated context (own cookies, storage, cache). Closing it — or dropping
+/// it — disposes the context and everything in it.
+pub struct Tab {
+    browser: Arc<Running>,
+    parts: Option<TabParts>,
+    /// Pages this tab's page was opened from, kept alive (and their dialogs answered)
+    /// until the context is disposed.
+    openers: Vec<TabParts>,
+    /// Our isolated worlds in the current documents: the main frame's (key `None`) and
+    /// those of frames it cannot read (their frame id).
+    worlds: std::sync::Mutex<HashMap<Option<String>, World>>,
+    /// Marks each wait's read sent ahead, so that one wait never takes another's.
+    next_token: AtomicU64,
+}
+
+/// How an input ended: the page settled (with what was read from it then), or the input
+/// opened a new page, which the tab has not followed yet.
+#[derive(Debug)]
+pub enum Settled {
+    InPlace(Option<serde_json::Value>),
+    Opened(Popup),
+}
+
+impl Tab {
+    pub(super) fn new(browser: Arc<Running>, parts: TabParts) -> Self {
+        Self {
+            browser,
+            parts: Some(parts),
+            openers: Vec::new(),
+            worlds: std::sync::Mutex::new(HashMap::new()),
+            next_token: AtomicU64::new(0),
+        }
+    }
+
+    pub fn browser_id(&self) -> BrowserId {
+        self.browser.id
+    }
+
+    pub(super) fn parts(&self) -> Result<&TabParts, BrowserError> {
+        self.parts
+            .as_ref()
+            .ok_or(BrowserError::Protocol("the tab is closed".into()))
+    }
+
+    /// Runs `command` against this tab, failing at once when the page crashes or the
+    /// browser dies, and after the operation timeout at the latest.
+    pub(super) async fn guarded<T>(
+        &self,
+        command: impl Future<Output = Result<T, BrowserError>>,
+    ) -> Result<T, BrowserError> {
+        let parts = self.parts()?;
+        if !self.browser.is_alive() {
+            return Err(BrowserError::Died("the browser is gone".into()));
+        }
+        let mut crashed = parts.crashed.clone();
+        tokio::select! {
+            result = bounded(self.browser.operation_timeout, command) => result,
+            _ = crashed.wait_for(|crashed| *crashed) => Err(BrowserError::PageCrashed),
+        }
+    }
+
+    /// Sends a raw CDP command to the page and returns its result.
+    pub(super) async fn call(
+        &self,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, BrowserError> {
+        let page = &self.parts()?.page;
+        self.guarded(async move {
+            let response = page.execute(RawCommand::new(method, params)).await?;
+            Ok(response.result)
+        })
+        .await
+    }
+
+    /// A PNG of the viewport, base64-encoded as CDP gives it.
+    pub async fn screenshot(&self) -> Result<String, BrowserError> {
+        let result = self
+            .call("Page.captureScreenshot", json!({ "format": "png" }))
+            .await?;
+        result["data"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| BrowserError::Protocol("screenshot reply without data".into()))
+    }
+
+    /// The page's URL as the browser last reported it (navigations, fragments and
+    /// `pushState` included), without asking the page.
+    pub async fn url(&self) -> Result<Option<String>, BrowserError> {
+        let page = &self.parts()?.page;
+        self.guarded(async { Ok(page.url().await?) }).await
+    }
+
+    /// The URL of the document in `frame` as the browser last reported it, without asking
+    /// the page; a frame that failed to load shows the browser's error page
+    /// (`chrome-error://…`).
+    pub async fn frame_url(&self, frame: &str) -> Result<Option<String>, BrowserError> {
+        let page = &self.parts()?.page;
+        let frame = FrameId::new(frame);
+        self.guarded(async { Ok(page.frame_url(frame).await?) })
+            .await
+    }
+
+    /// The page's URL and title.
+    pub async fn info(&self) -> Result<PageInfo, BrowserError> {
+        let value = self.run(&injected::PAGE_INFO, &[]).await?;
+        serde_json::from_value(value).map_err(|e| BrowserError::Protocol(format!("page info: {e}")))
+    }
+
+    /// Dialogs (`alert`, `confirm`, `beforeunload`…) accepted since the last call.
+    pub fn take_dialogs(&self) -> Vec<Dialog> {
+        self.parts
+            .as_ref()
+            .map(|parts| {
+                std::mem::take(&mut *parts.dialogs.lock().unwrap_or_else(|p| p.into_inner()))
+            })
+            .unwrap_or_default()
+    }
+
+    /// Disposes the context and its pages.
+    pub async fn close(mut self) -> Result<(), BrowserError> {
+        let Some(parts) = self.parts.take() else {
+            return Ok(());
+        };
+        self.browser.tab_closed();
+        parts.stop_listeners();
+        if !self.browser.is_alive() {
+            return Ok(());
+        }
+        bounded(
+            self.browser.operation_timeout,
+            self.browser.browser.dispose_browser_context(parts.context),
+        )
+        .await
+    }
+}
+
+impl Drop for Tab {
+    fn drop(&mut self) {
+        let Some(parts) = self.parts.take() else {
+            return;
+        };
+        self.browser.tab_closed();
+        parts.stop_listeners();
+        if !self.browser.is_alive() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let browser = Arc::clone(&self.browser);
+            runtime.spawn(async move {
+                let _ = bounded(
+                    browser.operation_timeout,
+                    browser.browser.dispose_browser_context(parts.context),
+                )
+                .await;
+            });
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The ground floor: the values several rooms share, and nothing else.
+//!
+//! A session's id, owner, status, timeout and record; one step of its history; a URL a
+//! session may open; what a page is (its address and title, its kind, the kind of an
+//! image on it). Every room may import this one; it imports no room. Values are valid by
+//! construction: the edges (`api`, `mcp`, the command line) parse requests into them.
+
+mod page;
+mod page_url;
+mod session;
+mod step;
+
+pub use page::{ImageCategory, PageCategory, PageInfo};
+pub use page_url::PageUrl;
+pub use session::{
+    now, Ending, Owner, SessionId, SessionRecord, SessionStatus, SessionTimeout, StartOptions,
+};
+pub use step::StepRecord;

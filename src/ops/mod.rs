@@ -1,0 +1,124 @@
+//! The operations room: what an agent can do with a session, for every front end.
+//!
+//! Owns observe, step, scrape, screenshot and close on a session's page: taking the
+//! session (or starting one for the call), navigation before the operation, the special
+//! actions' effects that reach past the page (a scrape, a screenshot, the end of the
+//! session), the failure policy (what ends a session and what leaves it as it was), the
+//! step record, and closing the session after a call that does not keep it. It takes and
+//! returns domain values — an [`Observation`] of action space, page, screenshot and
+//! content — and knows nothing of HTTP, JSON bodies or MCP: `api`, `mcp` and the
+//! one-shot commands each turn those values into their own answers.
+//!
+//! The work on one page, without a session (`page.rs`), is shared with the one-shot
+//! commands, which hold a throwaway tab instead of a session.
+
+mod error;
+mod page;
+mod run;
+mod step;
+mod types;
+
+use crate::domain::{Owner, SessionId, SessionRecord};
+use crate::session::Sessions;
+
+pub use crate::act::open;
+pub use error::OpsError;
+pub use page::{content, observe_page};
+pub use types::{
+    action_limit, page_url, Observation, Observe, PageContent, Scrape, SessionChoice, Step, Target,
+    ACTION_LIMIT_DEFAULT,
+};
+
+/// browserd's operations on sessions. Cheap to clone; every clone shares the sessions.
+#[derive(Clone)]
+pub struct Operations {
+    sessions: Sessions,
+}
+
+impl Operations {
+    pub fn new(sessions: Sessions) -> Self {
+        Self { sessions }
+    }
+
+    /// The session registry the operations run on, for what is only bookkeeping (start,
+    /// read, list, history).
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
+    /// The page's action space (after navigating to `url` when one is given).
+    pub async fn observe(
+        &self,
+        owner: Owner,
+        target: Target,
+        request: Observe,
+    ) -> Result<Observation, OpsError> {
+        run::run(&self.sessions, owner, target, async move |guard| {
+            let tab = run::page_of(guard)?;
+            let fresh = match &request.url {
+                Some(url) => open(tab, url, true).await?,
+                None => None,
+            };
+            let (space, page) = observe_page(tab, request.max_actions, fresh).await?;
+            Ok(run::Outcome {
+                space: Some(space),
+                page: Some(page),
+                ..run::Outcome::default()
+            })
+        })
+        .await
+    }
+
+    /// The page's content as markdown (after navigating to `url` when one is given).
+    pub async fn scrape(
+        &self,
+        owner: Owner,
+        target: Target,
+        request: Scrape,
+    ) -> Result<Observation, OpsError> {
+        run::run(&self.sessions, owner, target, async move |guard| {
+            let tab = run::page_of(guard)?;
+            if let Some(url) = &request.url {
+                open(tab, url, false).await?;
+            }
+            Ok(run::Outcome {
+                content: Some(content(tab, &request.options).await?),
+                ..run::Outcome::default()
+            })
+        })
+        .await
+    }
+
+    /// One action by its id, as a person would take it, then a fresh observation.
+    pub async fn step(
+        &self,
+        owner: Owner,
+        target: Target,
+        request: Step,
+    ) -> Result<Observation, OpsError> {
+        let history = self.sessions.clone();
+        run::run(&self.sessions, owner, target, async move |guard| {
+            step::step(guard, &history, request).await
+        })
+        .await
+    }
+
+    /// A screenshot of the page as it is, and nothing else: no read of the page's content,
+    /// and the latest observation's ids stay as they were.
+    pub async fn screenshot(&self, owner: Owner, id: SessionId) -> Result<Observation, OpsError> {
+        let target = Target {
+            choice: SessionChoice::Existing(id),
+            keep_alive: true,
+            screenshot: true,
+        };
+        run::run(&self.sessions, owner, target, async |_| {
+            Ok(run::Outcome::default())
+        })
+        .await
+    }
+
+    /// Closes the session; an ended one is returned as it ended.
+    pub async fn close(&self, owner: &Owner, id: &SessionId) -> Result<SessionRecord, OpsError> {
+        Ok(self.sessions.close(owner, id).await?)
+    }
+}

@@ -1,0 +1,51 @@
+//! The work on one page, whoever holds it: a session's tab, or a one-shot command's
+//! throwaway one. Navigation, the action space and the page's content.
+
+use std::sync::Arc;
+
+use crate::act::{self, FreshRead};
+use crate::browser::{BrowserError, Dialog, Tab};
+use crate::domain::PageInfo;
+use crate::injected;
+use crate::perception::{self, ActionSpace};
+use crate::scrape::{self, ScrapeOptions};
+
+use super::types::PageContent;
+
+/// The action space of the page as it is now (as `fresh` read it, when an action just
+/// did), with the page's URL and title as read then.
+pub async fn observe_page(
+    tab: &Tab,
+    max_actions: usize,
+    fresh: Option<FreshRead>,
+) -> Result<(Arc<ActionSpace>, PageInfo), BrowserError> {
+    let snapshot = act::snapshot(tab, fresh).await?;
+    let page = PageInfo {
+        url: snapshot.url.clone(),
+        title: snapshot.title.clone(),
+    };
+    Ok((Arc::new(perception::perceive(&snapshot, max_actions)), page))
+}
+
+/// The page's content: its rendered HTML, scraped.
+pub async fn content(tab: &Tab, options: &ScrapeOptions) -> Result<PageContent, BrowserError> {
+    let html = tab.run(&injected::RENDERED_HTML, &[]).await?;
+    let info = tab.info().await?;
+    let scraped = scrape::scrape(html.as_str().unwrap_or_default(), &info.url, options);
+    Ok(PageContent {
+        markdown: scraped.markdown,
+        images: options.scrape_images.then_some(scraped.images),
+    })
+}
+
+/// How an accepted dialog is reported in the next description.
+pub(super) fn dialog_note(dialog: &Dialog) -> String {
+    match (dialog.kind.as_str(), dialog.message.is_empty()) {
+        // Chromium passes on no message for it: a person never sees the page's own text.
+        ("beforeunload", true) => "A dialog was accepted: beforeunload (the page asked to \
+             confirm leaving it; it was left)."
+            .to_string(),
+        (kind, true) => format!("A dialog was accepted: {kind}."),
+        (kind, false) => format!("A dialog was accepted: {kind} \"{}\".", dialog.message),
+    }
+}

@@ -1,0 +1,153 @@
+//! One operation on a session, from taking the session to answering: the failure policy.
+//!
+//! Every operation follows [`run`]: take the caller's session (or start one for the call),
+//! run the operation with the page to itself, then close the session unless `keep_alive`.
+//! A refused action and a page that cannot be loaded leave the session as it was; any
+//! other browser failure ends the session as `error`.
+
+use std::sync::Arc;
+
+use super::error::OpsError;
+use super::page::dialog_note;
+use super::types::{Observation, PageContent, SessionChoice, Target};
+use crate::act::{ActError, FreshRead};
+use crate::browser::{BrowserError, Tab};
+use crate::domain::{Ending, Owner, PageInfo};
+use crate::perception::ActionSpace;
+use crate::session::{self, Access, SessionError, SessionGuard, Sessions};
+
+/// What an operation produced, before the session part is added.
+#[derive(Default)]
+pub(super) struct Outcome {
+    pub content: Option<PageContent>,
+    pub space: Option<Arc<ActionSpace>>,
+    /// A screenshot even if the call did not ask for one (`S3`).
+    pub screenshot: bool,
+    /// End the session after answering (`S8`).
+    pub terminate: bool,
+    /// Facts for the agent beyond the page's own description.
+    pub notes: Vec<String>,
+    /// The page as an action read it when it settled, for the observation that follows.
+    pub fresh: Option<FreshRead>,
+    /// The page's URL and title as the observation read them.
+    pub page: Option<PageInfo>,
+}
+
+/// Why an operation failed.
+pub(super) enum Failure {
+    /// Refused before anything happened to the session.
+    Refused(OpsError),
+    /// The browser failed: the session ends as `error`.
+    Browser(BrowserError),
+}
+
+impl From<BrowserError> for Failure {
+    fn from(error: BrowserError) -> Self {
+        match error {
+            BrowserError::Navigation(reason) => Failure::Refused(OpsError::PageLoad(reason)),
+            other => Failure::Browser(other),
+        }
+    }
+}
+
+impl From<ActError> for Failure {
+    fn from(error: ActError) -> Self {
+        match error {
+            ActError::Browser(browser) => browser.into(),
+            other => Failure::Refused(OpsError::Refused(other)),
+        }
+    }
+}
+
+impl From<SessionError> for Failure {
+    fn from(error: SessionError) -> Self {
+        Failure::Refused(error.into())
+    }
+}
+
+/// The session's page, which a guard holds unless the session ended meanwhile.
+pub(super) fn page_of(guard: &mut SessionGuard) -> Result<&mut Tab, Failure> {
+    let record = guard.record();
+    guard
+        .tab_mut()
+        .ok_or_else(|| SessionError::Ended(Box::new(record)).into())
+}
+
+/// Takes the session named in the call, or starts one for it.
+async fn take_session(
+    sessions: &Sessions,
+    owner: &Owner,
+    target: &Target,
+) -> Result<(SessionGuard, Access), SessionError> {
+    let id = match &target.choice {
+        SessionChoice::Existing(id) => id.clone(),
+        SessionChoice::New(options) => sessions.start(owner.clone(), *options).await?.record.id,
+    };
+    session::note_session(&id);
+    sessions.acquire(owner, &id).await
+}
+
+/// Runs `operation` on the target's session and answers with what it produced, ending or
+/// keeping the session as the call and the failure policy say.
+pub(super) async fn run(
+    sessions: &Sessions,
+    owner: Owner,
+    target: Target,
+    operation: impl AsyncFnOnce(&mut SessionGuard) -> Result<Outcome, Failure>,
+) -> Result<Observation, OpsError> {
+    let (mut guard, access) = take_session(sessions, &owner, &target).await?;
+    let operated = async {
+        let mut outcome = operation(&mut guard).await?;
+        let tab = page_of(&mut guard)?;
+        let info = match outcome.page.take() {
+            Some(page) => page,
+            None => tab.info().await?,
+        };
+        let screenshot = if target.screenshot || outcome.screenshot {
+            Some(tab.screenshot().await?)
+        } else {
+            None
+        };
+        outcome
+            .notes
+            .extend(tab.take_dialogs().iter().map(dialog_note));
+        Ok::<_, Failure>((outcome, info, screenshot))
+    };
+    // The session's use is written down while the operation runs: on disk before an
+    // answer that reports the session, while a failure is reported as it is.
+    let (result, persisted) = tokio::join!(operated, access.persist());
+    match result {
+        Ok((outcome, page, screenshot)) => {
+            persisted?;
+            if let Some(space) = &outcome.space {
+                guard.set_last_space(Arc::clone(space));
+            }
+            let session = if target.keep_alive && !outcome.terminate {
+                guard.record()
+            } else {
+                sessions.end_guarded(guard, Ending::closed()).await?
+            };
+            Ok(Observation {
+                session,
+                page,
+                screenshot,
+                content: outcome.content,
+                space: outcome.space,
+                notes: outcome.notes,
+            })
+        }
+        Err(Failure::Refused(error)) => {
+            if !target.keep_alive {
+                sessions.end_guarded(guard, Ending::closed()).await?;
+            }
+            Err(error)
+        }
+        Err(Failure::Browser(error)) => {
+            let message = error.to_string();
+            sessions
+                .end_guarded(guard, Ending::error(message.clone()))
+                .await?;
+            Err(OpsError::Broke(message))
+        }
+    }
+}

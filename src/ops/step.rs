@@ -1,0 +1,150 @@
+//! A step: one action of the agent's list (or a special one) carried out, written down in
+//! the session's history, and followed by a fresh observation.
+
+use std::time::Instant;
+
+use super::page::{content, observe_page};
+use super::run::{page_of, Failure, Outcome};
+use super::types::Step;
+use crate::act::{self, ActError, Effect};
+use crate::browser::{BrowserError, Tab};
+use crate::domain::StepRecord;
+use crate::perception::{self, ActionId, Prefix};
+use crate::scrape::ScrapeOptions;
+use crate::session::{SessionGuard, Sessions};
+
+/// Carries out `request` on the guarded session's page and observes the page after it,
+/// while the step's record is written.
+pub(super) async fn step(
+    guard: &mut SessionGuard,
+    history: &Sessions,
+    request: Step,
+) -> Result<Outcome, Failure> {
+    let Step {
+        action: action_id,
+        value,
+        enter,
+        max_actions,
+    } = request;
+    let session_id = guard.id();
+    let space = guard.last_space();
+    let tab = page_of(guard)?;
+    let started = Instant::now();
+    let url_before = tab.url().await.ok().flatten();
+    let listed = match action_id.prefix {
+        Prefix::S => None,
+        _ => match act::find(space.as_deref(), &action_id.to_string()) {
+            Ok(action) => Some(action.clone()),
+            Err(error) => {
+                metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => "rejected").increment(1);
+                return Err(error.into());
+            }
+        },
+    };
+    let mut performed = perform(tab, &action_id, listed.as_ref(), value.as_deref(), enter).await;
+    let tab: &Tab = tab;
+    // The page after the step is observed while the step is written down: the record must
+    // be on disk before the answer, not before the observation.
+    let observe = matches!(&performed, Ok(outcome) if outcome.space.is_none());
+    let fresh = performed
+        .as_mut()
+        .ok()
+        .and_then(|outcome| outcome.fresh.take());
+    let observation = async {
+        if observe {
+            Some(observe_page(tab, max_actions, fresh).await)
+        } else {
+            None
+        }
+    };
+    let url_after = tab.url().await.ok().flatten();
+    let record = async {
+        let sensitive = listed.as_ref().is_some_and(|action| action.sensitive);
+        let outcome = step_outcome(&performed);
+        metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => outcome).increment(1);
+        let record = StepRecord {
+            seq: 0,
+            at: crate::domain::now(),
+            action_id: action_id.to_string(),
+            element: listed.as_ref().map(|action| action.description.clone()),
+            value: value.as_ref().map(|v| {
+                if sensitive {
+                    "********".to_string()
+                } else {
+                    v.clone()
+                }
+            }),
+            url_before,
+            url_after,
+            outcome: outcome.to_string(),
+            error: performed.as_ref().err().map(|e| e.to_string()),
+            duration_ms: started.elapsed().as_millis() as u64,
+        };
+        history.record_step(&session_id, &record).await
+    };
+    // The record is polled first, and hands its write to the blocking pool at once: the
+    // observation's perception then runs for a millisecond without yielding.
+    let (recorded, observed) = tokio::join!(record, observation);
+    recorded?;
+    let mut outcome = performed?;
+    if let Some(observed) = observed {
+        let (space, page) = observed?;
+        outcome.space = Some(space);
+        outcome.page = Some(page);
+    }
+    Ok(outcome)
+}
+
+/// Carries out one step: the listed element action, or a special action and what it
+/// leaves to the session (a scrape, a screenshot, the end).
+async fn perform(
+    tab: &mut Tab,
+    id: &ActionId,
+    listed: Option<&perception::Action>,
+    value: Option<&str>,
+    enter: bool,
+) -> Result<Outcome, ActError> {
+    let mut outcome = Outcome::default();
+    if let Some(action) = listed {
+        outcome.fresh = act::element(tab, action, value, enter).await?;
+        return Ok(outcome);
+    }
+    match act::special(tab, id.number, value).await? {
+        Effect::Page(fresh) => outcome.fresh = fresh,
+        Effect::Unchanged(note) => outcome.notes.push(note),
+        Effect::Scrape => {
+            outcome.content = Some(content(tab, &ScrapeOptions::default()).await?);
+        }
+        Effect::Screenshot => outcome.screenshot = true,
+        Effect::Terminate => outcome.terminate = true,
+    }
+    Ok(outcome)
+}
+
+/// The word the step history keeps for how a step went.
+fn step_outcome(performed: &Result<Outcome, ActError>) -> &'static str {
+    match performed {
+        Ok(_) => "ok",
+        Err(ActError::Unusable { .. }) => "conflict",
+        Err(ActError::Browser(BrowserError::Navigation(_))) => "navigation_failed",
+        Err(ActError::Browser(_)) => "browser_error",
+        Err(_) => "rejected",
+    }
+}
+
+/// The kind of action an id names, for the step metrics.
+fn action_kind(id: &ActionId) -> &'static str {
+    match (id.prefix, id.number) {
+        (Prefix::L, _) => "link",
+        (Prefix::B, _) => "button",
+        (Prefix::I, _) => "input",
+        (Prefix::S, 1) => "goto",
+        (Prefix::S, 2) => "scrape",
+        (Prefix::S, 3) => "screenshot",
+        (Prefix::S, 4) => "back",
+        (Prefix::S, 5) => "forward",
+        (Prefix::S, 6) => "refresh",
+        (Prefix::S, 7) => "wait",
+        (Prefix::S, _) => "terminate",
+    }
+}
