@@ -183,186 +183,216 @@ pub fn describe(el: &ElementSnapshot, prefix: Prefix, ctx: &LinkContext) -> Stri
     let mut s = String::new();
     let mut notes: Vec<String> = Vec::new();
     match prefix {
-        Prefix::L => {
-            let href = el.href.as_deref().unwrap_or("");
-            if n.is_empty() {
-                s.push_str(&link_fallback(href));
-                if let Some(h) = el.hint.as_deref().map(fold).filter(|h| !h.is_empty()) {
-                    notes.push(format!("looks like \"{}\"", cut(&h, 30)));
-                }
-            } else {
-                s.push_str(&n);
-            }
-            if let Some(h) = external_host(href, ctx) {
-                if !key(&n).contains(&key(&h)) {
-                    s.push_str(" → ");
-                    s.push_str(&h);
-                }
-            } else if scheme(href).as_deref() == Some("mailto") && !n.contains('@') {
-                notes.push("email".into());
-            }
-            if el.current {
-                notes.push("current".into());
-            }
-        }
+        Prefix::L => link(el, n, ctx, &mut s, &mut notes),
         Prefix::B => {
-            let n = if n.is_empty() {
-                match el.hint.as_deref().map(fold).filter(|h| !h.is_empty()) {
-                    Some(h) => format!("(unnamed, looks like \"{}\")", cut(&h, 30)),
-                    None => "(unnamed)".to_string(),
-                }
-            } else {
-                n
-            };
-            match el.role.as_str() {
-                "checkbox" | "menuitemcheckbox" => {
-                    let mark = if el.mixed {
-                        "[-]"
-                    } else if el.checked == Some(true) {
-                        "[x]"
-                    } else {
-                        "[ ]"
-                    };
-                    s.push_str(mark);
-                    s.push(' ');
-                    s.push_str(&n);
-                }
-                "radio" | "menuitemradio" => {
-                    s.push_str(if el.checked == Some(true) {
-                        "(x) "
-                    } else {
-                        "( ) "
-                    });
-                    s.push_str(&n);
-                }
-                "switch" => {
-                    s.push_str(&n);
-                    notes.push(if el.checked == Some(true) || el.pressed == Some(true) {
-                        "switch on".into()
-                    } else {
-                        "switch off".into()
-                    });
-                }
-                "tab" => {
-                    s.push_str(&n);
-                    notes.push(if el.selected { "tab, selected" } else { "tab" }.into());
-                }
-                "option" | "treeitem" => {
-                    s.push_str(&n);
-                    if el.selected {
-                        notes.push("selected".into());
-                    }
-                }
-                _ => {
-                    s.push_str(&n);
-                    if el.input_type.as_deref() == Some("file") {
-                        notes.push("file upload".into());
-                    }
-                }
-            }
-            if el.pressed == Some(true) && el.role != "switch" {
-                notes.push("pressed".into());
-            }
-            match el.expanded {
-                Some(true) => notes.push("expanded".into()),
-                Some(false) => notes.push(
-                    match el.popup.as_deref() {
-                        Some("menu") => "opens menu",
-                        Some("dialog") => "opens dialog",
-                        Some("listbox") => "opens list",
-                        _ => "collapsed",
-                    }
-                    .into(),
-                ),
-                None => {}
-            }
-            if el.current {
-                notes.push("current".into());
-            }
-            if el.required {
-                notes.push("required".into());
-            }
+            button(el, n, &mut s, &mut notes);
+            button_state(el, &mut notes);
         }
         Prefix::I | Prefix::S => {
-            let from_ph = name_is_placeholder(el);
-            if n.is_empty() {
-                let f = el.field.as_deref().map(fold).unwrap_or_default();
-                if f.is_empty() {
-                    s.push_str("(unnamed)");
-                } else {
-                    s.push_str(&format!("(field \"{}\")", cut(&f, 40)));
-                }
-            } else if from_ph {
-                s.push_str(&format!("\"{n}\""));
-                notes.push("placeholder".into());
-            } else {
-                s.push_str(&n);
-            }
-            if let Some(w) = input_type_word(el) {
-                notes.push(w);
-            }
-            if el.required {
-                notes.push("required".into());
-            }
-            if el.readonly {
-                notes.push("read-only".into());
-            }
-            if el.multiple {
-                notes.push("multiple".into());
-            }
-            if let Some(p) = el.placeholder.as_deref() {
-                // placeholder when there is no other name: already the name; otherwise a hint
-                // only when it adds something (an example format)
-                if !from_ph && !n.is_empty() && el.value.is_none() {
-                    let pk = key(p);
-                    if !pk.is_empty() && !key(&n).contains(&pk) && !pk.contains(&key(&n)) {
-                        notes.push(format!("e.g. \"{}\"", cut(&fold(p), 40)));
-                    }
-                }
-            }
-            if !notes.is_empty() {
-                s.push_str(&format!(" ({})", notes.join(", ")));
-                notes.clear();
-            }
-            let is_choice = el.tag == "select" || (el.role == "listbox" && !el.options.is_empty());
-            if is_choice {
-                if let Some(sel) = selected_label(el) {
-                    s.push_str(&format!(" = {}", cut(&sel, 60)));
-                }
-                let vals = choice_values(el);
-                if !vals.is_empty() {
-                    let shown: Vec<String> = vals
-                        .iter()
-                        .take(INLINE_OPTIONS)
-                        .map(|v| cut(v, 40))
-                        .collect();
-                    s.push_str(": ");
-                    s.push_str(&shown.join(" | "));
-                    if vals.len() > INLINE_OPTIONS {
-                        s.push_str(&format!(" | +{} more", vals.len() - INLINE_OPTIONS));
-                    }
-                }
-            } else if el.input_type.as_deref() == Some("password") || el.secret {
-                if el.has_value {
-                    s.push_str(" = (filled)");
-                }
-            } else if let Some(v) = el.value.as_deref() {
-                let v = fold(v);
-                if !v.is_empty() {
-                    s.push_str(&format!(" = \"{}\"", cut(&v, 60)));
-                }
-            }
-            if el.role == "combobox" && el.tag == "input" && !el.options.is_empty() {
-                let vals = choice_values(el);
-                let shown: Vec<String> = vals.iter().take(5).map(|v| cut(v, 30)).collect();
-                s.push_str(&format!(" suggests {}", shown.join(" | ")));
-            }
+            input(el, &n, &mut s, &mut notes);
+            input_value(el, &mut s);
         }
     }
     if !notes.is_empty() {
         s.push_str(&format!(" ({})", notes.join(", ")));
     }
     s
+}
+
+/// A link: its name (or what its address says), where it leads when that is another site.
+fn link(
+    el: &ElementSnapshot,
+    n: String,
+    ctx: &LinkContext,
+    s: &mut String,
+    notes: &mut Vec<String>,
+) {
+    let href = el.href.as_deref().unwrap_or("");
+    if n.is_empty() {
+        s.push_str(&link_fallback(href));
+        if let Some(h) = el.hint.as_deref().map(fold).filter(|h| !h.is_empty()) {
+            notes.push(format!("looks like \"{}\"", cut(&h, 30)));
+        }
+    } else {
+        s.push_str(&n);
+    }
+    if let Some(h) = external_host(href, ctx) {
+        if !key(&n).contains(&key(&h)) {
+            s.push_str(" → ");
+            s.push_str(&h);
+        }
+    } else if scheme(href).as_deref() == Some("mailto") && !n.contains('@') {
+        notes.push("email".into());
+    }
+    if el.current {
+        notes.push("current".into());
+    }
+}
+
+/// A button, checkbox, radio, switch, tab or option: its mark and name.
+fn button(el: &ElementSnapshot, n: String, s: &mut String, notes: &mut Vec<String>) {
+    let n = if n.is_empty() {
+        match el.hint.as_deref().map(fold).filter(|h| !h.is_empty()) {
+            Some(h) => format!("(unnamed, looks like \"{}\")", cut(&h, 30)),
+            None => "(unnamed)".to_string(),
+        }
+    } else {
+        n
+    };
+    match el.role.as_str() {
+        "checkbox" | "menuitemcheckbox" => {
+            let mark = if el.mixed {
+                "[-]"
+            } else if el.checked == Some(true) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            s.push_str(mark);
+            s.push(' ');
+            s.push_str(&n);
+        }
+        "radio" | "menuitemradio" => {
+            s.push_str(if el.checked == Some(true) {
+                "(x) "
+            } else {
+                "( ) "
+            });
+            s.push_str(&n);
+        }
+        "switch" => {
+            s.push_str(&n);
+            notes.push(if el.checked == Some(true) || el.pressed == Some(true) {
+                "switch on".into()
+            } else {
+                "switch off".into()
+            });
+        }
+        "tab" => {
+            s.push_str(&n);
+            notes.push(if el.selected { "tab, selected" } else { "tab" }.into());
+        }
+        "option" | "treeitem" => {
+            s.push_str(&n);
+            if el.selected {
+                notes.push("selected".into());
+            }
+        }
+        _ => {
+            s.push_str(&n);
+            if el.input_type.as_deref() == Some("file") {
+                notes.push("file upload".into());
+            }
+        }
+    }
+}
+
+/// What a button's state tells beyond its mark: pressed, expanded, current, required.
+fn button_state(el: &ElementSnapshot, notes: &mut Vec<String>) {
+    if el.pressed == Some(true) && el.role != "switch" {
+        notes.push("pressed".into());
+    }
+    match el.expanded {
+        Some(true) => notes.push("expanded".into()),
+        Some(false) => notes.push(
+            match el.popup.as_deref() {
+                Some("menu") => "opens menu",
+                Some("dialog") => "opens dialog",
+                Some("listbox") => "opens list",
+                _ => "collapsed",
+            }
+            .into(),
+        ),
+        None => {}
+    }
+    if el.current {
+        notes.push("current".into());
+    }
+    if el.required {
+        notes.push("required".into());
+    }
+}
+
+/// A field's name and what kind of field it is.
+fn input(el: &ElementSnapshot, n: &str, s: &mut String, notes: &mut Vec<String>) {
+    let from_ph = name_is_placeholder(el);
+    if n.is_empty() {
+        let f = el.field.as_deref().map(fold).unwrap_or_default();
+        if f.is_empty() {
+            s.push_str("(unnamed)");
+        } else {
+            s.push_str(&format!("(field \"{}\")", cut(&f, 40)));
+        }
+    } else if from_ph {
+        s.push_str(&format!("\"{n}\""));
+        notes.push("placeholder".into());
+    } else {
+        s.push_str(n);
+    }
+    if let Some(w) = input_type_word(el) {
+        notes.push(w);
+    }
+    if el.required {
+        notes.push("required".into());
+    }
+    if el.readonly {
+        notes.push("read-only".into());
+    }
+    if el.multiple {
+        notes.push("multiple".into());
+    }
+    if let Some(p) = el.placeholder.as_deref() {
+        // placeholder when there is no other name: already the name; otherwise a hint
+        // only when it adds something (an example format)
+        if !from_ph && !n.is_empty() && el.value.is_none() {
+            let pk = key(p);
+            if !pk.is_empty() && !key(n).contains(&pk) && !pk.contains(&key(n)) {
+                notes.push(format!("e.g. \"{}\"", cut(&fold(p), 40)));
+            }
+        }
+    }
+    if !notes.is_empty() {
+        s.push_str(&format!(" ({})", notes.join(", ")));
+        notes.clear();
+    }
+}
+
+/// What a field holds now: a choice's selection and options, a filled secret, a value, a
+/// combobox's suggestions.
+fn input_value(el: &ElementSnapshot, s: &mut String) {
+    let is_choice = el.tag == "select" || (el.role == "listbox" && !el.options.is_empty());
+    if is_choice {
+        if let Some(sel) = selected_label(el) {
+            s.push_str(&format!(" = {}", cut(&sel, 60)));
+        }
+        let vals = choice_values(el);
+        if !vals.is_empty() {
+            let shown: Vec<String> = vals
+                .iter()
+                .take(INLINE_OPTIONS)
+                .map(|v| cut(v, 40))
+                .collect();
+            s.push_str(": ");
+            s.push_str(&shown.join(" | "));
+            if vals.len() > INLINE_OPTIONS {
+                s.push_str(&format!(" | +{} more", vals.len() - INLINE_OPTIONS));
+            }
+        }
+    } else if el.input_type.as_deref() == Some("password") || el.secret {
+        if el.has_value {
+            s.push_str(" = (filled)");
+        }
+    } else if let Some(v) = el.value.as_deref() {
+        let v = fold(v);
+        if !v.is_empty() {
+            s.push_str(&format!(" = \"{}\"", cut(&v, 60)));
+        }
+    }
+    if el.role == "combobox" && el.tag == "input" && !el.options.is_empty() {
+        let vals = choice_values(el);
+        let shown: Vec<String> = vals.iter().take(5).map(|v| cut(v, 30)).collect();
+        s.push_str(&format!(" suggests {}", shown.join(" | ")));
+    }
 }
 
 /// The parameter of an I action.

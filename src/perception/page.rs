@@ -30,11 +30,57 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
     let url = snap.url.as_str();
     let p = path(url).to_lowercase();
     let q = query(url).to_lowercase();
-    let title_h1 = format!("{} {}", snap.title, snap.h1.as_deref().unwrap_or_default());
     let inputs: Vec<&Action> = actions
         .iter()
         .filter(|a| a.id.prefix == Prefix::I)
         .collect();
+    if let Some(gate) = gate(snap, actions, inputs.len()) {
+        return gate;
+    }
+    let links = actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::Link)
+        .count();
+    if search_url(&p, &q) && links >= 10 {
+        return PageCategory::SearchResults;
+    }
+    let home_path = matches!(
+        p.as_str(),
+        "" | "/" | "/index.html" | "/index.php" | "/home"
+    ) || (p.len() <= 4
+        && p.trim_matches('/').chars().all(|c| c.is_ascii_alphabetic()));
+    let form_fields = inputs
+        .iter()
+        .filter(|a| !contains_any(&a.category, &["search"]))
+        .count();
+    if !home_path && declares_item(snap) {
+        return PageCategory::Item;
+    }
+    if form_fields >= 3 && snap.paragraphs < 8 && snap.counts.forms > 0 && links < 40 {
+        return PageCategory::Form;
+    }
+    if snap.counts.articles >= 5 {
+        return PageCategory::DataFeed;
+    }
+    if home_path {
+        return PageCategory::Homepage;
+    }
+    if snap.h1.is_some() && snap.paragraphs >= 6 && snap.counts.articles <= 2 {
+        return PageCategory::Item;
+    }
+    if listing(snap, actions) {
+        return PageCategory::DataFeed;
+    }
+    if form_fields >= 3 {
+        return PageCategory::Form;
+    }
+    PageCategory::Other
+}
+
+/// A page that stands between the agent and what it came for: a challenge, a cookie
+/// consent, a payment or a sign-in form.
+fn gate(snap: &PageSnapshot, actions: &[Action], text_inputs: usize) -> Option<PageCategory> {
+    let title_h1 = format!("{} {}", snap.title, snap.h1.as_deref().unwrap_or_default());
     let fields_of = |words: &[&str]| {
         snap.elements
             .iter()
@@ -49,7 +95,6 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
             })
             .count()
     };
-
     // captcha: a challenge widget on an otherwise small page, or a page that says so
     if snap.counts.captcha > 0
         && (actions.len() < 40
@@ -58,7 +103,7 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
                 &["captcha", "robot", "human", "verify", "security check"],
             ))
     {
-        return PageCategory::Captcha;
+        return Some(PageCategory::Captcha);
     }
     // cookie consent that blocks the page, or a page about cookie settings
     let cookie_dialog = snap.modal
@@ -69,7 +114,7 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
         || (contains_any(&title_h1, COOKIE_WORDS)
             && contains_any(&title_h1, &["setting", "preferen", "manage", "einstellung"]))
     {
-        return PageCategory::ManageCookies;
+        return Some(PageCategory::ManageCookies);
     }
     if fields_of(&[
         "cc-number",
@@ -83,37 +128,34 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
         "cc-exp",
     ]) >= 2
     {
-        return PageCategory::Payment;
+        return Some(PageCategory::Payment);
     }
     let password = snap
         .elements
         .iter()
         .filter(|e| e.input_type.as_deref() == Some("password") && !e.disabled)
         .count();
-    let text_inputs = inputs.len();
     if password > 0 && text_inputs <= 8 {
-        return PageCategory::Auth;
+        return Some(PageCategory::Auth);
     }
-    let searchy_url = ["q=", "query=", "search=", "s=", "k=", "keyword"]
+    None
+}
+
+/// An address that carries a search: a query parameter with a value, or a search path.
+fn search_url(p: &str, q: &str) -> bool {
+    ["q=", "query=", "search=", "s=", "k=", "keyword"]
         .iter()
         .any(|k| {
             q.split('&')
                 .any(|kv| kv.starts_with(k) && kv.len() > k.len())
         })
         || p.contains("/search")
-        || p.contains("/suche");
-    let links = actions
-        .iter()
-        .filter(|a| a.kind == ActionKind::Link)
-        .count();
-    if searchy_url && links >= 10 {
-        return PageCategory::SearchResults;
-    }
-    let home_path = matches!(
-        p.as_str(),
-        "" | "/" | "/index.html" | "/index.php" | "/home"
-    ) || (p.len() <= 4
-        && p.trim_matches('/').chars().all(|c| c.is_ascii_alphabetic()));
+        || p.contains("/suche")
+}
+
+/// The page says it is one item: an article, a product, a video… (Open Graph or JSON-LD).
+/// A comment or cart form on it does not make it a form page.
+fn declares_item(snap: &PageSnapshot) -> bool {
     let og = snap.og_type.as_deref().unwrap_or("").to_lowercase();
     let ld_item = snap.ld_types.iter().any(|t| {
         matches!(
@@ -137,28 +179,12 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
                 | "SocialMediaPosting"
         )
     });
-    let form_fields = inputs
-        .iter()
-        .filter(|a| !contains_any(&a.category, &["search"]))
-        .count();
-    // an article or product that says so (a comment or cart form does not make it a form page)
     let item_og = og == "article" || og == "product" || og.starts_with("video") || og == "book";
-    if !home_path && (item_og || ld_item) {
-        return PageCategory::Item;
-    }
-    if form_fields >= 3 && snap.paragraphs < 8 && snap.counts.forms > 0 && links < 40 {
-        return PageCategory::Form;
-    }
-    if snap.counts.articles >= 5 {
-        return PageCategory::DataFeed;
-    }
-    if home_path {
-        return PageCategory::Homepage;
-    }
-    if snap.h1.is_some() && snap.paragraphs >= 6 && snap.counts.articles <= 2 {
-        return PageCategory::Item;
-    }
-    // many headings that are themselves links: a listing
+    item_og || ld_item
+}
+
+/// Many headings that are themselves links, or teaser cards: a listing.
+fn listing(snap: &PageSnapshot, actions: &[Action]) -> bool {
     let heading_keys: HashSet<String> = snap
         .headings
         .iter()
@@ -171,13 +197,7 @@ pub fn category(snap: &PageSnapshot, actions: &[Action]) -> PageCategory {
         .count();
     // teaser cards: headings wrapped in links
     let teasers = snap.headings.iter().filter(|h| h.in_action).count();
-    if heading_links >= 6 || teasers >= 6 {
-        return PageCategory::DataFeed;
-    }
-    if form_fields >= 3 {
-        return PageCategory::Form;
-    }
-    PageCategory::Other
+    heading_links >= 6 || teasers >= 6
 }
 
 fn phrase(c: PageCategory) -> &'static str {
