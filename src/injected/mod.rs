@@ -10,7 +10,7 @@
 //! other way.
 //!
 //! Owns the sources and their names. Does not own running them (the browser room's
-//! [`Tab`](crate::browser::Tab) defines a script once per world and calls it by name), nor
+//! `Tab` defines a script once per world and calls it by name), nor
 //! what their answers mean (`act`, `perception` and `scrape` read those).
 
 /// A function of our own that runs in pages. It is defined once in each world that runs

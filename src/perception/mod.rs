@@ -7,7 +7,7 @@
 //! the browser (the driver evaluates `collect.js`, `locate.js`, `choose.js`), the HTTP wire
 //! format, or performing steps. Never panics on odd input; no I/O.
 //!
-//! The JavaScript that reads the page lives in the page-side room (`crate::injected`:
+//! The JavaScript that reads the page lives in the page-side room (`injected`:
 //! `collect.js`, `locate.js`, `choose.js`, `frame_point.js`). A frame of another origin is
 //! collected in its own world and spliced in with [`PageSnapshot::embed`].
 pub mod describe;

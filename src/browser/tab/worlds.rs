@@ -67,23 +67,37 @@ impl Tab {
         arguments: &[serde_json::Value],
     ) -> Result<serde_json::Value, BrowserError> {
         let scripts: Vec<&PageScript> = needs.iter().copied().chain([script]).collect();
+        let result = self.call_script(frame, &scripts, arguments, true).await?;
+        Ok(result["value"].clone())
+    }
+
+    /// Calls the last of `scripts` (with the others defined too) with `arguments` in our
+    /// world of `frame`; its value as JSON when `by_value`, else a handle on it.
+    async fn call_script(
+        &self,
+        frame: Option<&str>,
+        scripts: &[&PageScript],
+        arguments: &[serde_json::Value],
+        by_value: bool,
+    ) -> Result<serde_json::Value, BrowserError> {
         let arguments: Vec<serde_json::Value> = arguments
             .iter()
             .map(|value| json!({ "value": value }))
             .collect();
-        let call = script.call();
-        let result = self
-            .in_world(frame, &scripts, "Runtime.callFunctionOn", |context| {
-                json!({
-                    "functionDeclaration": call,
-                    "executionContextId": context,
-                    "arguments": arguments,
-                    "returnByValue": true,
-                    "awaitPromise": true,
-                })
+        let call = scripts
+            .last()
+            .map(|script| script.call())
+            .unwrap_or_default();
+        self.in_world(frame, scripts, "Runtime.callFunctionOn", |context| {
+            json!({
+                "functionDeclaration": call,
+                "executionContextId": context,
+                "arguments": arguments,
+                "returnByValue": by_value,
+                "awaitPromise": true,
             })
-            .await?;
-        Ok(result["value"].clone())
+        })
+        .await
     }
 
     /// The id of the frame whose `<iframe>` element `script` returns, with `arguments`, in
@@ -94,21 +108,7 @@ impl Tab {
         script: &PageScript,
         arguments: &[serde_json::Value],
     ) -> Result<Option<String>, BrowserError> {
-        let arguments: Vec<serde_json::Value> = arguments
-            .iter()
-            .map(|value| json!({ "value": value }))
-            .collect();
-        let call = script.call();
-        let owner = self
-            .in_world(frame, &[script], "Runtime.callFunctionOn", |context| {
-                json!({
-                    "functionDeclaration": call,
-                    "executionContextId": context,
-                    "arguments": arguments,
-                    "returnByValue": false,
-                })
-            })
-            .await?;
+        let owner = self.call_script(frame, &[script], arguments, false).await?;
         let Some(object) = owner["objectId"].as_str() else {
             return Ok(None);
         };
