@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv build lint clean bench bench-pure node
+.PHONY: run test chromium venv build lint clean bench bench-pure node cdp-clients
 
 run: chromium
 	cargo build --release
@@ -15,7 +15,7 @@ run: chromium
 
 # Every target but the criterion benches: they measure, `make bench-pure` runs them, and the
 # extraction one reads ../shared/bench, which a fresh clone need not have beside it.
-test: chromium venv
+test: chromium venv cdp-clients
 	cargo test --lib --bins --tests --examples
 
 lint:
@@ -38,6 +38,14 @@ $(VENV)/.installed: tests/notte/requirements.txt tests/mcp/requirements.txt test
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps notte==1.2.1
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/notte/requirements.txt -r tests/mcp/requirements.txt -r tests/openapi/requirements.txt
+	touch $@
+
+# Playwright and Puppeteer from npm (on our Chromium: they download no browser), the
+# clients the tests drive a session's CDP endpoint with.
+cdp-clients: node tests/cdp/node_modules/.installed
+
+tests/cdp/node_modules/.installed: tests/cdp/package-lock.json
+	cd tests/cdp && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
 	touch $@
 
 # browserd beside Playwright (playwright-core from npm, on the same Chromium) and Python
@@ -68,4 +76,4 @@ bench/.venv/.installed: bench/requirements.txt
 	touch $@
 
 clean:
-	rm -rf target $(VENV) bench/.venv bench/node_modules
+	rm -rf target $(VENV) bench/.venv bench/node_modules tests/cdp/node_modules

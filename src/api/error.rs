@@ -34,6 +34,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("missing or unknown API key: send `Authorization: Bearer <key>`")]
     Unauthorized,
+    /// A session's CDP endpoint without its token (or its owner's key).
+    #[error("{0}")]
+    BadToken(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -63,7 +66,7 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::BadToken(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -94,6 +97,7 @@ impl From<SessionError> for ApiError {
                 message: error.to_string(),
             },
             SessionError::AtCapacity(_) => Self::TooManySessions(error.to_string()),
+            SessionError::BadToken => Self::BadToken(error.to_string()),
             SessionError::Browser(browser) => browser.into(),
             SessionError::Store(store) => store.into(),
         }

@@ -59,6 +59,71 @@ where
     }
 }
 
+/// The owner behind `Authorization: Bearer <key>` when the request carries one; a request
+/// without one is let through (to prove itself another way), a wrong key is `401`.
+pub struct OptionalCaller(pub Option<Owner>);
+
+impl<S> FromRequestParts<S> for OptionalCaller
+where
+    ApiKeys: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if !parts.headers.contains_key(header::AUTHORIZATION) {
+            return Ok(Self(None));
+        }
+        let Caller(owner) = Caller::from_request_parts(parts, state).await?;
+        Ok(Self(Some(owner)))
+    }
+}
+
+/// Where clients reach this server, as the request named it (`Host`), for the links an
+/// answer gives: `ws://` unless a proxy in front says the request came over TLS.
+#[derive(Debug, Clone)]
+pub struct PublicOrigin {
+    pub host: String,
+    pub secure: bool,
+}
+
+impl PublicOrigin {
+    /// `ws://host` or `wss://host`.
+    pub fn websocket(&self) -> String {
+        format!("{}://{}", if self.secure { "wss" } else { "ws" }, self.host)
+    }
+
+    /// `http://host` or `https://host`.
+    pub fn http(&self) -> String {
+        format!(
+            "{}://{}",
+            if self.secure { "https" } else { "http" },
+            self.host
+        )
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PublicOrigin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let header_text = |name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v: &header::HeaderValue| v.to_str().ok())
+        };
+        let host = header_text(header::HOST)
+            .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+            .filter(|host| !host.is_empty() && host.bytes().all(|b| b.is_ascii_graphic()))
+            .unwrap_or("127.0.0.1")
+            .to_string();
+        let secure = header_text(header::HeaderName::from_static("x-forwarded-proto"))
+            .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
+        Ok(Self { host, secure })
+    }
+}
+
 /// A JSON body parsed into `T`; an empty body or `null` counts as `{}`.
 pub struct JsonBody<T>(pub T);
 

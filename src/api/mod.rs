@@ -58,6 +58,8 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::env::observe))
         .routes(routes!(routes::env::step))
         .routes(routes!(routes::env::scrape))
+        .routes(routes!(routes::cdp::debug))
+        .routes(routes!(routes::cdp::connect))
         .routes(routes!(routes::health::health))
         .routes(routes!(telemetry::metrics))
         .routes(routes!(openapi::document))
@@ -67,6 +69,22 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = described_routes().split_for_parts();
     api.merge(openapi::reference())
         .route("/", get(|| async { Redirect::to(openapi::DOCS_HOME) }))
+        .route(
+            "/session/{id}/cdp/{token}",
+            get(routes::cdp::connect_with_token),
+        )
+        .route(
+            "/session/{id}/cdp/{token}/",
+            get(routes::cdp::connect_with_token),
+        )
+        .route(
+            "/session/{id}/cdp/{token}/json/version",
+            get(routes::cdp::version),
+        )
+        .route(
+            "/session/{id}/cdp/{token}/json/version/",
+            get(routes::cdp::version),
+        )
         .fallback(unknown_endpoint)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(openapi::Document::new(&document)))

@@ -239,6 +239,12 @@ pub struct SessionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(content_encoding = "base64", content_media_type = "image/png")]
     pub screenshot: Option<String>,
+    /// The session's CDP endpoint, while it is active: a WebSocket for Playwright's
+    /// `connectOverCDP`, Puppeteer's `connect` and other DevTools clients. Its token opens
+    /// this session only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = "uri")]
+    pub cdp_url: Option<String>,
 }
 
 impl SessionResponse {
@@ -252,6 +258,7 @@ impl SessionResponse {
             status: record.status,
             error: record.error.clone(),
             screenshot: None,
+            cdp_url: None,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! browser as a [`BrowserEvent`] and lets its caller decide what that means.
 
 mod cdp;
+mod cdp_proxy;
 mod dialogs;
 mod launch;
 mod network;
@@ -18,6 +19,7 @@ mod tab;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use cdp_proxy::{serve_cdp_client, ClientFrame, ServerFrame};
 pub use dialogs::Dialog;
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
@@ -28,6 +30,14 @@ pub use tab::{Armed, Key, Popup, Settled, Tab};
 pub struct BrowserId {
     pub slot: usize,
     pub generation: u64,
+}
+
+/// Where a session's CDP clients are proxied to: the browser's own endpoint (loopback
+/// only), and the session's browser context, to which they are confined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdpEndpoint {
+    pub browser_url: String,
+    pub context: String,
 }
 
 /// What the browser room tells its caller without being asked.

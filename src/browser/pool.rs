@@ -162,7 +162,7 @@ async fn start_browser(
         ..HandlerConfig::default()
     };
     let (browser, mut handler) =
-        Browser::connect_with_config(websocket_url, handler_config).await?;
+        Browser::connect_with_config(websocket_url.clone(), handler_config).await?;
     let (done_tx, done_rx) = oneshot::channel();
     tokio::spawn(async move {
         // Stop at the first error: going on after one hides a dead browser from every caller.
@@ -177,6 +177,7 @@ async fn start_browser(
     let running = Arc::new(Running {
         id,
         browser,
+        websocket_url,
         pid,
         alive: AtomicBool::new(true),
         open_tabs: AtomicUsize::new(0),

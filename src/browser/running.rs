@@ -53,6 +53,9 @@ impl TabParts {
 pub(super) struct Running {
     pub(super) id: BrowserId,
     pub(super) browser: Browser,
+    /// The browser's own DevTools endpoint, on loopback: what a session's CDP clients are
+    /// proxied to, each on a connection of its own.
+    pub(super) websocket_url: String,
     pub(super) pid: u32,
     pub(super) alive: AtomicBool,
     pub(super) open_tabs: AtomicUsize,

@@ -138,6 +138,17 @@ impl Ending {
     }
 }
 
+/// The ending as a person reads it: `session closed`, `session timed_out: …`.
+impl fmt::Display for Ending {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "session {}", self.status.as_str())?;
+        match &self.reason {
+            Some(reason) => write!(f, ": {reason}"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// The idle timeout of a session, in (timeout) minutes: always within 1..=30.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionTimeout(u8);

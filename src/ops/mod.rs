@@ -10,13 +10,18 @@
 //! one-shot commands each turn those values into their own answers.
 //!
 //! The work on one page, without a session (`page.rs`), is shared with the one-shot
-//! commands, which hold a throwaway tab instead of a session.
+//! commands, which hold a throwaway tab instead of a session. A session's CDP endpoint
+//! (`cdp.rs`) is an operation too: a client let in, and served until it or the session
+//! goes.
 
+mod cdp;
 mod error;
 mod page;
 mod run;
 mod step;
 mod types;
+
+use std::path::PathBuf;
 
 use crate::domain::{Owner, SessionId, SessionRecord};
 use crate::session::Sessions;
@@ -33,11 +38,16 @@ pub use types::{
 #[derive(Clone)]
 pub struct Operations {
     sessions: Sessions,
+    /// Where sessions' files go (downloads), under the data directory.
+    files_dir: PathBuf,
 }
 
 impl Operations {
-    pub fn new(sessions: Sessions) -> Self {
-        Self { sessions }
+    pub fn new(sessions: Sessions, files_dir: PathBuf) -> Self {
+        Self {
+            sessions,
+            files_dir,
+        }
     }
 
     /// The session registry the operations run on, for what is only bookkeeping (start,

@@ -7,8 +7,13 @@
 //! nothing of HTTP, and of CDP only the [`Tab`](crate::browser::Tab) handle.
 
 mod registry;
+mod token;
 
-pub use registry::{Access, Limits, SessionError, SessionGuard, Sessions, Started};
+pub use registry::{
+    Access, CdpClient, ClientGuard, Credential, Limits, SessionError, SessionGuard, Sessions,
+    Started,
+};
+pub use token::{ShortKey, TokenKey};
 
 use crate::domain::SessionId;
 

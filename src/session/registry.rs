@@ -1,13 +1,15 @@
 //! [`Sessions`]: the live sessions of this process and their records.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
-use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, Tab};
+use super::token::TokenKey;
+use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, CdpEndpoint, Tab};
 use crate::domain::StepRecord;
 use crate::domain::{now, Ending, Owner, SessionId, SessionRecord, SessionStatus, StartOptions};
 use crate::perception::ActionSpace;
@@ -22,6 +24,8 @@ pub enum SessionError {
     Ended(Box<SessionRecord>),
     #[error("the server is at its limit of {0} active sessions; close one or retry later")]
     AtCapacity(u32),
+    #[error("missing or wrong token for this session's CDP endpoint: use the `cdp_url` the session's JSON gives, or `Authorization: Bearer <API key>`")]
+    BadToken,
     #[error("{0}")]
     Browser(#[from] BrowserError),
     #[error("{0}")]
@@ -66,6 +70,12 @@ struct Live {
     browser: BrowserId,
     /// The page; its lock serialises the session's operations. `None` once ended.
     tab: Arc<tokio::sync::Mutex<Option<Tab>>>,
+    /// Where the session's CDP clients are proxied to.
+    cdp: Option<CdpEndpoint>,
+    /// CDP clients connected now: while there is one, the session does not idle out.
+    clients: AtomicUsize,
+    /// Why the session ended, once it has: its CDP clients are told.
+    ended: watch::Sender<Option<String>>,
 }
 
 impl Live {
@@ -94,6 +104,7 @@ struct Inner {
     store: Store,
     browsers: Browsers,
     limits: Limits,
+    tokens: TokenKey,
     registry: Mutex<Registry>,
 }
 
@@ -153,12 +164,13 @@ impl SessionGuard {
 }
 
 impl Sessions {
-    pub fn new(store: Store, browsers: Browsers, limits: Limits) -> Self {
+    pub fn new(store: Store, browsers: Browsers, limits: Limits, tokens: TokenKey) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
                 browsers,
                 limits,
+                tokens,
                 registry: Mutex::new(Registry::default()),
             }),
         }
@@ -229,7 +241,10 @@ impl Sessions {
             record: Mutex::new(record.clone()),
             last_space: Mutex::new(None),
             browser: tab.browser_id(),
+            cdp: tab.cdp_endpoint(),
             tab: Arc::new(tokio::sync::Mutex::new(Some(tab))),
+            clients: AtomicUsize::new(0),
+            ended: watch::Sender::new(None),
         };
         self.registry()
             .live
@@ -330,6 +345,7 @@ impl Sessions {
         let SessionGuard { live, mut tab } = guard;
         let record = live.record();
         self.registry().live.remove(&record.id);
+        live.ended.send_replace(Some(ending.to_string()));
         let ended = self.record_ending(&record.id, &ending).await;
         if let Some(tab) = tab.take() {
             close_tab(tab).await;
@@ -347,6 +363,7 @@ impl Sessions {
         let Some(live) = self.registry().live.remove(id) else {
             return Ok(None);
         };
+        live.ended.send_replace(Some(ending.to_string()));
         let recorded = self.record_ending(id, &ending).await;
         // Wait for a running operation of the session (it is bounded by the operation
         // timeout) before taking its page away.
@@ -409,7 +426,8 @@ impl Sessions {
                 if live.tab.try_lock().is_err() {
                     return None;
                 }
-                expiry(&live.record(), &limits, now)
+                let connected = live.clients.load(Ordering::SeqCst) > 0;
+                expiry(&live.record(), &limits, now, connected)
             })
             .await;
         }
@@ -431,8 +449,108 @@ impl Sessions {
     }
 }
 
-/// Whether a session is past its idle timeout or the server's maximum lifetime.
-fn expiry(record: &SessionRecord, limits: &Limits, now: DateTime<Utc>) -> Option<Ending> {
+/// How a CDP client proves it may use a session.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// The session's own token, from its `cdp_url`.
+    Token(String),
+    /// The API key of the session's owner.
+    Owner(Owner),
+}
+
+/// A CDP client let into a session: where to proxy it, how it learns that the session
+/// ended, and its place among the session's clients (held until it disconnects).
+pub struct CdpClient {
+    pub endpoint: CdpEndpoint,
+    pub ended: watch::Receiver<Option<String>>,
+    pub guard: ClientGuard,
+}
+
+/// One connected CDP client of a session. While any is held the session does not idle
+/// out; the last one's going counts as a use of the session, so that its idle timeout
+/// starts then.
+pub struct ClientGuard {
+    live: Arc<Live>,
+    store: Store,
+}
+
+impl Drop for ClientGuard {
+    fn drop(&mut self) {
+        if self.live.clients.fetch_sub(1, Ordering::SeqCst) != 1 {
+            return;
+        }
+        let at = now();
+        let id = {
+            let mut record = self.live.record.lock().unwrap_or_else(|p| p.into_inner());
+            record.last_accessed_at = at;
+            record.id.clone()
+        };
+        let store = self.store.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = store.touch_session(&id, at).await {
+                    tracing::warn!(session_id = %id, %error, "cannot record a CDP client's last use");
+                }
+            });
+        }
+    }
+}
+
+impl Sessions {
+    /// The token of session `id`'s CDP endpoint.
+    pub fn cdp_token(&self, id: &SessionId) -> String {
+        self.inner.tokens.token(id)
+    }
+
+    /// Lets a CDP client into session `id`: a wrong token is [`SessionError::BadToken`],
+    /// another key's session [`SessionError::NotFound`], an ended one
+    /// [`SessionError::Ended`].
+    pub async fn cdp_client(
+        &self,
+        id: &SessionId,
+        credential: &Credential,
+    ) -> Result<CdpClient, SessionError> {
+        let live = self.registry().live.get(id).cloned();
+        let live = match credential {
+            Credential::Token(token) => {
+                if !self.inner.tokens.verify(id, token) {
+                    return Err(SessionError::BadToken);
+                }
+                live
+            }
+            Credential::Owner(owner) => live.filter(|live| &live.record().owner == owner),
+        };
+        let endpoint = live.as_ref().and_then(|live| live.cdp.clone());
+        let (Some(live), Some(endpoint)) = (live, endpoint) else {
+            let record = match credential {
+                Credential::Token(_) => self.inner.store.session_by_id(id).await?,
+                Credential::Owner(owner) => self.inner.store.session(owner, id).await?,
+            };
+            return Err(match record {
+                Some(record) => SessionError::Ended(Box::new(record)),
+                None => SessionError::NotFound(id.clone()),
+            });
+        };
+        live.clients.fetch_add(1, Ordering::SeqCst);
+        Ok(CdpClient {
+            endpoint,
+            ended: live.ended.subscribe(),
+            guard: ClientGuard {
+                live,
+                store: self.inner.store.clone(),
+            },
+        })
+    }
+}
+
+/// Whether a session is past its idle timeout (unless a CDP client is `connected`) or the
+/// server's maximum lifetime.
+fn expiry(
+    record: &SessionRecord,
+    limits: &Limits,
+    now: DateTime<Utc>,
+    connected: bool,
+) -> Option<Ending> {
     if now > record.created_at + limits.minutes(limits.max_session_minutes) {
         return Some(Ending::timed_out(Some(format!(
             "reached the server's maximum session lifetime of {} minutes",
@@ -440,7 +558,7 @@ fn expiry(record: &SessionRecord, limits: &Limits, now: DateTime<Utc>) -> Option
         ))));
     }
     let idle_limit = record.last_accessed_at + limits.minutes(u32::from(record.timeout.minutes()));
-    (!record.keep_alive && now > idle_limit).then(|| Ending::timed_out(None))
+    (!record.keep_alive && !connected && now > idle_limit).then(|| Ending::timed_out(None))
 }
 
 async fn close_tab(tab: Tab) {
@@ -484,18 +602,35 @@ mod tests {
     #[test]
     fn idle_sessions_time_out_after_their_timeout() {
         let now = now();
-        assert_eq!(expiry(&record(false, 400, 299, now), &limits(), now), None);
         assert_eq!(
-            expiry(&record(false, 400, 301, now), &limits(), now),
+            expiry(&record(false, 400, 299, now), &limits(), now, false),
+            None
+        );
+        assert_eq!(
+            expiry(&record(false, 400, 301, now), &limits(), now, false),
             Some(Ending::timed_out(None))
         );
     }
 
     #[test]
+    fn a_connected_cdp_client_keeps_a_session_from_idling_but_not_past_its_lifetime() {
+        let now = now();
+        assert_eq!(
+            expiry(&record(false, 400, 301, now), &limits(), now, true),
+            None
+        );
+        let ending = expiry(&record(false, 1801, 1801, now), &limits(), now, true).unwrap();
+        assert_eq!(ending.status(), SessionStatus::TimedOut);
+    }
+
+    #[test]
     fn keep_alive_sessions_live_until_the_maximum_lifetime() {
         let now = now();
-        assert_eq!(expiry(&record(true, 1799, 1799, now), &limits(), now), None);
-        let ending = expiry(&record(true, 1801, 0, now), &limits(), now).unwrap();
+        assert_eq!(
+            expiry(&record(true, 1799, 1799, now), &limits(), now, false),
+            None
+        );
+        let ending = expiry(&record(true, 1801, 0, now), &limits(), now, false).unwrap();
         assert_eq!(ending.status(), SessionStatus::TimedOut);
         assert!(ending
             .reason()

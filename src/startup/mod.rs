@@ -22,7 +22,7 @@ use crate::api::{self, ApiKeys, AppState, Metrics};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
 use crate::ops::Operations;
-use crate::session::{Limits, Sessions};
+use crate::session::{Limits, Sessions, TokenKey};
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
 
@@ -99,7 +99,8 @@ impl Core {
             max_session_minutes: settings.max_session_minutes,
             minute: settings.minute(),
         };
-        let sessions = Sessions::new(store, browsers.clone(), limits);
+        let tokens = token_key(data_dir)?;
+        let sessions = Sessions::new(store, browsers.clone(), limits, tokens);
         let abandoned = sessions
             .recover_abandoned()
             .await
@@ -112,7 +113,7 @@ impl Core {
         }
         tokio::spawn(sessions.clone().run_browser_events(browser_events));
         Ok(Self {
-            operations: Operations::new(sessions.clone()),
+            operations: Operations::new(sessions.clone(), data_dir.clone()),
             sessions,
             browsers,
             browser_stop,
@@ -214,6 +215,38 @@ fn lock_data_dir(data_dir: &Path) -> Result<File, StartupError> {
 
 /// The configured keys, or the key kept in the data directory, generated (and printed
 /// once to a terminal, with a ready-to-paste request) on first start.
+/// The key of session tokens, kept in the data directory (made on first start, readable
+/// by the server's user alone), so that a token outlives a restart as its session's record
+/// does.
+fn token_key(data_dir: &Path) -> Result<TokenKey, StartupError> {
+    let path = data_dir.join("session_token_key");
+    let io_error = |source| StartupError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    let secret = match std::fs::read(&path) {
+        Ok(secret) if secret.len() >= 32 => secret,
+        Ok(_) => return Err(io_error(std::io::Error::other("shorter than 32 bytes"))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let mut secret = vec![0u8; 32];
+            File::open("/dev/urandom")
+                .and_then(|mut random| std::io::Read::read_exact(&mut random, &mut secret))
+                .map_err(io_error)?;
+            let mut file = OpenOptions::new()
+                .create_new(true)
+                .write(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(io_error)?;
+            file.write_all(&secret).map_err(io_error)?;
+            file.sync_all().map_err(io_error)?;
+            secret
+        }
+        Err(error) => return Err(io_error(error)),
+    };
+    TokenKey::new(&secret).map_err(|short| io_error(std::io::Error::other(short)))
+}
+
 fn api_keys(settings: &Settings) -> Result<ApiKeys, StartupError> {
     let configured: Vec<&str> = settings
         .api_keys

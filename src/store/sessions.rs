@@ -112,6 +112,24 @@ impl Store {
         .await
     }
 
+    /// The session `id`, whoever owns it (for a caller that proved it may see it by other
+    /// means than its key).
+    pub async fn session_by_id(&self, id: &SessionId) -> Result<Option<SessionRecord>, StoreError> {
+        let id = id.clone();
+        self.run(move |connection| {
+            connection
+                .query_row(
+                    &format!("SELECT {COLUMNS} FROM sessions WHERE id = ?1"),
+                    params![id.as_str()],
+                    RawRow::read,
+                )
+                .optional()?
+                .map(RawRow::into_record)
+                .transpose()
+        })
+        .await
+    }
+
     /// The owner's sessions, newest first, optionally of one status.
     pub async fn sessions(
         &self,

@@ -1,5 +1,6 @@
 //! Integration tests: the real server on a free port with a real Chromium.
 
+mod cdp;
 mod cli;
 mod docs;
 mod env;

@@ -10,10 +10,11 @@ use axum::Json;
 use chrono::Utc;
 
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::{Caller, JsonBody};
+use crate::api::extract::{Caller, JsonBody, PublicOrigin};
+use crate::api::routes::cdp::session_json;
 use crate::api::wire::{
     self, ActionResponse, ActionStatus, DataResponse, ImageResponse, Metadata, ObserveRequest,
-    ObserveResponse, ParamResponse, ScrapeRequest, SessionResponse, SpaceResponse, StepRequest,
+    ObserveResponse, ParamResponse, ScrapeRequest, SpaceResponse, StepRequest,
 };
 use crate::ops::{self, Observation, Operations, PageContent};
 use crate::perception::{self, ActionId, Param};
@@ -71,6 +72,7 @@ enum EnvFailures {
 pub async fn observe(
     State(operations): State<Operations>,
     Caller(owner): Caller,
+    origin: PublicOrigin,
     JsonBody(request): JsonBody<ObserveRequest>,
 ) -> Result<Json<ObserveResponse>, ApiError> {
     let target = wire::target(&request.session)?;
@@ -79,7 +81,7 @@ pub async fn observe(
         max_actions: wire::action_limit(request.min_nb_actions, request.max_nb_actions)?,
     };
     let observation = operations.observe(owner, target, observe).await?;
-    Ok(Json(observation_to_wire(observation)))
+    Ok(Json(observation_to_wire(observation, &origin, &operations)))
 }
 
 /// Scrape the page into markdown: its main content (or the whole visible page), with
@@ -100,6 +102,7 @@ pub async fn observe(
 pub async fn scrape(
     State(operations): State<Operations>,
     Caller(owner): Caller,
+    origin: PublicOrigin,
     JsonBody(request): JsonBody<ScrapeRequest>,
 ) -> Result<Json<ObserveResponse>, ApiError> {
     let target = wire::target(&request.session)?;
@@ -113,7 +116,7 @@ pub async fn scrape(
         },
     };
     let observation = operations.scrape(owner, target, scrape).await?;
-    Ok(Json(observation_to_wire(observation)))
+    Ok(Json(observation_to_wire(observation, &origin, &operations)))
 }
 
 /// Take one action by its id, as a person would, and observe the page that follows.
@@ -138,6 +141,7 @@ pub async fn scrape(
 pub async fn step(
     State(operations): State<Operations>,
     Caller(owner): Caller,
+    origin: PublicOrigin,
     JsonBody(request): JsonBody<StepRequest>,
 ) -> Result<Json<ObserveResponse>, ApiError> {
     let target = wire::target(&request.session)?;
@@ -148,11 +152,15 @@ pub async fn step(
         enter: request.enter.unwrap_or(false),
     };
     let observation = operations.step(owner, target, step).await?;
-    Ok(Json(observation_to_wire(observation)))
+    Ok(Json(observation_to_wire(observation, &origin, &operations)))
 }
 
 /// The wire form of an observation.
-fn observation_to_wire(observation: Observation) -> ObserveResponse {
+fn observation_to_wire(
+    observation: Observation,
+    origin: &PublicOrigin,
+    operations: &Operations,
+) -> ObserveResponse {
     let space = observation.space.as_deref().map(|space| SpaceResponse {
         description: observation.description().unwrap_or_default(),
         category: space.category,
@@ -168,7 +176,7 @@ fn observation_to_wire(observation: Observation) -> ObserveResponse {
             .collect(),
     });
     ObserveResponse {
-        session: SessionResponse::new(&observation.session, Utc::now()),
+        session: session_json(&observation.session, origin, operations),
         metadata: Metadata {
             title: observation.page.title,
             url: observation.page.url,

@@ -2,14 +2,15 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use chrono::Utc;
 
 use crate::api::error::{ApiError, ErrorBody};
-use crate::api::extract::{Caller, JsonBody, OptionalJsonBody, QueryParams};
+use crate::api::extract::{Caller, JsonBody, OptionalJsonBody, PublicOrigin, QueryParams};
+use crate::api::routes::cdp::session_json;
 use crate::api::telemetry;
 use crate::api::wire::{
     self, CloseRequest, ListQuery, SessionResponse, StartQuery, StartRequest, StepResponse,
 };
+use crate::ops::Operations;
 use crate::session::Sessions;
 
 /// Start a session: an isolated browser context (own cookies, storage, cache) with one
@@ -45,6 +46,8 @@ use crate::session::Sessions;
 )]
 pub async fn start(
     State(sessions): State<Sessions>,
+    State(operations): State<Operations>,
+    origin: PublicOrigin,
     Caller(owner): Caller,
     QueryParams(query): QueryParams<StartQuery>,
     OptionalJsonBody(body): OptionalJsonBody<StartRequest>,
@@ -52,7 +55,7 @@ pub async fn start(
     let options = wire::start_options(query, body)?;
     let started = sessions.start(owner, options).await?;
     telemetry::note_session(&started.record.id);
-    let mut response = SessionResponse::new(&started.record, Utc::now());
+    let mut response = session_json(&started.record, &origin, &operations);
     response.screenshot = started.screenshot;
     Ok(Json(response))
 }
@@ -78,13 +81,15 @@ pub async fn start(
 )]
 pub async fn close(
     State(sessions): State<Sessions>,
+    State(operations): State<Operations>,
+    origin: PublicOrigin,
     Caller(owner): Caller,
     JsonBody(request): JsonBody<CloseRequest>,
 ) -> Result<Json<SessionResponse>, ApiError> {
     let id = request.session_id()?;
     telemetry::note_session(&id);
     let record = sessions.close(&owner, &id).await?;
-    Ok(Json(SessionResponse::new(&record, Utc::now())))
+    Ok(Json(session_json(&record, &origin, &operations)))
 }
 
 /// One session. Reading a session does not count as an access.
@@ -104,13 +109,15 @@ pub async fn close(
 )]
 pub async fn get(
     State(sessions): State<Sessions>,
+    State(operations): State<Operations>,
+    origin: PublicOrigin,
     Caller(owner): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<SessionResponse>, ApiError> {
     let id = wire::session_id(&id)?;
     telemetry::note_session(&id);
     let record = sessions.get(&owner, &id).await?;
-    Ok(Json(SessionResponse::new(&record, Utc::now())))
+    Ok(Json(session_json(&record, &origin, &operations)))
 }
 
 /// The caller's sessions, newest first.
@@ -130,17 +137,18 @@ pub async fn get(
 )]
 pub async fn list(
     State(sessions): State<Sessions>,
+    State(operations): State<Operations>,
+    origin: PublicOrigin,
     Caller(owner): Caller,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Vec<SessionResponse>>, ApiError> {
     let records = sessions
         .list(&owner, query.status()?, query.limit()?)
         .await?;
-    let now = Utc::now();
     Ok(Json(
         records
             .iter()
-            .map(|record| SessionResponse::new(record, now))
+            .map(|record| session_json(record, &origin, &operations))
             .collect(),
     ))
 }

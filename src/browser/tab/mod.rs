@@ -23,7 +23,7 @@ use serde_json::json;
 use super::cdp::RawCommand;
 use super::dialogs::Dialog;
 use super::running::{bounded, Running, TabParts};
-use super::{BrowserError, BrowserId};
+use super::{BrowserError, BrowserId, CdpEndpoint};
 use crate::domain::PageInfo;
 use crate::injected;
 
@@ -67,6 +67,16 @@ impl Tab {
 
     pub fn browser_id(&self) -> BrowserId {
         self.browser.id
+    }
+
+    /// Where a CDP client of this tab's session is proxied to: the browser's endpoint and
+    /// the tab's context.
+    pub fn cdp_endpoint(&self) -> Option<CdpEndpoint> {
+        let parts = self.parts.as_ref()?;
+        Some(CdpEndpoint {
+            browser_url: self.browser.websocket_url.clone(),
+            context: parts.context.inner().clone(),
+        })
     }
 
     pub(super) fn parts(&self) -> Result<&TabParts, BrowserError> {
