@@ -97,6 +97,8 @@ pub(super) async fn run(
 ) -> Result<Observation, OpsError> {
     let (mut guard, access) = take_session(sessions, &owner, &target).await?;
     let operated = async {
+        // A CDP client of the session may have closed its page since the last operation.
+        page_of(&mut guard)?.replace_closed_page().await?;
         let mut outcome = operation(&mut guard).await?;
         let tab = page_of(&mut guard)?;
         let info = match outcome.page.take() {

@@ -171,6 +171,23 @@ async fn playwright_and_puppeteer_drive_a_session_that_observe_and_step_then_see
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_a_client_closes_the_sessions_page_the_session_takes_another() {
+    let app = spawn_app().await;
+    let site = serve_site().await;
+    let session = start(&app, KEY).await;
+    let id = text(&session, "session_id");
+    let done = run("close-first", &[text(&session, "cdp_url"), &site.address]).await;
+    assert_eq!(done["left"].as_array().map(Vec::len), Some(1), "{done}");
+
+    let body = format!(r#"{{"session_id": "{id}", "keep_alive": true}}"#);
+    let (status, page, _) = app.post("/env/observe", Some(KEY), Some(&body)).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["metadata"]["title"], "Fixture article", "{page}");
+    assert_eq!(page["session"]["status"], "active");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clients_of_two_sessions_cannot_reach_each_other() {
     let app = spawn_app().await;
     let site = serve_site().await;
@@ -292,6 +309,7 @@ async fn frames_that_are_not_cdp_get_errors_and_an_oversized_one_a_close() {
     assert_eq!(replies[3]["id"], 8, "{done}");
     assert!(replies[3]["result"]["product"].is_string(), "{done}");
     assert_eq!(done["close"]["code"], 1009, "{done}");
+    assert!(text(&done["close"], "reason").contains("32 MiB"), "{done}");
 
     // The server, the browser and the session are as they were.
     let id = text(&session, "session_id");

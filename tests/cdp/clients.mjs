@@ -4,6 +4,7 @@
 //   node tests/cdp/clients.mjs puppeteer  CDP_URL CDP_HTTP_URL SITE_URL
 //   node tests/cdp/clients.mjs isolation  OWN_CDP_URL OTHER_CDP_URL
 //   node tests/cdp/clients.mjs raw        CDP_URL
+//   node tests/cdp/clients.mjs close-first CDP_URL SITE_URL
 //   node tests/cdp/clients.mjs hold       CDP_URL     (a raw socket; prints how the server closed it)
 //   node tests/cdp/clients.mjs attached   CDP_URL     (Playwright, auto-attached; waits to be cut off)
 //
@@ -169,6 +170,18 @@ async function attached([cdpUrl]) {
   result({ pages, disconnected: true });
 }
 
-const modes = { playwright, puppeteer: puppeteerClient, isolation, raw: rawFrames, hold, attached };
+/// Opens a second page and closes the session's own.
+async function closeFirst([cdpUrl, site]) {
+  const browser = await chromium.connectOverCDP(cdpUrl);
+  const context = browser.contexts()[0];
+  const second = await context.newPage();
+  await second.goto(site + '/article.html');
+  await context.pages()[0].close();
+  const left = context.pages().map((page) => page.url());
+  await browser.close();
+  result({ left });
+}
+
+const modes = { 'close-first': closeFirst, playwright, puppeteer: puppeteerClient, isolation, raw: rawFrames, hold, attached };
 if (!modes[mode]) fail(`unknown mode ${mode}`);
 await modes[mode](args);

@@ -27,8 +27,12 @@ use crate::domain::{SessionId, SessionRecord, SessionStatus};
 use crate::ops::Operations;
 use crate::session::{self, CdpClient, Credential};
 
-/// The largest CDP message a client may send (a page's HTML set in one command fits).
-const MAX_FRAME: usize = 32 * 1024 * 1024;
+/// The largest CDP message a client may send (a page's HTML set in one command fits): a
+/// larger one closes the socket with code 1009 and says so.
+const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+/// What the WebSocket reads at all before it gives up on a client without a word: room
+/// for a message just over [`MAX_MESSAGE`] to be read and answered with a reason.
+const MAX_READ: usize = 2 * MAX_MESSAGE;
 /// Frames in flight each way between the socket and the proxy.
 const FRAMES_IN_FLIGHT: usize = 256;
 
@@ -218,7 +222,8 @@ async fn open(
         ))
     })?;
     Ok(upgrade
-        .max_message_size(MAX_FRAME)
+        .max_message_size(MAX_READ)
+        .max_frame_size(MAX_READ)
         .on_upgrade(move |socket| carry(socket, operations, id, client)))
 }
 
@@ -245,6 +250,12 @@ async fn carry(socket: WebSocket, operations: Operations, id: SessionId, client:
                 Ok(Message::Ping(_) | Message::Pong(_)) => continue,
                 Err(error) => return Some(format!("the connection failed: {error}")),
             };
+            if text.len() > MAX_MESSAGE {
+                return Some(format!(
+                    "a CDP message is limited to {} MiB",
+                    MAX_MESSAGE / 1024 / 1024
+                ));
+            }
             if to_proxy.send(text).await.is_err() {
                 return None;
             }

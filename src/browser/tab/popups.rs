@@ -1,12 +1,15 @@
-//! Pages an input opens (a popup, a new tab): the tab follows them, as a person's eyes
-//! do, keeping the opener alive behind.
+//! Pages other than the one the tab holds: those an input opens (a popup, a new tab),
+//! which the tab follows as a person's eyes do, keeping the opener alive behind; and the
+//! one it takes when a CDP client of the session closed its page.
 
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::target::TargetId;
+use serde_json::json;
 
 use super::navigation::NAVIGATION_QUIET;
 use super::Tab;
+use crate::browser::cdp::RawCommand;
 use crate::browser::running::bounded;
 use crate::browser::BrowserError;
 use crate::injected;
@@ -54,5 +57,76 @@ impl Tab {
         })
         .await;
         self.settle(NAVIGATION_QUIET).await
+    }
+
+    /// Whether the tab's page was closed by someone else (a CDP client of the session):
+    /// its listeners ended with it, and it never crashed.
+    pub fn page_closed(&self) -> bool {
+        self.parts
+            .as_ref()
+            .is_some_and(|parts| parts.crashed.has_changed().is_err() && !*parts.crashed.borrow())
+    }
+
+    /// When the tab's page was closed by someone else, takes another page of its context
+    /// that is still open (a CDP client's; the last the browser lists), or a new blank one.
+    /// Nothing to do (and no command sent) otherwise.
+    pub async fn replace_closed_page(&mut self) -> Result<(), BrowserError> {
+        if !self.page_closed() {
+            return Ok(());
+        }
+        let context = self.parts()?.context.clone();
+        let listing = RawCommand::new("Target.getTargets", json!({}));
+        let targets = bounded(
+            self.browser.operation_timeout,
+            self.browser.browser.execute(listing),
+        )
+        .await?
+        .result;
+        let newest = targets["targetInfos"].as_array().and_then(|infos| {
+            infos
+                .iter()
+                .filter(|info| {
+                    info["type"] == "page" && info["browserContextId"] == context.inner().as_str()
+                })
+                .filter_map(|info| info["targetId"].as_str())
+                .next_back()
+                .map(str::to_owned)
+        });
+        let adopted = match newest {
+            Some(target) => {
+                let page = bounded(
+                    self.browser.operation_timeout,
+                    self.browser.browser.get_page(TargetId::new(target)),
+                )
+                .await;
+                match page {
+                    Ok(page) => Some(
+                        bounded(
+                            self.browser.operation_timeout,
+                            self.browser.wrap_page(context.clone(), page),
+                        )
+                        .await?,
+                    ),
+                    Err(_) => None,
+                }
+            }
+            None => None,
+        };
+        let fresh = match adopted {
+            Some(parts) => parts,
+            None => {
+                bounded(
+                    self.browser.operation_timeout,
+                    self.browser.create_page(context),
+                )
+                .await?
+            }
+        };
+        if let Some(old) = self.parts.replace(fresh) {
+            old.stop_listeners();
+        }
+        self.worlds().clear();
+        tracing::info!("the session's page was closed by a CDP client; it took another");
+        Ok(())
     }
 }
