@@ -6,10 +6,13 @@ site) set; exits non-zero on any mismatch. The client validates every response w
 own pydantic models.
 """
 
+import json
 import os
 import sys
+import urllib.request
 
 from notte.sdk.client import NotteClient
+from notte.sdk.types import SessionResponse
 
 
 def main() -> int:
@@ -19,6 +22,16 @@ def main() -> int:
     assert started.status == "active", started
     assert started.timeout_minutes == 7, started
     assert client.session_id == started.session_id
+
+    # The session's JSON carries browserd's `cdp_url`, which the client's own model accepts.
+    request = urllib.request.Request(
+        f"{os.environ['BROWSERD_URL']}/session/{started.session_id}",
+        headers={"Authorization": f"Bearer {os.environ['BROWSERD_KEY']}"},
+    )
+    with urllib.request.urlopen(request) as response:
+        raw = json.load(response)
+    assert raw["cdp_url"].startswith("ws://"), raw
+    assert SessionResponse.model_validate(raw).session_id == started.session_id
 
     observation = client.observe(url=f"{site}/form.html")
     assert observation.metadata.title == "Sign in — Fixture Shop", observation.metadata
