@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
@@ -26,7 +26,7 @@ pub const DOCS_HOME: &str = "/docs/";
         title = "browserd",
         description = "Real headless-browser sessions for programs and LLM agents, in the wire format of the Notte v1.2 API.\n\n\
 Start a session, **observe** a page as a numbered list of actions (`L3` a link, `B2` a button, `I1` a text box, `S1`…`S8` browser actions), **step** by id, **scrape** the page into markdown, and close the session.\n\n\
-Every endpoint but `/health`, `/metrics` and this document needs `Authorization: Bearer <api key>`. \
+Every endpoint but `/health`, `/metrics` and this document needs `Authorization: Bearer <api key>` (a session's CDP endpoint also takes the session's own token, as its `cdp_url` carries it). \
 Every error is JSON `{\"error\": \"…\"}`. Every response carries an `x-request-id` header (the client's own, when it sent one), which the server's log line for the request repeats.",
         license(name = "MIT", identifier = "MIT")
     ),
@@ -34,6 +34,7 @@ Every error is JSON `{\"error\": \"…\"}`. Every response carries an `x-request
     tags(
         (name = "sessions", description = "Start, read, list and close sessions."),
         (name = "env", description = "Act in a session's page: observe, step, scrape."),
+        (name = "cdp", description = "A session's Chrome DevTools Protocol endpoint, for Playwright, Puppeteer and other DevTools clients."),
         (name = "service", description = "Health, metrics and this document; no key needed."),
     )
 )]
@@ -57,6 +58,16 @@ impl Modify for ApiKeyScheme {
                         ))
                         .build(),
                 ),
+            );
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "session_token",
+                SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                    "token",
+                    "A session's own token, as its `cdp_url` carries it: it opens that session's CDP endpoint and nothing else.",
+                ))),
             );
     }
 }

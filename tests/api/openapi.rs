@@ -171,6 +171,8 @@ async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
         ("GET", "/health"),
         ("GET", "/metrics"),
         ("GET", "/openapi.json"),
+        ("GET", "/session/{id}/debug"),
+        ("GET", "/session/{id}/cdp"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_string(), path.to_string()))
@@ -184,11 +186,13 @@ async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
             assert!(operation.get("security").is_none(), "{path} needs no key");
             continue;
         }
-        assert_eq!(
-            operation["security"],
-            json!([{"api_key": []}]),
-            "{method} {path}"
-        );
+        // A session's CDP endpoint also takes the session's own token instead of a key.
+        let security = if path == "/session/{id}/cdp" {
+            json!([{"api_key": []}, {"session_token": []}])
+        } else {
+            json!([{"api_key": []}])
+        };
+        assert_eq!(operation["security"], security, "{method} {path}");
         for status in ["401", "500"] {
             assert!(
                 operation["responses"][status].is_object(),
@@ -412,6 +416,18 @@ async fn real_responses_validate_against_the_document() {
     contract.check("GET", "/sessions", status, &body);
     assert_eq!(status, 401);
 
+    let debug = format!("/session/{session}/debug");
+    let (status, body) = call(&app, "GET", &debug, key, None).await;
+    contract.check("GET", "/session/{id}/debug", status, &body);
+    assert_eq!(status, 200, "{body}");
+    // The CDP endpoint answers 101 to a WebSocket upgrade; its refusals are JSON.
+    let cdp = format!("/session/{session}/cdp");
+    for (key, expected) in [(None, 401), (key, 400)] {
+        let (status, body) = call(&app, "GET", &cdp, key, None).await;
+        contract.check("GET", "/session/{id}/cdp", status, &body);
+        assert_eq!(status, expected, "{body}");
+    }
+
     let (status, body) = call(
         &app,
         "POST",
@@ -458,7 +474,7 @@ async fn real_responses_validate_against_the_document() {
         .collect();
     let unchecked: Vec<_> = documented
         .difference(&answered)
-        .filter(|(_, path)| path != "/metrics")
+        .filter(|(_, path)| path != "/metrics" && path != "/session/{id}/cdp")
         .collect();
     assert!(unchecked.is_empty(), "no 200 of {unchecked:?} was checked");
 }

@@ -99,6 +99,7 @@ fn cdp_http_url(origin: &PublicOrigin, operations: &Operations, id: &SessionId) 
         (status = 401, description = "No or unknown API key.", body = ErrorBody),
         (status = 404, description = "No such session for this key.", body = ErrorBody),
         (status = 410, description = "The session has ended.", body = ErrorBody),
+        (status = 500, description = "The session's record could not be read.", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -133,7 +134,6 @@ pub async fn debug(
     tag = "cdp",
     params(
         ("id" = String, Path, format = "uuid", description = "The session's id."),
-        ("token" = Option<String>, Query, description = "The session's token, as in its `cdp_url`; or send `Authorization: Bearer <API key>`."),
     ),
     responses(
         (status = 101, description = "Switching to the WebSocket; CDP messages follow."),
@@ -141,7 +141,9 @@ pub async fn debug(
         (status = 401, description = "A missing or wrong token (and no API key).", body = ErrorBody),
         (status = 404, description = "No such session for this key.", body = ErrorBody),
         (status = 410, description = "The session has ended.", body = ErrorBody),
+        (status = 500, description = "The session's record could not be read.", body = ErrorBody),
     ),
+    security(("api_key" = []), ("session_token" = []))
 )]
 pub async fn connect(
     State(operations): State<Operations>,

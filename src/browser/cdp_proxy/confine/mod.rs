@@ -672,24 +672,24 @@ fn error(id: Value, session: Option<String>, code: i64, message: &str) -> Route 
 mod tests {
     use super::*;
 
-    fn upstream(routes: &[Route]) -> Vec<Value> {
+    /// The messages of `routes` that go to the browser (`to_browser`) or to the client.
+    fn going(routes: &[Route], to_browser: bool) -> Vec<Value> {
         routes
             .iter()
             .filter_map(|route| match route {
-                Route::Upstream(text) => serde_json::from_str(text).ok(),
-                Route::Client(_) => None,
+                Route::Upstream(text) if to_browser => serde_json::from_str(text).ok(),
+                Route::Client(text) if !to_browser => serde_json::from_str(text).ok(),
+                _ => None,
             })
             .collect()
     }
 
+    fn upstream(routes: &[Route]) -> Vec<Value> {
+        going(routes, true)
+    }
+
     fn client(routes: &[Route]) -> Vec<Value> {
-        routes
-            .iter()
-            .filter_map(|route| match route {
-                Route::Client(text) => serde_json::from_str(text).ok(),
-                Route::Upstream(_) => None,
-            })
-            .collect()
+        going(routes, false)
     }
 
     /// A confinement to context `ours`, past its discovery of a page of its own (`P1`) and
