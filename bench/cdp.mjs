@@ -72,7 +72,8 @@ async function connect(side, server) {
     return { browser, page, context: null, ms: now() - began };
   }
   const browser = await chromium.connectOverCDP(server.direct);
-  const context = await browser.newContext();
+  // The size browserd's pages have (its window), so that both sides draw the same pixels.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.evaluate('1');
   return { browser, page, context, ms: now() - began };

@@ -184,6 +184,12 @@ impl Application {
         core.spawn_reaper(&shutdown);
         tokio::spawn(state.metrics.clone().run_upkeep(shutdown.clone()));
         let stop = shutdown.clone();
+        // Without Nagle's delay: a CDP client's messages come in bursts (see browser::cdp_proxy).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "cannot turn Nagle's algorithm off for a connection");
+            }
+        });
         let served = axum::serve(listener, api::router(state))
             .with_graceful_shutdown(async move { stop.wait().await })
             .await;

@@ -29,6 +29,33 @@ pub enum ServerFrame {
     Close(String),
 }
 
+/// A WebSocket to the browser's endpoint (on loopback, plain TCP), without Nagle's delay: a
+/// client's commands come in bursts (a screenshot is several), and each would otherwise
+/// wait for the acknowledgement of the one before it.
+async fn connect(
+    url: &str,
+) -> Result<
+    async_tungstenite::WebSocketStream<
+        async_tungstenite::tokio::TokioAdapter<tokio::net::TcpStream>,
+    >,
+    String,
+> {
+    let address = url::Url::parse(url)
+        .ok()
+        .and_then(|url| Some(format!("{}:{}", url.host_str()?, url.port()?)))
+        .ok_or_else(|| format!("not a WebSocket address: {url}"))?;
+    let stream = tokio::net::TcpStream::connect(address)
+        .await
+        .map_err(|error| error.to_string())?;
+    stream
+        .set_nodelay(true)
+        .map_err(|error| error.to_string())?;
+    let (socket, _) = async_tungstenite::tokio::client_async(url, stream)
+        .await
+        .map_err(|error| error.to_string())?;
+    Ok(socket)
+}
+
 /// Serves one client until it disconnects, the browser connection ends, or `ended` says
 /// the session ended (with the reason the client is given). Downloads the client allows
 /// are written to `downloads`.
@@ -39,8 +66,8 @@ pub async fn serve_cdp_client(
     to_client: mpsc::Sender<ServerFrame>,
     mut ended: watch::Receiver<Option<String>>,
 ) -> Result<(), BrowserError> {
-    let (mut browser, _) = async_tungstenite::tokio::connect_async(endpoint.browser_url.as_str())
-        .await
+    let browser = connect(&endpoint.browser_url).await;
+    let mut browser = browser
         .map_err(|error| BrowserError::Protocol(format!("cannot reach the browser: {error}")))?;
     let (mut confinement, opening) = Confinement::new(endpoint.context, downloads);
     let mut routes = opening;

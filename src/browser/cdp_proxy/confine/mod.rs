@@ -433,12 +433,58 @@ impl Confinement {
 
     /// A message from the browser.
     pub fn browser_said(&mut self, text: &str) -> Vec<Route> {
+        if let Some(passed) = self.passed_as_it_is(text) {
+            return passed;
+        }
         let Ok(Value::Object(message)) = serde_json::from_str::<Value>(text) else {
             return Vec::new();
         };
         match message.get("id").and_then(Value::as_u64) {
             Some(id) => self.answered(id, message),
             None => self.event(message),
+        }
+    }
+
+    /// Most of what the browser says on a page's session goes to the client as it is (its
+    /// events) or with only its id changed back (answers to commands forwarded as they
+    /// were): it is read for its envelope alone, not turned into a tree and written again,
+    /// which for a screenshot's megabyte of base64 is most of the proxy's cost.
+    fn passed_as_it_is(&mut self, text: &str) -> Option<Vec<Route>> {
+        #[derive(serde::Deserialize)]
+        struct Envelope<'a> {
+            id: Option<u64>,
+            #[serde(rename = "sessionId", borrow)]
+            session: Option<&'a str>,
+            #[serde(borrow)]
+            method: Option<&'a str>,
+        }
+        let envelope: Envelope = serde_json::from_str(text).ok()?;
+        let session = envelope.session?;
+        if !self.sessions.contains(session) {
+            return None;
+        }
+        match (envelope.id, envelope.method) {
+            (None, Some(method)) if !method.starts_with("Target.") => {
+                Some(vec![Route::Client(text.to_owned())])
+            }
+            (Some(id), None) => {
+                let Some(Origin::Client {
+                    id: client_id,
+                    session: Some(asked_on),
+                    then: Then::Forward,
+                }) = self.pending.get(&id)
+                else {
+                    return None;
+                };
+                let prefix = format!("{{\"id\":{id},");
+                if asked_on != session || !self.held.is_empty() || !text.starts_with(&prefix) {
+                    return None;
+                }
+                let answer = format!("{{\"id\":{client_id},{}", &text[prefix.len()..]);
+                self.pending.remove(&id);
+                Some(vec![Route::Client(answer)])
+            }
+            _ => None,
         }
     }
 
@@ -820,7 +866,25 @@ mod tests {
             &mut confinement,
             json!({ "id": 10, "method": "Runtime.evaluate", "sessionId": "S1" }),
         );
-        assert_eq!(upstream(&routes)[0]["sessionId"], "S1");
+        let sent = &upstream(&routes)[0];
+        assert_eq!(sent["sessionId"], "S1");
+        // Its answer and the page's events go back as they came, but for the answer's id.
+        let answer = format!(
+            r#"{{"id":{},"result":{{"value":1}},"sessionId":"S1"}}"#,
+            sent["id"]
+        );
+        let back = client(&confinement.browser_said(&answer));
+        assert_eq!(
+            back[0],
+            json!({ "id": 10, "result": { "value": 1 }, "sessionId": "S1" })
+        );
+        let event = r#"{"method":"Page.loadEventFired","params":{},"sessionId":"S1"}"#;
+        assert_eq!(
+            confinement.browser_said(event),
+            vec![Route::Client(event.to_owned())]
+        );
+        let elsewhere = r#"{"method":"Page.loadEventFired","params":{},"sessionId":"S7"}"#;
+        assert!(confinement.browser_said(elsewhere).is_empty());
         let routes = say(
             &mut confinement,
             json!({ "id": 11, "method": "Runtime.evaluate", "sessionId": "S9" }),
