@@ -438,14 +438,36 @@ fn is_semantic(dom: &Dom, id: u32, tag: &str) -> bool {
 fn analyse(dom: &Dom) -> Stats {
     let n = dom.len();
     let mut removed = vec![false; n];
+    let mut in_noscript = vec![false; n];
     let mut in_link = vec![false; n];
-    let mut neg = vec![0u8; n];
+    let (mut outside, mut inside) = (0u64, 0u64);
     for i in 1..n {
         let id = i as u32;
         let p = dom.parent(id) as usize;
         let tag = dom.tag(id);
-        removed[i] = removed[p] || never_output(tag) || is_hidden(dom, id);
+        in_noscript[i] = in_noscript[p] || tag == "noscript";
+        removed[i] = removed[p] || (never_output(tag) && tag != "noscript") || is_hidden(dom, id);
         in_link[i] = in_link[p] || tag == "a";
+        if !removed[i] {
+            if let Some(t) = dom.text(id) {
+                let len = measure(t).0 as u64;
+                if in_noscript[i] {
+                    inside += len;
+                } else {
+                    outside += len;
+                }
+            }
+        }
+    }
+    // A page that shows its content only without scripts (a saved page of a script
+    // app, a crawler view) has far more text in `<noscript>` than outside it; anywhere
+    // else `<noscript>` holds tracking pixels and "enable JavaScript" notes.
+    let show_noscript = inside > 2 * outside + 200;
+    let mut neg = vec![0u8; n];
+    for i in 1..n {
+        let id = i as u32;
+        removed[i] |= in_noscript[i] && !show_noscript;
+        let tag = dom.tag(id);
         if !tag.is_empty() && !removed[i] {
             neg[i] = negativity(dom, id, tag);
         }

@@ -3,7 +3,8 @@
 //!
 //! Owns: the public API (`scrape`, `markdown_to_text`, the option and output types)
 //! and the order of the steps: parse (`dom.rs`), select what to show (`extract.rs`),
-//! render markdown (`markdown.rs`), list images (`images.rs`). Does not own: fetching
+//! render markdown (`markdown.rs`), list images (`images.rs`), read the page's
+//! structured data (`structured.rs`). Does not own: fetching
 //! or rendering pages (the browser side of the server) or HTTP/JSON wiring. Pure
 //! functions, no I/O, no global state; never panics on any input.
 
@@ -12,6 +13,7 @@ mod entities;
 mod extract;
 mod images;
 mod markdown;
+mod structured;
 mod urls;
 
 #[cfg(test)]
@@ -80,6 +82,10 @@ pub struct Scraped {
     pub markdown: String,
     /// Empty unless `scrape_images`.
     pub images: Vec<ScrapedImage>,
+    /// What the page declares about itself, from the whole page (not only the main
+    /// content): `{"json_ld": [..], "microdata": [..], "opengraph": {..}, "meta": {..}}`.
+    /// Every key is always there; see `structured::collect` for each part's shape.
+    pub structured: serde_json::Value,
 }
 
 /// Scrapes `html` (the page as rendered, e.g. the browser's serialised DOM) whose
@@ -100,5 +106,10 @@ pub fn scrape(html: &str, page_url: &str, options: &ScrapeOptions) -> Scraped {
     } else {
         Vec::new()
     };
-    Scraped { markdown, images }
+    let structured = structured::collect(&dom, &base);
+    Scraped {
+        markdown,
+        images,
+        structured,
+    }
 }

@@ -301,11 +301,12 @@ fn serde_names() {
     let json = serde_json::to_string(&Scraped {
         markdown: "m".into(),
         images: vec![img],
+        structured: serde_json::json!({"json_ld": []}),
     })
     .unwrap_or_default();
     assert_eq!(
         json,
-        r#"{"markdown":"m","images":[{"id":"F1","url":"https://x.org/a.png","alt":null,"category":"content_image"}]}"#
+        r#"{"markdown":"m","images":[{"id":"F1","url":"https://x.org/a.png","alt":null,"category":"content_image"}],"structured":{"json_ld":[]}}"#
     );
     let names: Vec<String> = [
         ImageCategory::Icon,
