@@ -533,12 +533,15 @@ fn analyse(dom: &Dom) -> Stats {
         commas[p] += commas[i];
     }
     // Boilerplate by name, unless the block holds most of the page's paragraph text
-    // (wrappers are often named "widget", "header-style", "has-sidebar"…).
+    // (wrappers are often named "widget", "header-style", "has-sidebar"…), alone or
+    // with its look-alike siblings: the posts of a thread are often each named
+    // "comment", and together they are the page.
     let total = loose[0].max(1) as f64;
+    let group = sibling_groups(dom, &neg, &loose);
     let mut boiler = vec![false; n];
     for i in 1..n {
         let p = dom.parent(i as u32) as usize;
-        let share = loose[i] as f64 / total;
+        let share = group[i] as f64 / total;
         boiler[i] = boiler[p] || (neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4);
     }
     let mut good = vec![0u32; n];
@@ -571,8 +574,71 @@ fn analyse(dom: &Dom) -> Stats {
     }
 }
 
+/// A sibling's "look": its tag and first class word. Posts, comments and listing
+/// items repeat it; one-off blocks do not.
+fn look(dom: &Dom, id: u32) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    dom.tag(id).hash(&mut h);
+    dom.attr(id, "class")
+        .and_then(|c| c.split_ascii_whitespace().next())
+        .hash(&mut h);
+    h.finish()
+}
+
+/// For each boilerplate-named element, `loose` summed over it and its siblings of the
+/// same look; for the others, their own `loose`.
+fn sibling_groups(dom: &Dom, neg: &[u8], loose: &[u32]) -> Vec<u32> {
+    let n = dom.len();
+    let mut group = loose.to_vec();
+    let mut kids: Vec<(u64, u32)> = Vec::new();
+    for p in 0..n as u32 {
+        if dom.nodes[p as usize].first_child == NONE {
+            continue;
+        }
+        kids.clear();
+        let mut any_neg = false;
+        for c in dom.children(p) {
+            let tag = dom.tag(c);
+            // Only names join a group: `nav`, `aside`, `footer` and landmark roles
+            // are furniture however many there are.
+            if !tag.is_empty() && !matches!(tag, "nav" | "aside" | "footer") && !bad_role(dom, c) {
+                any_neg |= neg[c as usize] > 0;
+                kids.push((look(dom, c), c));
+            }
+        }
+        if !any_neg || kids.len() < 2 {
+            continue;
+        }
+        kids.sort_unstable();
+        let mut k = 0;
+        while k < kids.len() {
+            let mut e = k;
+            let mut sum = 0u32;
+            while e < kids.len() && kids[e].0 == kids[k].0 {
+                sum = sum.saturating_add(loose[kids[e].1 as usize]);
+                e += 1;
+            }
+            if e - k >= 2 {
+                for &(_, c) in &kids[k..e] {
+                    group[c as usize] = sum;
+                }
+            }
+            k = e;
+        }
+    }
+    group
+}
+
+/// What the page says about itself that changes what its main content is.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Hints {
+    /// A product page: its name, price and facts belong with its description.
+    pub product: bool,
+}
+
 /// Picks what to render. `main_only == false`: the whole visible body.
-pub(super) fn select(dom: &Dom, main_only: bool) -> Selection {
+pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
     let st = analyse(dom);
     let body = dom.find_tag("body").unwrap_or(0);
     if !main_only {
@@ -605,9 +671,38 @@ pub(super) fn select(dom: &Dom, main_only: bool) -> Selection {
         }
         root = p;
     }
-    let skip = prune(dom, &st, root);
+    if hints.product {
+        root = join_title(dom, &st, root, body);
+    }
+    let skip = prune(dom, &st, root, hints);
     let end = st.end[root as usize] as usize;
     Selection { root, end, skip }
+}
+
+/// The page's title heading: its first visible `h1` outside boilerplate.
+fn title_heading(dom: &Dom, st: &Stats, body: u32) -> Option<u32> {
+    let end = st.end[body as usize] as usize;
+    (body as usize..end)
+        .find(|&i| dom.tag(i as u32) == "h1" && !st.removed[i] && !st.boiler[i] && st.text[i] > 0)
+        .map(|i| i as u32)
+}
+
+/// Grows `root` to the container it shares with the page's title: a product's name,
+/// price and facts sit beside its description, not in it.
+fn join_title(dom: &Dom, st: &Stats, root: u32, body: u32) -> u32 {
+    let Some(h1) = title_heading(dom, st, body) else {
+        return root;
+    };
+    let h = h1 as usize;
+    let mut a = root;
+    while a != NONE && a != body {
+        let ai = a as usize;
+        if (ai..st.end[ai] as usize).contains(&h) {
+            return a;
+        }
+        a = dom.parent(a);
+    }
+    root
 }
 
 /// Paragraph text (chars) below which a page is not treated as an article.
@@ -694,7 +789,7 @@ fn main_container(dom: &Dom, st: &Stats, body: u32) -> u32 {
     cur
 }
 
-fn prune(dom: &Dom, st: &Stats, root: u32) -> Vec<bool> {
+fn prune(dom: &Dom, st: &Stats, root: u32, hints: Hints) -> Vec<bool> {
     let mut skip = st.removed.clone();
     let r = root as usize;
     let end = st.end[r] as usize;
@@ -705,8 +800,9 @@ fn prune(dom: &Dom, st: &Stats, root: u32) -> Vec<bool> {
     while i < end {
         let id = i as u32;
         let tag = dom.tag(id);
-        let drop =
-            !skip[i] && !tag.is_empty() && should_drop(dom, st, id, tag, root_good, seen_good);
+        let drop = !skip[i]
+            && !tag.is_empty()
+            && should_drop(dom, st, id, tag, root_good, seen_good || hints.product);
         if drop || skip[i] {
             // Skip the whole subtree.
             for s in skip.iter_mut().take(st.end[i] as usize).skip(i) {

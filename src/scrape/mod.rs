@@ -93,8 +93,12 @@ pub struct Scraped {
 /// unparsable input gives empty or best-effort output.
 pub fn scrape(html: &str, page_url: &str, options: &ScrapeOptions) -> Scraped {
     let dom = dom::parse(html);
-    let sel = extract::select(&dom, options.only_main_content);
     let base = urls::Base::new(&dom, page_url);
+    let structured = structured::collect(&dom, &base);
+    let hints = extract::Hints {
+        product: structured::declares_product(&structured),
+    };
+    let sel = extract::select(&dom, options.only_main_content, hints);
     let markdown = markdown::Renderer {
         dom: &dom,
         skip: &sel.skip,
@@ -106,7 +110,6 @@ pub fn scrape(html: &str, page_url: &str, options: &ScrapeOptions) -> Scraped {
     } else {
         Vec::new()
     };
-    let structured = structured::collect(&dom, &base);
     Scraped {
         markdown,
         images,

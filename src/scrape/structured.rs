@@ -65,6 +65,58 @@ pub(super) fn collect(dom: &Dom, base: &Base) -> Value {
     Value::Object(out)
 }
 
+/// Whether the page declares itself a product (schema.org `Product` in JSON-LD or
+/// microdata, or OpenGraph `og:type` product): a generic signal that its main content
+/// is spread over several blocks (name, price, facts, description).
+pub(super) fn declares_product(structured: &Value) -> bool {
+    let og = structured["opengraph"]["og:type"]
+        .as_str()
+        .is_some_and(|t| t.to_ascii_lowercase().contains("product"));
+    let ld = structured["json_ld"]
+        .as_array()
+        .is_some_and(|items| items.iter().any(|v| ld_has_type(v, 0)));
+    let md = structured["microdata"].as_array().is_some_and(|items| {
+        items.iter().any(|it| {
+            it["type"].as_array().is_some_and(|ts| {
+                ts.iter().any(|t| {
+                    t.as_str()
+                        .is_some_and(|t| is_product_type(t.rsplit('/').next().unwrap_or(t)))
+                })
+            })
+        })
+    });
+    og || ld || md
+}
+
+fn is_product_type(t: &str) -> bool {
+    matches!(
+        t,
+        "Product" | "ProductGroup" | "IndividualProduct" | "ProductModel"
+    )
+}
+
+/// A JSON-LD node or its `@graph` names a product type at the top (not as an offer's
+/// `itemOffered` deep inside an article).
+fn ld_has_type(v: &Value, depth: usize) -> bool {
+    if depth > 2 {
+        return false;
+    }
+    match v {
+        Value::Array(items) => items.iter().take(64).any(|x| ld_has_type(x, depth + 1)),
+        Value::Object(o) => {
+            let own = match o.get("@type") {
+                Some(Value::String(t)) => is_product_type(t),
+                Some(Value::Array(ts)) => {
+                    ts.iter().any(|t| t.as_str().is_some_and(is_product_type))
+                }
+                _ => false,
+            };
+            own || o.get("@graph").is_some_and(|g| ld_has_type(g, depth + 1))
+        }
+        _ => false,
+    }
+}
+
 fn json_ld(dom: &Dom) -> Vec<Value> {
     let mut found = Vec::new();
     for id in 0..dom.len() as u32 {
