@@ -705,6 +705,10 @@ fn join_title(dom: &Dom, st: &Stats, root: u32, body: u32) -> u32 {
     root
 }
 
+/// Share of a container's paragraph text a child must hold to become the main block
+/// instead of it. Below 0.7, the parts of a thread, a product or a documentation page
+/// that sit beside its largest block were lost (tuning half of web-2026).
+const DESCEND: f64 = 0.7;
 /// Paragraph text (chars) below which a page is not treated as an article.
 const MIN_ARTICLE: u32 = 200;
 /// Below this much paragraph text the main container may grow to its parent.
@@ -765,7 +769,7 @@ fn main_container(dom: &Dom, st: &Stats, body: u32) -> u32 {
                 }
             }
         }
-        if best != NONE && best_good >= 0.65 * total {
+        if best != NONE && best_good >= DESCEND * total {
             if before_table == NONE && is_table_part(dom.tag(best)) {
                 before_table = cur;
             }

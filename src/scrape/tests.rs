@@ -511,3 +511,64 @@ fn data_table_is_main_content() {
     );
     assert!(!m.contains("Home") && !m.contains("About us"), "{m}");
 }
+
+/// Generated hostile pages: none panics, each fits a 1 MiB stack, and the output stays
+/// proportional to the input (markdown) or capped (structured data). Time is not
+/// asserted (machines are noisy); the inputs are sized so that quadratic work would
+/// show as a test that does not finish.
+#[test]
+fn generated_pages_stay_bounded() {
+    let big = "a".repeat(2_000_000);
+    let pages: Vec<String> = vec![
+        // Very wide: 100,000 siblings, and as many look-alike "comment" blocks.
+        "<div><p>word and more words, here.</p></div>".repeat(100_000),
+        "<div class=\"comment\"><p>A reply that says something, at length.</p></div>"
+            .repeat(50_000),
+        // Very deep, of every kind of container.
+        "<div><section><article><ul><li><table><tr><td>".repeat(20_000),
+        // Unclosed and stray tags.
+        "<p><span><div><li><td><a href=x><h2><pre><code>".repeat(20_000),
+        "</div></li></td></tr></table></a></p>x".repeat(20_000),
+        // Huge attribute values, closed and unclosed, and one huge text node.
+        format!("<div class=\"{big}\" id='{big}'><p>text</p></div>"),
+        format!("<a href=\"{big}"),
+        format!("<p>{big}</p>"),
+        format!("<meta property=\"og:title\" content=\"{big}\"><title>{big}</title>"),
+        // Structured data in bulk.
+        "<script type=\"application/ld+json\">{\"@type\":\"Product\",\"name\":\"x\"}</script>"
+            .repeat(10_000),
+        "<div itemscope itemprop=\"a\"><span itemprop=\"b\">v</span>".repeat(20_000),
+        // Content only in noscript, deeply nested there.
+        format!(
+            "<noscript>{}</noscript>",
+            "<div><p>Some words in a paragraph here.".repeat(20_000)
+        ),
+    ];
+    for html in pages {
+        let len = html.len();
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let mut sizes = Vec::new();
+                for main in [true, false] {
+                    let r = scrape(
+                        &html,
+                        URL,
+                        &ScrapeOptions {
+                            only_main_content: main,
+                            scrape_images: true,
+                        },
+                    );
+                    let structured = serde_json::to_string(&r.structured).unwrap_or_default();
+                    sizes.push((r.markdown.len(), structured.len(), r.images.len()));
+                }
+                sizes
+            });
+        let sizes = handle.ok().and_then(|h| h.join().ok()).unwrap_or_default();
+        assert_eq!(sizes.len(), 2, "panicked on a page of {len} bytes");
+        for (markdown, structured, _) in sizes {
+            assert!(markdown <= 4 * len + 1000, "{markdown} for {len}");
+            assert!(structured <= 2_000_000, "{structured} for {len}");
+        }
+    }
+}
