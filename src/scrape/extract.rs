@@ -674,9 +674,78 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
     if hints.product {
         root = join_title(dom, &st, root, body);
     }
-    let skip = prune(dom, &st, root, hints);
+    let mut list = None;
+    if let Some((items, text)) = item_list(dom, &st) {
+        let r = root as usize;
+        if text as f64 > ITEMS_OVER_PROSE * st.good[r] as f64 && text >= MIN_ITEMS_TEXT {
+            if !(r..st.end[r] as usize).contains(&(items as usize)) {
+                root = common_ancestor(dom, &st, root, items, body);
+            }
+            list = Some(items);
+        }
+    }
+    let skip = prune(dom, &st, root, hints, list);
     let end = st.end[root as usize] as usize;
     Selection { root, end, skip }
+}
+
+/// Item text (chars) that outweighs the prose chosen, as a multiple of it: a shop's
+/// category page or a list of posts has a paragraph of blurb beside its items.
+const ITEMS_OVER_PROSE: f64 = 2.0;
+/// Least text of a run of items to be taken for the page's content.
+const MIN_ITEMS_TEXT: u32 = 1000;
+/// Least number of look-alike siblings that make a run of items.
+const MIN_ITEMS: usize = 4;
+
+/// The largest run of look-alike items on the page (product tiles, posts, results):
+/// the container whose children of one look hold the most text, links included,
+/// outside boilerplate. Returns the container and that text.
+fn item_list(dom: &Dom, st: &Stats) -> Option<(u32, u32)> {
+    let mut best: Option<(u32, u32)> = None;
+    let mut kids: Vec<(u64, u32)> = Vec::new();
+    for p in 0..dom.len() {
+        if st.removed[p] || st.boiler[p] || !st.has_block[p] {
+            continue;
+        }
+        kids.clear();
+        for c in dom.children(p as u32) {
+            let ci = c as usize;
+            if !st.removed[ci] && !st.boiler[ci] && st.text[ci] >= 20 && dom.text(c).is_none() {
+                kids.push((look(dom, c), st.text[ci]));
+            }
+        }
+        if kids.len() < MIN_ITEMS {
+            continue;
+        }
+        kids.sort_unstable();
+        let mut k = 0;
+        while k < kids.len() {
+            let mut e = k;
+            let mut sum = 0u32;
+            while e < kids.len() && kids[e].0 == kids[k].0 {
+                sum = sum.saturating_add(kids[e].1);
+                e += 1;
+            }
+            if e - k >= MIN_ITEMS && best.is_none_or(|(_, t)| sum > t) {
+                best = Some((p as u32, sum));
+            }
+            k = e;
+        }
+    }
+    best
+}
+
+/// The lowest element holding both `a` and `b`, at most `body`.
+fn common_ancestor(dom: &Dom, st: &Stats, a: u32, b: u32, body: u32) -> u32 {
+    let mut x = a;
+    while x != NONE && x != body {
+        let xi = x as usize;
+        if (xi..st.end[xi] as usize).contains(&(b as usize)) {
+            return x;
+        }
+        x = dom.parent(x);
+    }
+    body
 }
 
 /// The page's title heading: its first visible `h1` outside boilerplate.
@@ -793,7 +862,10 @@ fn main_container(dom: &Dom, st: &Stats, body: u32) -> u32 {
     cur
 }
 
-fn prune(dom: &Dom, st: &Stats, root: u32, hints: Hints) -> Vec<bool> {
+fn prune(dom: &Dom, st: &Stats, root: u32, hints: Hints, list: Option<u32>) -> Vec<bool> {
+    // A run of items is mostly links and short lines by nature: it is kept whole
+    // from the link-density and tail rules below.
+    let items = list.map_or(0..0, |l| l as usize..st.end[l as usize] as usize);
     let mut skip = st.removed.clone();
     let r = root as usize;
     let end = st.end[r] as usize;
@@ -804,8 +876,10 @@ fn prune(dom: &Dom, st: &Stats, root: u32, hints: Hints) -> Vec<bool> {
     while i < end {
         let id = i as u32;
         let tag = dom.tag(id);
+        let in_items = items.contains(&i) && !st.boiler[i];
         let drop = !skip[i]
             && !tag.is_empty()
+            && !in_items
             && should_drop(dom, st, id, tag, root_good, seen_good || hints.product);
         if drop || skip[i] {
             // Skip the whole subtree.
@@ -822,6 +896,9 @@ fn prune(dom: &Dom, st: &Stats, root: u32, hints: Hints) -> Vec<bool> {
             last_good_end = st.end[i] as usize;
         }
         i += 1;
+    }
+    if items.end > 0 && items.end <= end {
+        last_good_end = last_good_end.max(items.end);
     }
     // After the last paragraph of prose, short lines are almost always furniture:
     // "Read more", "Filed under", "Follow us", ad labels, credits.
