@@ -435,7 +435,7 @@ fn is_semantic(dom: &Dom, id: u32, tag: &str) -> bool {
     })
 }
 
-fn analyse(dom: &Dom) -> Stats {
+fn analyse(dom: &Dom, hints: Hints) -> Stats {
     let n = dom.len();
     let mut removed = vec![false; n];
     let mut in_noscript = vec![false; n];
@@ -539,10 +539,21 @@ fn analyse(dom: &Dom) -> Stats {
     let total = loose[0].max(1) as f64;
     let group = sibling_groups(dom, &neg, &loose);
     let mut boiler = vec![false; n];
+    // Inside posts kept as a group (named "comment", "reply"…), their parts' names
+    // ("comment-body", "reply-meta") say what they are part of, not that they are
+    // furniture.
+    let mut in_posts = vec![false; n];
     for i in 1..n {
         let p = dom.parent(i as u32) as usize;
         let share = group[i] as f64 / total;
-        boiler[i] = boiler[p] || (neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4);
+        let named = (neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4);
+        boiler[i] = boiler[p] || (named && !in_posts[p]);
+        in_posts[i] = in_posts[p]
+            || (!hints.article
+                && neg[i] == 2
+                && !named
+                && group[i] != loose[i]
+                && class_id_flags(dom, i as u32) & F_STRONG != 0);
     }
     let mut good = vec![0u32; n];
     let mut plain = vec![0u32; n];
@@ -635,11 +646,13 @@ fn sibling_groups(dom: &Dom, neg: &[u8], loose: &[u32]) -> Vec<u32> {
 pub(super) struct Hints {
     /// A product page: its name, price and facts belong with its description.
     pub product: bool,
+    /// An article (not a discussion): comments under it are not its content.
+    pub article: bool,
 }
 
 /// Picks what to render. `main_only == false`: the whole visible body.
 pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
-    let st = analyse(dom);
+    let st = analyse(dom, hints);
     let body = dom.find_tag("body").unwrap_or(0);
     if !main_only {
         let end = st.end[body as usize] as usize;

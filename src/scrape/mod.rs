@@ -97,6 +97,7 @@ pub fn scrape(html: &str, page_url: &str, options: &ScrapeOptions) -> Scraped {
     let structured = structured::collect(&dom, &base);
     let hints = extract::Hints {
         product: structured::declares_product(&structured),
+        article: structured::declares_article(&structured),
     };
     let sel = extract::select(&dom, options.only_main_content, hints);
     let markdown = markdown::Renderer {

@@ -69,23 +69,38 @@ pub(super) fn collect(dom: &Dom, base: &Base) -> Value {
 /// microdata, or OpenGraph `og:type` product): a generic signal that its main content
 /// is spread over several blocks (name, price, facts, description).
 pub(super) fn declares_product(structured: &Value) -> bool {
-    let og = structured["opengraph"]["og:type"]
+    og_type_has(structured, "product") || declares(structured, is_product_type)
+}
+
+/// Whether the page declares itself an article (news, blog post) and not a discussion:
+/// its comments are then not its content.
+pub(super) fn declares_article(structured: &Value) -> bool {
+    (og_type_has(structured, "article") || declares(structured, is_article_type))
+        && !declares(structured, is_discussion_type)
+}
+
+fn og_type_has(structured: &Value, word: &str) -> bool {
+    structured["opengraph"]["og:type"]
         .as_str()
-        .is_some_and(|t| t.to_ascii_lowercase().contains("product"));
+        .is_some_and(|t| t.to_ascii_lowercase().contains(word))
+}
+
+/// Whether a JSON-LD node or a microdata item at the top names a type `is`.
+fn declares(structured: &Value, is: fn(&str) -> bool) -> bool {
     let ld = structured["json_ld"]
         .as_array()
-        .is_some_and(|items| items.iter().any(|v| ld_has_type(v, 0)));
+        .is_some_and(|items| items.iter().any(|v| ld_has_type(v, 0, is)));
     let md = structured["microdata"].as_array().is_some_and(|items| {
         items.iter().any(|it| {
             it["type"].as_array().is_some_and(|ts| {
                 ts.iter().any(|t| {
                     t.as_str()
-                        .is_some_and(|t| is_product_type(t.rsplit('/').next().unwrap_or(t)))
+                        .is_some_and(|t| is(t.rsplit('/').next().unwrap_or(t)))
                 })
             })
         })
     });
-    og || ld || md
+    ld || md
 }
 
 fn is_product_type(t: &str) -> bool {
@@ -95,23 +110,43 @@ fn is_product_type(t: &str) -> bool {
     )
 }
 
-/// A JSON-LD node or its `@graph` names a product type at the top (not as an offer's
-/// `itemOffered` deep inside an article).
-fn ld_has_type(v: &Value, depth: usize) -> bool {
+fn is_article_type(t: &str) -> bool {
+    matches!(
+        t,
+        "Article"
+            | "NewsArticle"
+            | "BlogPosting"
+            | "ReportageNewsArticle"
+            | "AnalysisNewsArticle"
+            | "OpinionNewsArticle"
+            | "BackgroundNewsArticle"
+    )
+}
+
+fn is_discussion_type(t: &str) -> bool {
+    matches!(
+        t,
+        "DiscussionForumPosting" | "QAPage" | "Question" | "SocialMediaPosting"
+    )
+}
+
+/// A JSON-LD node or its `@graph` names a type `is` at the top (not, say, a product
+/// as an offer's `itemOffered` deep inside an article).
+fn ld_has_type(v: &Value, depth: usize, is: fn(&str) -> bool) -> bool {
     if depth > 2 {
         return false;
     }
     match v {
-        Value::Array(items) => items.iter().take(64).any(|x| ld_has_type(x, depth + 1)),
+        Value::Array(items) => items.iter().take(64).any(|x| ld_has_type(x, depth + 1, is)),
         Value::Object(o) => {
             let own = match o.get("@type") {
-                Some(Value::String(t)) => is_product_type(t),
-                Some(Value::Array(ts)) => {
-                    ts.iter().any(|t| t.as_str().is_some_and(is_product_type))
-                }
+                Some(Value::String(t)) => is(t),
+                Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(is)),
                 _ => false,
             };
-            own || o.get("@graph").is_some_and(|g| ld_has_type(g, depth + 1))
+            own || o
+                .get("@graph")
+                .is_some_and(|g| ld_has_type(g, depth + 1, is))
         }
         _ => false,
     }

@@ -572,3 +572,81 @@ fn generated_pages_stay_bounded() {
         }
     }
 }
+
+#[test]
+fn thread_posts_named_comment_are_the_content() {
+    // On a forum every post is a "comment"; together they are the page.
+    let post = |who: &str| {
+        format!("<article class=\"ipsComment post\"><div class=author>{who}</div><div class=comment-body><p>{LOREM}</p></div></article>")
+    };
+    let html = format!(
+        "<body><nav><a href=/>Forums</a></nav><main><h1>Which budget?</h1><div id=comments>{}{}{}</div></main>\
+         <aside><p><a href=/t/2>Another topic with a title</a></p></aside></body>",
+        post("ann"),
+        post("bob"),
+        post("cy")
+    );
+    let m = md(&html, true);
+    assert_eq!(m.matches(LOREM).count(), 3, "{m}");
+    assert!(!m.contains("Another topic"), "{m}");
+    // On a news page, the comments under a long article stay out.
+    let article = format!(
+        "<body><article><h1>Budget</h1>{}</article><div class=comments>{}{}</div></body>",
+        format!("<p>{LOREM} {LOREM}</p>").repeat(8),
+        "<div class=comment><p>What a waste of money, again and again and again!</p></div>",
+        "<div class=comment><p>Finally some good news for the schools in our area.</p></div>"
+    );
+    let m = md(&article, true);
+    assert!(m.contains(LOREM) && !m.contains("waste of money"), "{m}");
+}
+
+#[test]
+fn listing_items_outweigh_a_blurb() {
+    // A category page: a paragraph of blurb, and the items, each a link and a price.
+    let items: String = (1..=12)
+        .map(|k| format!("<div class=\"tile card\"><h3><a href=/p/{k}>Desk lamp model {k} with dimmer</a></h3><span class=price>{k}9.00 €</span></div>"))
+        .collect();
+    let html = format!(
+        "<body><nav><a href=/>Home</a> <a href=/lamps>Lamps</a></nav><main><h1>Desk lamps</h1>\
+         <div class=grid>{items}</div><div class=seo><p>{LOREM}</p></div></main><footer><a href=/imprint>Imprint</a></footer></body>"
+    );
+    let m = md(&html, true);
+    assert!(
+        m.contains("Desk lamp model 1 with dimmer") && m.contains("Desk lamp model 12 with dimmer"),
+        "{m}"
+    );
+    assert!(m.contains("129.00 €"), "{m}");
+    assert!(!m.contains("Imprint") && !m.contains("Home"), "{m}");
+}
+
+#[test]
+fn product_page_keeps_name_and_facts_beside_its_description() {
+    let html = format!(
+        "<head><script type=\"application/ld+json\">{{\"@context\":\"https://schema.org\",\"@type\":\"Product\",\"name\":\"Summit 24\",\
+         \"offers\":{{\"price\":\"499.00\",\"priceCurrency\":\"EUR\",\"availability\":\"https://schema.org/InStock\"}}}}</script></head>\
+         <body><nav><a href=/>Shop</a></nav><div class=pdp><div class=buybox><h1>Summit 24 fire pit</h1><p class=price>499,00 €</p>\
+         <table><tr><th>Weight</th><td>20 kg</td></tr><tr><th>Height</th><td>45 cm</td></tr></table></div>\
+         <div class=details><h2>Description</h2>{}</div></div></body>",
+        format!("<p>{LOREM}</p>").repeat(6)
+    );
+    let r = scrape(&html, URL, &ScrapeOptions::default());
+    let m = &r.markdown;
+    assert!(
+        m.contains("Summit 24 fire pit") && m.contains("499,00 €") && m.contains("20 kg"),
+        "{m}"
+    );
+    assert!(m.contains(LOREM) && !m.contains("Shop"), "{m}");
+    assert_eq!(r.structured["json_ld"][0]["offers"]["price"], "499.00");
+}
+
+#[test]
+fn content_only_in_noscript_is_shown() {
+    // A saved page of a script app: the crawler view is in <noscript>.
+    let html = format!(
+        "<body><div id=app></div><noscript><div role=main><h1>Topic</h1><p>{LOREM}</p><p>{LOREM}</p></div></noscript></body>"
+    );
+    assert!(md(&html, true).contains(LOREM));
+    // Elsewhere <noscript> is a note for browsers without scripts.
+    let html = format!("<body><p>{LOREM}</p><p>{LOREM}</p><noscript><p>Please enable JavaScript to use this site.</p></noscript></body>");
+    assert!(!md(&html, true).contains("enable JavaScript"));
+}
