@@ -352,15 +352,23 @@ fn class_id_flags(dom: &Dom, id: u32) -> u8 {
         let Some(v) = dom.attr(id, a) else {
             continue;
         };
-        for_each_word(v, |w| {
-            let mut buf = [0u8; 24];
-            let n = w.len().min(buf.len());
-            for (d, s) in buf.iter_mut().zip(w.as_bytes()) {
-                *d = s.to_ascii_lowercase();
-            }
-            flags |= word_flags(&buf[..n]);
-            false
-        });
+        // Utility classes with a variant or an arbitrary value
+        // (`hover:[text-decoration-skip-ink:none]`, `md:group-hover/hash:opacity-1`)
+        // describe a style, not what the block is.
+        for name in v
+            .split_ascii_whitespace()
+            .filter(|c| !c.contains([':', '[', '(']))
+        {
+            for_each_word(name, |w| {
+                let mut buf = [0u8; 24];
+                let n = w.len().min(buf.len());
+                for (d, s) in buf.iter_mut().zip(w.as_bytes()) {
+                    *d = s.to_ascii_lowercase();
+                }
+                flags |= word_flags(&buf[..n]);
+                false
+            });
+        }
     }
     flags
 }
