@@ -146,6 +146,9 @@ pub(super) fn is_hidden(dom: &Dom, id: u32) -> bool {
     let Data::Element { attrs, .. } = &dom.nodes[id as usize].data else {
         return false;
     };
+    if revealable(dom, id) {
+        return false;
+    }
     for (k, v) in attrs {
         match &**k {
             // `data-browserd-hidden`: set by the server on elements the browser computed as
@@ -177,6 +180,28 @@ pub(super) fn is_hidden(dom: &Dom, id: u32) -> bool {
         }
     }
     false
+}
+
+/// A closed tab, accordion panel or collapsed section: hidden until a click, and
+/// content all the same (a product's specifications, a FAQ's answers).
+fn revealable(dom: &Dom, id: u32) -> bool {
+    if matches!(dom.attr(id, "role"), Some("tabpanel"))
+        || dom.attr(id, "hidden") == Some("until-found")
+    {
+        return true;
+    }
+    ["class", "id"].iter().any(|a| {
+        dom.attr(id, a).is_some_and(|v| {
+            for_each_word(v, |w| {
+                let w = w.as_bytes();
+                let starts = |p: &[u8]| w.len() >= p.len() && w[..p.len()].eq_ignore_ascii_case(p);
+                starts(b"collaps")
+                    || starts(b"accordion")
+                    || starts(b"tabpanel")
+                    || starts(b"tabcontent")
+            })
+        })
+    })
 }
 
 fn style_hides(style: &str) -> bool {

@@ -650,3 +650,19 @@ fn content_only_in_noscript_is_shown() {
     let html = format!("<body><p>{LOREM}</p><p>{LOREM}</p><noscript><p>Please enable JavaScript to use this site.</p></noscript></body>");
     assert!(!md(&html, true).contains("enable JavaScript"));
 }
+
+#[test]
+fn closed_tabs_and_accordions_are_content() {
+    let html = format!(
+        "<body><main><h1>Fire pit</h1><p>{LOREM}</p><div class=accordion><button>Specifications</button>\
+         <div class=\"chakra-collapse\" style=\"display:none\"><p>Weight: 20 kg, height 45 cm, steel.</p></div></div>\
+         <div role=tabpanel hidden><p>Care: wipe with a dry cloth after each use.</p></div>\
+         <div style=\"display:none\"><p>A modal nobody opened.</p></div></main></body>"
+    );
+    let m = md(&html, true);
+    assert!(
+        m.contains("Weight: 20 kg") && m.contains("Care: wipe"),
+        "{m}"
+    );
+    assert!(!m.contains("modal nobody"), "{m}");
+}
