@@ -580,7 +580,18 @@ fn analyse(dom: &Dom, hints: Hints) -> Stats {
         let p = dom.parent(i as u32) as usize;
         let share = group[i] as f64 / total;
         let named = (neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4);
-        boiler[i] = boiler[p] || (named && !in_posts[p]);
+        // Within posts, only the thread words are discounted: a share bar or a
+        // signature is furniture there too.
+        let furniture = if in_posts[p] && neg[i] > 0 {
+            let tag = dom.tag(i as u32);
+            let f = class_id_flags(dom, i as u32);
+            matches!(tag, "nav" | "aside" | "footer")
+                || bad_role(dom, i as u32)
+                || (f & F_POSITIVE == 0 && f & (F_NEGATIVE | F_WEAK) != 0)
+        } else {
+            named
+        };
+        boiler[i] = boiler[p] || furniture;
         in_posts[i] = in_posts[p]
             || (!hints.article
                 && neg[i] == 2
