@@ -632,13 +632,16 @@ fn analyse(dom: &Dom, hints: Hints) -> Stats {
 /// A sibling's "look": its tag and first class word. Posts, comments and listing
 /// items repeat it; one-off blocks do not.
 fn look(dom: &Dom, id: u32) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    dom.tag(id).hash(&mut h);
-    dom.attr(id, "class")
+    // FNV-1a: called for most elements of a page, and needs no resistance to collisions.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let first_class = dom
+        .attr(id, "class")
         .and_then(|c| c.split_ascii_whitespace().next())
-        .hash(&mut h);
-    h.finish()
+        .unwrap_or("");
+    for b in dom.tag(id).bytes().chain([0u8]).chain(first_class.bytes()) {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// For each boilerplate-named element, `loose` summed over it and its siblings of the
@@ -651,18 +654,19 @@ fn sibling_groups(dom: &Dom, neg: &[u8], loose: &[u32]) -> Vec<u32> {
         if dom.nodes[p as usize].first_child == NONE {
             continue;
         }
+        if !dom.children(p).any(|c| neg[c as usize] > 0) {
+            continue;
+        }
         kids.clear();
-        let mut any_neg = false;
         for c in dom.children(p) {
             let tag = dom.tag(c);
             // Only names join a group: `nav`, `aside`, `footer` and landmark roles
             // are furniture however many there are.
             if !tag.is_empty() && !matches!(tag, "nav" | "aside" | "footer") && !bad_role(dom, c) {
-                any_neg |= neg[c as usize] > 0;
                 kids.push((look(dom, c), c));
             }
         }
-        if !any_neg || kids.len() < 2 {
+        if kids.len() < 2 {
             continue;
         }
         kids.sort_unstable();
@@ -772,15 +776,23 @@ fn item_list(dom: &Dom, st: &Stats) -> Option<(u32, u32)> {
         if st.removed[p] || st.boiler[p] || !st.has_block[p] {
             continue;
         }
-        kids.clear();
-        for c in dom.children(p as u32) {
+        let item = |c: u32| {
             let ci = c as usize;
-            if !st.removed[ci] && !st.boiler[ci] && st.text[ci] >= 20 && dom.text(c).is_none() {
-                kids.push((look(dom, c), st.text[ci]));
-            }
-        }
-        if kids.len() < MIN_ITEMS {
+            !st.removed[ci] && !st.boiler[ci] && st.text[ci] >= 20 && dom.text(c).is_none()
+        };
+        // Counted before any hashing: few containers have enough items.
+        if dom
+            .children(p as u32)
+            .filter(|&c| item(c))
+            .take(MIN_ITEMS)
+            .count()
+            < MIN_ITEMS
+        {
             continue;
+        }
+        kids.clear();
+        for c in dom.children(p as u32).filter(|&c| item(c)) {
+            kids.push((look(dom, c), st.text[c as usize]));
         }
         kids.sort_unstable();
         let mut k = 0;

@@ -222,10 +222,14 @@ fn subtree_ends(dom: &Dom) -> Vec<u32> {
 }
 
 fn microdata(dom: &Dom, base: &Base) -> Vec<Value> {
+    // Most pages have no microdata: find the first item before indexing subtrees.
+    let Some(first) = (0..dom.len()).find(|&i| dom.attr(i as u32, "itemscope").is_some()) else {
+        return Vec::new();
+    };
     let ends = subtree_ends(dom);
     let mut budget = MAX_ITEMS;
     let mut items = Vec::new();
-    let mut i = 0usize;
+    let mut i = first;
     while i < dom.len() && budget > 0 {
         let id = i as u32;
         if dom.attr(id, "itemscope").is_some() && dom.attr(id, "itemprop").is_none() {
