@@ -750,7 +750,13 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
             list = Some(items);
         }
     }
-    let skip = prune(dom, &st, root, hints, list);
+    // A product's short lines (price, availability, options, ratings) are what the
+    // page is for; only evident boilerplate goes.
+    let skip = if hints.product {
+        light_prune(&st, root)
+    } else {
+        prune(dom, &st, root, list)
+    };
     let end = st.end[root as usize] as usize;
     Selection { root, end, skip }
 }
@@ -939,7 +945,7 @@ fn main_container(dom: &Dom, st: &Stats, body: u32) -> u32 {
     cur
 }
 
-fn prune(dom: &Dom, st: &Stats, root: u32, hints: Hints, list: Option<u32>) -> Vec<bool> {
+fn prune(dom: &Dom, st: &Stats, root: u32, list: Option<u32>) -> Vec<bool> {
     // A run of items is mostly links and short lines by nature: it is kept whole
     // from the link-density and tail rules below.
     let items = list.map_or(0..0, |l| l as usize..st.end[l as usize] as usize);
@@ -957,7 +963,7 @@ fn prune(dom: &Dom, st: &Stats, root: u32, hints: Hints, list: Option<u32>) -> V
         let drop = !skip[i]
             && !tag.is_empty()
             && !in_items
-            && should_drop(dom, st, id, tag, root_good, seen_good || hints.product);
+            && should_drop(dom, st, id, tag, root_good, seen_good);
         if drop || skip[i] {
             // Skip the whole subtree.
             for s in skip.iter_mut().take(st.end[i] as usize).skip(i) {
