@@ -471,20 +471,24 @@ fn is_semantic(dom: &Dom, id: u32, tag: &str) -> bool {
 fn analyse(dom: &Dom, hints: Hints) -> Stats {
     let n = dom.len();
     let mut removed = vec![false; n];
+    let mut hidden = vec![false; n];
     let mut in_noscript = vec![false; n];
     let mut in_link = vec![false; n];
-    let (mut outside, mut inside) = (0u64, 0u64);
+    let (mut outside, mut inside, mut unseen) = (0u64, 0u64, 0u64);
     for i in 1..n {
         let id = i as u32;
         let p = dom.parent(id) as usize;
         let tag = dom.tag(id);
         in_noscript[i] = in_noscript[p] || tag == "noscript";
-        removed[i] = removed[p] || (never_output(tag) && tag != "noscript") || is_hidden(dom, id);
+        removed[i] = removed[p] || (never_output(tag) && tag != "noscript");
+        hidden[i] = hidden[p] || (!removed[i] && is_hidden(dom, id));
         in_link[i] = in_link[p] || tag == "a";
         if !removed[i] {
             if let Some(t) = dom.text(id) {
                 let len = measure(t).0 as u64;
-                if in_noscript[i] {
+                if hidden[i] {
+                    unseen += len;
+                } else if in_noscript[i] {
                     inside += len;
                 } else {
                     outside += len;
@@ -496,10 +500,17 @@ fn analyse(dom: &Dom, hints: Hints) -> Stats {
     // app, a crawler view) has far more text in `<noscript>` than outside it; anywhere
     // else `<noscript>` holds tracking pixels and "enable JavaScript" notes.
     let show_noscript = inside > 2 * outside + 200;
+    // Likewise a page saved before its scripts ran can hold all its text in hidden
+    // parts that the scripts move into place (streamed server rendering): when the
+    // hidden text dwarfs what shows, what shows is only the shell.
+    let shown = outside + if show_noscript { inside } else { 0 };
+    let show_hidden = unseen > 4 * shown + 500;
+    for i in 1..n {
+        removed[i] |= (hidden[i] && !show_hidden) || (in_noscript[i] && !show_noscript);
+    }
     let mut neg = vec![0u8; n];
     for i in 1..n {
         let id = i as u32;
-        removed[i] |= in_noscript[i] && !show_noscript;
         let tag = dom.tag(id);
         if !tag.is_empty() && !removed[i] {
             neg[i] = negativity(dom, id, tag);

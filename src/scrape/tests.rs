@@ -666,3 +666,17 @@ fn closed_tabs_and_accordions_are_content() {
     );
     assert!(!m.contains("modal nobody"), "{m}");
 }
+
+#[test]
+fn hidden_content_shows_when_the_visible_page_is_only_a_shell() {
+    // Streamed server rendering saved before its scripts ran: the page is in hidden parts.
+    let body = format!(
+        "<h1>Protein shake</h1>{}",
+        format!("<p>{LOREM}</p>").repeat(6)
+    );
+    let html = format!("<body><a href=#main>Skip to content</a><div hidden id=\"S:1\"><main>{body}</main></div></body>");
+    assert!(md(&html, true).contains(LOREM));
+    // Hidden text beside a real page stays hidden.
+    let html = format!("<body><main>{body}</main><div hidden><p>A hidden draft that must not show.</p></div></body>");
+    assert!(!md(&html, true).contains("hidden draft"));
+}
