@@ -370,6 +370,29 @@ const F_POSITIVE: u8 = 2;
 const F_NEGATIVE: u8 = 4;
 const F_WEAK: u8 = 8;
 
+/// A layout utility class whose words say nothing of the block: Bootstrap's and
+/// Tailwind's alignment classes (`justify-content-between`, `content-center`) hold the
+/// word "content".
+fn is_layout_utility(class: &str) -> bool {
+    let c = class.as_bytes();
+    let starts = |p: &str| c.len() > p.len() && c[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    starts("justify-") || starts("align-") || starts("place-") || {
+        matches!(
+            class,
+            "content-center"
+                | "content-start"
+                | "content-end"
+                | "content-between"
+                | "content-around"
+                | "content-evenly"
+                | "content-baseline"
+                | "content-stretch"
+                | "content-normal"
+                | "content-none"
+        )
+    }
+}
+
 /// Which word lists the class and id words of an element fall in (one pass).
 fn class_id_flags(dom: &Dom, id: u32) -> u8 {
     let mut flags = 0u8;
@@ -382,7 +405,7 @@ fn class_id_flags(dom: &Dom, id: u32) -> u8 {
         // describe a style, not what the block is.
         for name in v
             .split_ascii_whitespace()
-            .filter(|c| !c.contains([':', '[', '(']))
+            .filter(|c| !c.contains([':', '[', '(']) && !is_layout_utility(c))
         {
             for_each_word(name, |w| {
                 let mut buf = [0u8; 24];
