@@ -730,6 +730,8 @@ pub(super) struct Hints {
     pub product: bool,
     /// An article (not a discussion): comments under it are not its content.
     pub article: bool,
+    /// A discussion (thread, question and answers): its posts are its content.
+    pub discussion: bool,
 }
 
 /// Picks what to render. `main_only == false`: the whole visible body.
@@ -753,6 +755,11 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
             end,
             skip: light_prune(&st, body),
         };
+    }
+    if hints.discussion {
+        if let Some(sel) = post_texts(dom, &st, body) {
+            return sel;
+        }
     }
     let mut root = main_container(dom, &st, body);
     // A short text block (a product description, a short notice) often sits in a
@@ -863,6 +870,65 @@ fn common_ancestor(dom: &Dom, st: &Stats, a: u32, b: u32, body: u32) -> u32 {
         x = dom.parent(x);
     }
     body
+}
+
+/// On a page that declares a discussion, the posts' texts as the page marks them
+/// (microdata `itemprop="text"`, as forum software and Q&A sites emit it): the thread
+/// without its per-post furniture (names, dates, counters, signatures, buttons).
+/// None when fewer than two posts are marked or they hold little text.
+fn post_texts(dom: &Dom, st: &Stats, body: u32) -> Option<Selection> {
+    let end = st.end[body as usize] as usize;
+    let mut posts = Vec::new();
+    let mut i = body as usize;
+    while i < end {
+        let marked = !st.removed[i]
+            && dom.attr(i as u32, "itemprop").is_some_and(|v| {
+                v.split_ascii_whitespace().any(|w| {
+                    w.eq_ignore_ascii_case("text") || w.eq_ignore_ascii_case("articleBody")
+                })
+            });
+        if marked {
+            posts.push(i as u32);
+            i = st.end[i] as usize;
+        } else {
+            i += 1;
+        }
+    }
+    let text: u32 = posts
+        .iter()
+        .map(|&p| st.text[p as usize] - st.link[p as usize])
+        .sum();
+    if posts.len() < 2 || text < MIN_ARTICLE {
+        return None;
+    }
+    let mut root = posts[0];
+    for &p in &posts[1..] {
+        root = common_ancestor(dom, st, root, p, body);
+    }
+    // Everything under the root is left out but the posts and the path to them.
+    let mut skip = st.removed.clone();
+    let r = root as usize;
+    let r_end = st.end[r] as usize;
+    let mut keep = vec![false; r_end - r];
+    for &p in &posts {
+        let p = p as usize;
+        for k in &mut keep[p - r..st.end[p] as usize - r] {
+            *k = true;
+        }
+        let mut a = dom.parent(p as u32);
+        while a != NONE && (a as usize) >= r && !keep[a as usize - r] {
+            keep[a as usize - r] = true;
+            a = dom.parent(a);
+        }
+    }
+    for (k, s) in keep.iter().zip(&mut skip[r..r_end]) {
+        *s |= !*k;
+    }
+    Some(Selection {
+        root,
+        end: r_end,
+        skip,
+    })
 }
 
 /// The page's title heading: its first visible `h1` outside boilerplate.

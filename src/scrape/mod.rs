@@ -98,6 +98,7 @@ pub fn scrape(html: &str, page_url: &str, options: &ScrapeOptions) -> Scraped {
     let hints = extract::Hints {
         product: structured::declares_product(&structured),
         article: structured::declares_article(&structured),
+        discussion: structured::declares_discussion(&structured),
     };
     let sel = extract::select(&dom, options.only_main_content, hints);
     let markdown = markdown::Renderer {

@@ -79,6 +79,11 @@ pub(super) fn declares_article(structured: &Value) -> bool {
         && !declares(structured, is_discussion_type)
 }
 
+/// Whether the page declares a discussion (a forum thread, a question and its answers).
+pub(super) fn declares_discussion(structured: &Value) -> bool {
+    declares(structured, is_discussion_type)
+}
+
 fn og_type_has(structured: &Value, word: &str) -> bool {
     structured["opengraph"]["og:type"]
         .as_str()

@@ -680,3 +680,26 @@ fn hidden_content_shows_when_the_visible_page_is_only_a_shell() {
     let html = format!("<body><main>{body}</main><div hidden><p>A hidden draft that must not show.</p></div></body>");
     assert!(!md(&html, true).contains("hidden draft"));
 }
+
+#[test]
+fn a_declared_discussion_is_its_marked_posts() {
+    let post = |who: &str, text: &str| {
+        format!("<li class=post><div class=\"post-header d-flex\"><a href=/u/{who}>{who}</a> wrote on 2024-04-17</div>\
+                 <div class=content itemprop=text><p>{text}</p></div><div class=tools><a href=#>Reply</a> <a href=#>Quote</a></div></li>")
+    };
+    let html = format!(
+        "<head><script type=\"application/ld+json\">{{\"@type\":\"DiscussionForumPosting\",\"headline\":\"Which Qt6?\"}}</script></head>\
+         <body><main><h1>Which Qt6?</h1><ul class=posts>{}{}</ul></main></body>",
+        post("JonB", &format!("{LOREM} {LOREM}")),
+        post(
+            "JoeCFD",
+            "Take the one your distribution packages, and build the rest from source when needed; it saves a day.",
+        )
+    );
+    let m = md(&html, true);
+    assert!(
+        m.contains(LOREM) && m.contains("build the rest from source"),
+        "{m}"
+    );
+    assert!(!m.contains("wrote on") && !m.contains("Quote"), "{m}");
+}
