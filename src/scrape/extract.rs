@@ -1,12 +1,16 @@
 //! Page analysis and main-content selection.
 //!
 //! Owns: which nodes are never output (scripts, styles, form controls, hidden
-//! elements), per-node text statistics (text length, link text, "good" paragraph
-//! text), the choice of the main-content container, and the pruning of boilerplate
-//! (navigation, share/related/comment blocks, link lists, captions, bylines) inside it.
-//! Does not own: HTML parsing (`dom.rs`), markdown output (`markdown.rs`), images
-//! (`images.rs`). All rules are generic (tags, ARIA roles, class/id words, text and
-//! link density); none is keyed to a site.
+//! elements, unless a saved page shows only a shell beside them), per-node text
+//! statistics (text length, link text, "good" paragraph text), look-alike siblings
+//! (posts, items) judged as a group, the choice of the main-content container (grown to
+//! a run of items, to a product's title, or replaced by a discussion's marked posts), and
+//! the pruning of boilerplate (navigation, share/related/comment blocks, link lists,
+//! captions, bylines) inside it. Does not own: HTML parsing (`dom.rs`), reading what the
+//! page declares about itself (`structured.rs`, which gives the `Hints`), markdown
+//! output (`markdown.rs`), images (`images.rs`). All rules are generic (tags, ARIA
+//! roles, class/id words, schema.org types and microdata, text and link density,
+//! repeated structure); none is keyed to a site.
 
 use super::dom::{Data, Dom, NONE};
 
