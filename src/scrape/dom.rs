@@ -1,6 +1,7 @@
 //! A small arena DOM and a fast, forgiving HTML parser that builds it.
 //!
-//! Owns: tokenising (tags, attributes, comments, raw-text elements), the simplified
+//! Owns: tokenising (tags, attributes, comments, raw-text elements, of which only the
+//! text of `title`, `textarea` and JSON-LD scripts is kept), the simplified
 //! tree-construction rules that matter for text (void elements, implied end tags of
 //! `p`/`li`/`td`/…, stray end tags ignored, a nesting-depth cap), and node access.
 //! Does not own: entity tables (`entities.rs`), deciding what is visible or main
