@@ -760,8 +760,8 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
             skip: light_prune(&st, body),
         };
     }
-    if hints.discussion {
-        if let Some(sel) = post_texts(dom, &st, body) {
+    if !hints.article {
+        if let Some(sel) = post_texts(dom, &st, body, hints.discussion) {
             return sel;
         }
     }
@@ -880,7 +880,7 @@ fn common_ancestor(dom: &Dom, st: &Stats, a: u32, b: u32, body: u32) -> u32 {
 /// (microdata `itemprop="text"`, as forum software and Q&A sites emit it): the thread
 /// without its per-post furniture (names, dates, counters, signatures, buttons).
 /// None when fewer than two posts are marked or they hold little text.
-fn post_texts(dom: &Dom, st: &Stats, body: u32) -> Option<Selection> {
+fn post_texts(dom: &Dom, st: &Stats, body: u32, declared: bool) -> Option<Selection> {
     let end = st.end[body as usize] as usize;
     let mut posts = Vec::new();
     let mut i = body as usize;
@@ -904,6 +904,13 @@ fn post_texts(dom: &Dom, st: &Stats, body: u32) -> Option<Selection> {
         .sum();
     if posts.len() < 2 || text < MIN_ARTICLE {
         return None;
+    }
+    // Undeclared, the marks must be many and hold most of the page's prose.
+    if !declared {
+        let good: u32 = posts.iter().map(|&p| st.good[p as usize]).sum();
+        if posts.len() < 3 || (good as f64) < 0.6 * st.good[body as usize] as f64 {
+            return None;
+        }
     }
     let mut root = posts[0];
     for &p in &posts[1..] {
