@@ -343,6 +343,7 @@ fn word_flags(w: &[u8]) -> u8 {
         b's' => &[
             (b"share", F_NEGATIVE),
             (b"sidebar", F_NEGATIVE),
+            (b"signature", F_NEGATIVE),
             (b"slideshow", F_WEAK),
             (b"social", F_NEGATIVE),
             (b"sponsor", F_NEGATIVE),
@@ -935,6 +936,19 @@ fn post_texts(dom: &Dom, st: &Stats, body: u32, declared: bool) -> Option<Select
     for (k, s) in keep.iter().zip(&mut skip[r..r_end]) {
         *s |= !*k;
     }
+    // A signature or a share bar inside a post's text is still furniture.
+    let mut i = r;
+    while i < r_end {
+        if keep[i - r] && st.neg[i] == 2 && posts.binary_search(&(i as u32)).is_err() {
+            let e = st.end[i] as usize;
+            for s in &mut skip[i..e] {
+                *s = true;
+            }
+            i = e;
+            continue;
+        }
+        i += 1;
+    }
     Some(Selection {
         root,
         end: r_end,
@@ -1284,6 +1298,7 @@ mod tests {
         "consent*",
         "gdpr",
         "sidebar*",
+        "signature*",
         "breadcrumb*",
         "pagination",
         "pager",

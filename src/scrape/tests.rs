@@ -538,6 +538,12 @@ fn generated_pages_stay_bounded() {
         "<script type=\"application/ld+json\">{\"@type\":\"Product\",\"name\":\"x\"}</script>"
             .repeat(10_000),
         "<div itemscope itemprop=\"a\"><span itemprop=\"b\">v</span>".repeat(20_000),
+        // A declared thread of many marked posts, each named as boilerplate.
+        format!(
+            "<script type=\"application/ld+json\">{{\"@type\":\"QAPage\"}}</script>{}",
+            "<div class=comment itemprop=text><p>An answer of some length, with words.</p><div class=signature>sig</div></div>"
+                .repeat(30_000)
+        ),
         // Content only in noscript, deeply nested there.
         format!(
             "<noscript>{}</noscript>",
