@@ -22,6 +22,8 @@ struct Out {
     inline: String,
     /// Inside a link, table cell or emphasis: blocks are joined by spaces, no block syntax.
     flat: bool,
+    /// Length of `inline` right after the last link, to tell links that touch.
+    link_end: Option<usize>,
 }
 
 impl Out {
@@ -105,6 +107,7 @@ impl Out {
         if self.inline.is_empty() {
             return;
         }
+        self.link_end = None;
         let inline = std::mem::take(&mut self.inline);
         let mut block = String::with_capacity(inline.len());
         for line in inline.split('\n') {
@@ -469,7 +472,10 @@ impl Renderer<'_> {
             }
         }
         let text = text.as_str();
-        if inner.starts_with(' ') {
+        // Links written back to back (tag lists, menus) are separate items, which the
+        // page's styles space apart.
+        let touching = out.link_end == Some(out.inline.len());
+        if inner.starts_with(' ') || (touching && !text.is_empty()) {
             out.space();
         }
         match url {
@@ -485,6 +491,7 @@ impl Renderer<'_> {
         if inner.ends_with(' ') && !text.is_empty() {
             out.space();
         }
+        out.link_end = Some(out.inline.len());
     }
 
     fn image(&self, id: u32, out: &mut Out) {

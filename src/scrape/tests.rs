@@ -709,3 +709,12 @@ fn a_declared_discussion_is_its_marked_posts() {
     );
     assert!(!m.contains("wrote on") && !m.contains("Quote"), "{m}");
 }
+
+#[test]
+fn links_back_to_back_are_spaced() {
+    let m = full("<p><a href=/t/a>Open World</a><a href=/t/b>Multiplayer</a>, and <a href=/c>one</a> more.</p>");
+    assert_eq!(
+        markdown_to_text(&m),
+        "Open World Multiplayer, and one more."
+    );
+}
