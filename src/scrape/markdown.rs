@@ -24,6 +24,8 @@ struct Out {
     flat: bool,
     /// Length of `inline` right after the last link, to tell links that touch.
     link_end: Option<usize>,
+    /// Length of `inline` at the last edge of an inline element.
+    seam: Option<usize>,
 }
 
 impl Out {
@@ -45,6 +47,18 @@ impl Out {
     /// Appends text, collapsing whitespace and escaping what markdown would read as
     /// syntax (only where it could be: `2 * 3`, `C:\dir` and `1 < 2` stay as written).
     fn text(&mut self, t: &str) {
+        // Two inline elements glued as "PartLifetime" are two labels that the page's
+        // styles set apart; a word is not split by markup at a lowercase-uppercase turn.
+        if self.seam == Some(self.inline.len())
+            && self
+                .inline
+                .chars()
+                .next_back()
+                .is_some_and(char::is_lowercase)
+            && t.chars().next().is_some_and(char::is_uppercase)
+        {
+            self.inline.push(' ');
+        }
         let mut chars = t.chars().peekable();
         while let Some(c) = chars.next() {
             if c == '\u{200b}' || c == '\u{feff}' {
@@ -290,7 +304,9 @@ impl Renderer<'_> {
                         out.flush();
                     }
                 } else {
+                    out.seam = Some(out.inline.len());
                     self.children(id, out);
+                    out.seam = Some(out.inline.len());
                 }
             }
         }

@@ -718,3 +718,12 @@ fn links_back_to_back_are_spaced() {
         "Open World Multiplayer, and one more."
     );
 }
+
+#[test]
+fn inline_labels_glued_by_markup_are_spaced() {
+    let m = full("<div><span class=badge>Genuine Part</span><span>Lifetime Guarantee</span></div><p>x<span>yz</span> and <b>A</b>BC</p>");
+    assert_eq!(
+        markdown_to_text(&m),
+        "Genuine Part Lifetime Guarantee\n\nxyz and ABC"
+    );
+}
