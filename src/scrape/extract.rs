@@ -147,12 +147,14 @@ fn page_level(dom: &Dom, id: u32) -> bool {
 }
 
 pub(super) fn is_hidden(dom: &Dom, id: u32) -> bool {
+    // Few elements are hidden: whether one can be revealed is asked only of those.
+    hidden_by_attrs(dom, id) && !revealable(dom, id)
+}
+
+fn hidden_by_attrs(dom: &Dom, id: u32) -> bool {
     let Data::Element { attrs, .. } = &dom.nodes[id as usize].data else {
         return false;
     };
-    if revealable(dom, id) {
-        return false;
-    }
     for (k, v) in attrs {
         match &**k {
             // `data-browserd-hidden`: set by the server on elements the browser computed as
