@@ -483,12 +483,26 @@ function run(command, args) {
   });
 }
 
+// The two corpora of the scrape figures: the 2019 news articles, and web-2026's pages of
+// every kind (articles, forums, products, services, docs, listings, collections), which
+// `scrape_eval.py` also scores per kind and for near-empty extractions.
+const SCRAPE_CORPORA = [
+  { name: 'article-extraction', label: 'articles 2019', peerPasses: () => N.scrapePasses, kinds: false },
+  // trafilatura takes ~25 s a pass over web-2026 on this machine: one timed pass per round.
+  { name: 'web-2026', label: 'web-2026', peerPasses: () => 1, kinds: true },
+];
+
 async function figureScrape() {
-  const bench = path.join(SHARED, 'article-extraction');
+  raw.scrape = {};
+  for (const corpus of SCRAPE_CORPORA) await figureScrapeOn(corpus);
+}
+
+async function figureScrapeOn(corpus) {
+  const bench = path.join(SHARED, corpus.name);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'browserd-bench-scrape-'));
   const sides = {
     browserd: (dir) => run(SCRAPE_BENCH, [bench, dir, '--passes', String(N.ourScrapePasses), '--json']),
-    peer: (dir) => run(PYTHON, [path.join(HERE, 'trafilatura_bench.py'), bench, dir, '--passes', String(N.scrapePasses)]),
+    peer: (dir) => run(PYTHON, [path.join(HERE, 'trafilatura_bench.py'), bench, dir, '--passes', String(corpus.peerPasses())]),
   };
   const rounds = { browserd: [], peer: [] };
   const monitor = startMonitor();
@@ -496,23 +510,35 @@ async function figureScrape() {
     for (const side of round % 2 ? ['peer', 'browserd'] : ['browserd', 'peer']) {
       const text = await sides[side](path.join(out, side));
       rounds[side].push(JSON.parse(text.trim().split('\n').pop()));
-      log(`scrape ${side} round ${round}: ${rounds[side][round].cpu_pages_per_s.toFixed(1)} pages/s (CPU)`);
+      log(`scrape ${corpus.name} ${side} round ${round}: ${rounds[side][round].cpu_pages_per_s.toFixed(1)} pages/s (CPU)`);
     }
   }
   const m = monitor();
   const f1 = {};
   for (const side of ['browserd', 'peer']) {
     const json = path.join(out, `${side}.json`);
-    await run('python3', [path.join(SHARED, 'eval_extraction.py'), path.join(out, side), '--n-bootstrap', '1', '--json-out', json]);
+    await run('python3', [path.join(SHARED, 'eval_extraction.py'), path.join(out, side), '--gt', path.join(bench, 'ground-truth.json'), '--n-bootstrap', '1', '--json-out', json]);
     f1[side] = JSON.parse(fs.readFileSync(json, 'utf8'));
+  }
+  let kinds = null;
+  if (corpus.kinds) {
+    const json = path.join(out, 'kinds.json');
+    await run('python3', [path.join(HERE, 'scrape_eval.py'), path.join(out, 'browserd'), path.join(out, 'peer'), '--names', 'browserd,peer', '--gt', path.join(bench, 'ground-truth.json'), '--json-out', json]);
+    kinds = JSON.parse(fs.readFileSync(json, 'utf8'));
   }
   fs.rmSync(out, { recursive: true, force: true });
   const score = (side, k) => { const x = Object.values(f1[side])[0]; const v = x?.[k] ?? x?.metrics?.[k]; return typeof v === 'object' ? v.mean ?? v.value : v; };
-  raw.scrape = { rounds, eval: f1, monitor: m };
-  judge({ id: 'scrape_f1', label: `main-content extraction F1 on ${rounds.browserd[0].pages} pages (P / R: browserd ${score('browserd', 'precision')?.toFixed(3)} / ${score('browserd', 'recall')?.toFixed(3)}, peer ${score('peer', 'precision')?.toFixed(3)} / ${score('peer', 'recall')?.toFixed(3)})`, unit: 'F1', browserd: score('browserd', 'f1'), peer: score('peer', 'f1') });
+  raw.scrape[corpus.name] = { rounds, eval: f1, kinds, monitor: m };
+  judge({ id: `scrape_f1_${corpus.name}`, label: `main-content extraction F1, ${corpus.label}, ${rounds.browserd[0].pages} pages (P / R: browserd ${score('browserd', 'precision')?.toFixed(3)} / ${score('browserd', 'recall')?.toFixed(3)}, peer ${score('peer', 'precision')?.toFixed(3)} / ${score('peer', 'recall')?.toFixed(3)})`, unit: 'F1', browserd: score('browserd', 'f1'), peer: score('peer', 'f1') });
+  if (kinds) {
+    for (const [kind, b] of Object.entries(kinds.browserd.all.kinds)) {
+      judge({ id: `scrape_f1_${corpus.name}_${kind}`, label: `  same, ${kind} pages (${b.pages})`, unit: 'F1', browserd: b.f1, peer: kinds.peer.all.kinds[kind]?.f1 });
+    }
+    judge({ id: `scrape_near_empty_${corpus.name}`, label: `  same, near-empty extractions (under 10 % of the truth's words; fewer is better)`, unit: 'count', browserd: kinds.browserd.all.modes['near-empty'], peer: kinds.peer.all.modes['near-empty'] });
+  }
   for (const k of ['cpu', 'wall']) {
     const speed = (side) => median(rounds[side].map((r) => r[`${k}_pages_per_s`]));
-    judge({ id: `scrape_speed_${k}`, label: `extraction speed, one thread, by ${k === 'cpu' ? 'CPU time' : 'wall clock'} (peer: ${rounds.peer[0].extractor})`, unit: 'pages/s', browserd: speed('browserd'), peer: speed('peer'), monitor: m, spread: { browserd: spread(rounds.browserd.map((r) => r[`${k}_pages_per_s`])), peer: spread(rounds.peer.map((r) => r[`${k}_pages_per_s`])) } });
+    judge({ id: `scrape_speed_${corpus.name}_${k}`, label: `extraction speed, ${corpus.label}, one thread, by ${k === 'cpu' ? 'CPU time' : 'wall clock'} (peer: ${rounds.peer[0].extractor})`, unit: 'pages/s', browserd: speed('browserd'), peer: speed('peer'), monitor: m, spread: { browserd: spread(rounds.browserd.map((r) => r[`${k}_pages_per_s`])), peer: spread(rounds.peer.map((r) => r[`${k}_pages_per_s`])) } });
   }
 }
 
@@ -529,6 +555,7 @@ function show(value, unit, extra) {
     case '%': return `${value.toFixed(1)} %`;
     case 'F1': return value.toFixed(3);
     case 'pages/s': return `${fixed(value)} pages/s`;
+    case 'count': return String(value);
     case 'load': return `${fixed(value)} ops/s, p95 ${fixed(extra.p95)} ms`;
     default: return String(value);
   }

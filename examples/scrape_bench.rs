@@ -1,4 +1,5 @@
-//! Benchmark and scoring driver for `scrape` on the article-extraction set.
+//! Benchmark and scoring driver for `scrape` on a benchmark corpus (`article-extraction`,
+//! `web-2026`: any directory with `html/<id>.html.gz` and `ground-truth.json`).
 //!
 //! `cargo run --release --example scrape_bench -- BENCH_DIR OUTDIR [--full] [--passes N] [--json]`
 //! reads BENCH_DIR/html/<id>.html.gz (+ URLs from ground-truth.json), writes

@@ -1,6 +1,7 @@
 //! A small arena DOM and a fast, forgiving HTML parser that builds it.
 //!
-//! Owns: tokenising (tags, attributes, comments, raw-text elements), the simplified
+//! Owns: tokenising (tags, attributes, comments, raw-text elements, of which only the
+//! text of `title`, `textarea` and JSON-LD scripts is kept), the simplified
 //! tree-construction rules that matter for text (void elements, implied end tags of
 //! `p`/`li`/`td`/…, stray end tags ignored, a nesting-depth cap), and node access.
 //! Does not own: entity tables (`entities.rs`), deciding what is visible or main
@@ -240,8 +241,9 @@ fn closes_p(name: &str) -> bool {
 /// Elements whose content is raw text up to the matching end tag.
 fn raw_text(name: &str) -> Option<bool /* decode entities */> {
     match name {
-        "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript"
-        | "plaintext" => Some(false),
+        // `noscript` is read as markup, as a browser without scripts reads it: some
+        // pages hold their whole content there (`extract.rs` decides when to show it).
+        "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "plaintext" => Some(false),
         "title" | "textarea" => Some(true),
         _ => None,
     }
@@ -450,10 +452,15 @@ pub(super) fn parse(html: &str) -> Dom<'_> {
             i = end;
             let raw = raw_text(&name);
             let name_s = name.clone();
+            // JSON-LD is data the page declares about itself (`structured.rs`), kept
+            // verbatim; other scripts are dropped unread.
+            let keep_raw = matches!(&*name_s, "title" | "textarea")
+                || (&*name_s == "script"
+                    && attrs.iter().any(|(k, v)| &**k == "type" && is_json_ld(v)));
             bld.start_tag(name, attrs, self_closing);
             if let (Some(decode), false) = (raw, self_closing) {
                 let close = find_end_tag(b, i, &name_s).unwrap_or(b.len());
-                if matches!(&*name_s, "title" | "textarea") {
+                if keep_raw {
                     let cur = bld.current();
                     bld.dom.append_text(cur, &html[i..close], decode);
                 }
@@ -504,6 +511,12 @@ pub(super) fn parse(html: &str) -> Dom<'_> {
     }
     flush_text(&mut bld, html, text_start, b.len());
     bld.dom
+}
+
+/// Whether a `<script type>` holds JSON-LD.
+pub(super) fn is_json_ld(type_attr: &str) -> bool {
+    let t = type_attr.trim();
+    t.len() <= 64 && t.to_ascii_lowercase().starts_with("application/ld+json")
 }
 
 fn flush_text<'a>(bld: &mut Builder<'a>, html: &'a str, start: usize, end: usize) {

@@ -1,12 +1,16 @@
 //! Page analysis and main-content selection.
 //!
 //! Owns: which nodes are never output (scripts, styles, form controls, hidden
-//! elements), per-node text statistics (text length, link text, "good" paragraph
-//! text), the choice of the main-content container, and the pruning of boilerplate
-//! (navigation, share/related/comment blocks, link lists, captions, bylines) inside it.
-//! Does not own: HTML parsing (`dom.rs`), markdown output (`markdown.rs`), images
-//! (`images.rs`). All rules are generic (tags, ARIA roles, class/id words, text and
-//! link density); none is keyed to a site.
+//! elements, unless a saved page shows only a shell beside them), per-node text
+//! statistics (text length, link text, "good" paragraph text), look-alike siblings
+//! (posts, items) judged as a group, the choice of the main-content container (grown to
+//! a run of items, to a product's title, or replaced by a discussion's marked posts), and
+//! the pruning of boilerplate (navigation, share/related/comment blocks, link lists,
+//! captions, bylines) inside it. Does not own: HTML parsing (`dom.rs`), reading what the
+//! page declares about itself (`structured.rs`, which gives the `Hints`), markdown
+//! output (`markdown.rs`), images (`images.rs`). All rules are generic (tags, ARIA
+//! roles, class/id words, schema.org types and microdata, text and link density,
+//! repeated structure); none is keyed to a site.
 
 use super::dom::{Data, Dom, NONE};
 
@@ -143,6 +147,11 @@ fn page_level(dom: &Dom, id: u32) -> bool {
 }
 
 pub(super) fn is_hidden(dom: &Dom, id: u32) -> bool {
+    // Few elements are hidden: whether one can be revealed is asked only of those.
+    hidden_by_attrs(dom, id) && !revealable(dom, id)
+}
+
+fn hidden_by_attrs(dom: &Dom, id: u32) -> bool {
     let Data::Element { attrs, .. } = &dom.nodes[id as usize].data else {
         return false;
     };
@@ -177,6 +186,28 @@ pub(super) fn is_hidden(dom: &Dom, id: u32) -> bool {
         }
     }
     false
+}
+
+/// A closed tab, accordion panel or collapsed section: hidden until a click, and
+/// content all the same (a product's specifications, a FAQ's answers).
+fn revealable(dom: &Dom, id: u32) -> bool {
+    if matches!(dom.attr(id, "role"), Some("tabpanel"))
+        || dom.attr(id, "hidden") == Some("until-found")
+    {
+        return true;
+    }
+    ["class", "id"].iter().any(|a| {
+        dom.attr(id, a).is_some_and(|v| {
+            for_each_word(v, |w| {
+                let w = w.as_bytes();
+                let starts = |p: &[u8]| w.len() >= p.len() && w[..p.len()].eq_ignore_ascii_case(p);
+                starts(b"collaps")
+                    || starts(b"accordion")
+                    || starts(b"tabpanel")
+                    || starts(b"tabcontent")
+            })
+        })
+    })
 }
 
 fn style_hides(style: &str) -> bool {
@@ -314,6 +345,7 @@ fn word_flags(w: &[u8]) -> u8 {
         b's' => &[
             (b"share", F_NEGATIVE),
             (b"sidebar", F_NEGATIVE),
+            (b"signature", F_NEGATIVE),
             (b"slideshow", F_WEAK),
             (b"social", F_NEGATIVE),
             (b"sponsor", F_NEGATIVE),
@@ -345,6 +377,29 @@ const F_POSITIVE: u8 = 2;
 const F_NEGATIVE: u8 = 4;
 const F_WEAK: u8 = 8;
 
+/// A layout utility class whose words say nothing of the block: Bootstrap's and
+/// Tailwind's alignment classes (`justify-content-between`, `content-center`) hold the
+/// word "content".
+fn is_layout_utility(class: &str) -> bool {
+    let c = class.as_bytes();
+    let starts = |p: &str| c.len() > p.len() && c[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    starts("justify-") || starts("align-") || starts("place-") || {
+        matches!(
+            class,
+            "content-center"
+                | "content-start"
+                | "content-end"
+                | "content-between"
+                | "content-around"
+                | "content-evenly"
+                | "content-baseline"
+                | "content-stretch"
+                | "content-normal"
+                | "content-none"
+        )
+    }
+}
+
 /// Which word lists the class and id words of an element fall in (one pass).
 fn class_id_flags(dom: &Dom, id: u32) -> u8 {
     let mut flags = 0u8;
@@ -352,15 +407,23 @@ fn class_id_flags(dom: &Dom, id: u32) -> u8 {
         let Some(v) = dom.attr(id, a) else {
             continue;
         };
-        for_each_word(v, |w| {
-            let mut buf = [0u8; 24];
-            let n = w.len().min(buf.len());
-            for (d, s) in buf.iter_mut().zip(w.as_bytes()) {
-                *d = s.to_ascii_lowercase();
-            }
-            flags |= word_flags(&buf[..n]);
-            false
-        });
+        // Utility classes with a variant or an arbitrary value
+        // (`hover:[text-decoration-skip-ink:none]`, `md:group-hover/hash:opacity-1`)
+        // describe a style, not what the block is.
+        for name in v
+            .split_ascii_whitespace()
+            .filter(|c| !c.contains([':', '[', '(']) && !is_layout_utility(c))
+        {
+            for_each_word(name, |w| {
+                let mut buf = [0u8; 24];
+                let n = w.len().min(buf.len());
+                for (d, s) in buf.iter_mut().zip(w.as_bytes()) {
+                    *d = s.to_ascii_lowercase();
+                }
+                flags |= word_flags(&buf[..n]);
+                false
+            });
+        }
     }
     flags
 }
@@ -435,17 +498,50 @@ fn is_semantic(dom: &Dom, id: u32, tag: &str) -> bool {
     })
 }
 
-fn analyse(dom: &Dom) -> Stats {
+fn analyse(dom: &Dom, hints: Hints) -> Stats {
     let n = dom.len();
     let mut removed = vec![false; n];
+    let mut hidden = vec![false; n];
+    let mut in_noscript = vec![false; n];
     let mut in_link = vec![false; n];
-    let mut neg = vec![0u8; n];
+    let (mut outside, mut inside, mut unseen) = (0u64, 0u64, 0u64);
     for i in 1..n {
         let id = i as u32;
         let p = dom.parent(id) as usize;
         let tag = dom.tag(id);
-        removed[i] = removed[p] || never_output(tag) || is_hidden(dom, id);
+        in_noscript[i] = in_noscript[p] || tag == "noscript";
+        removed[i] = removed[p] || (never_output(tag) && tag != "noscript");
+        hidden[i] = hidden[p] || (!removed[i] && is_hidden(dom, id));
         in_link[i] = in_link[p] || tag == "a";
+        if !removed[i] {
+            if let Some(t) = dom.text(id) {
+                let len = measure(t).0 as u64;
+                if hidden[i] {
+                    unseen += len;
+                } else if in_noscript[i] {
+                    inside += len;
+                } else {
+                    outside += len;
+                }
+            }
+        }
+    }
+    // A page that shows its content only without scripts (a saved page of a script
+    // app, a crawler view) has far more text in `<noscript>` than outside it; anywhere
+    // else `<noscript>` holds tracking pixels and "enable JavaScript" notes.
+    let show_noscript = inside > 2 * outside + 200;
+    // Likewise a page saved before its scripts ran can hold all its text in hidden
+    // parts that the scripts move into place (streamed server rendering): when the
+    // hidden text dwarfs what shows, what shows is only the shell.
+    let shown = outside + if show_noscript { inside } else { 0 };
+    let show_hidden = unseen > 4 * shown + 500;
+    for i in 1..n {
+        removed[i] |= (hidden[i] && !show_hidden) || (in_noscript[i] && !show_noscript);
+    }
+    let mut neg = vec![0u8; n];
+    for i in 1..n {
+        let id = i as u32;
+        let tag = dom.tag(id);
         if !tag.is_empty() && !removed[i] {
             neg[i] = negativity(dom, id, tag);
         }
@@ -511,13 +607,38 @@ fn analyse(dom: &Dom) -> Stats {
         commas[p] += commas[i];
     }
     // Boilerplate by name, unless the block holds most of the page's paragraph text
-    // (wrappers are often named "widget", "header-style", "has-sidebar"…).
+    // (wrappers are often named "widget", "header-style", "has-sidebar"…), alone or
+    // with its look-alike siblings: the posts of a thread are often each named
+    // "comment", and together they are the page.
     let total = loose[0].max(1) as f64;
+    let group = sibling_groups(dom, &neg, &loose);
     let mut boiler = vec![false; n];
+    // Inside posts kept as a group (named "comment", "reply"…), their parts' names
+    // ("comment-body", "reply-meta") say what they are part of, not that they are
+    // furniture.
+    let mut in_posts = vec![false; n];
     for i in 1..n {
         let p = dom.parent(i as u32) as usize;
-        let share = loose[i] as f64 / total;
-        boiler[i] = boiler[p] || (neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4);
+        let share = group[i] as f64 / total;
+        let named = (neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4);
+        // Within posts, only the thread words are discounted: a share bar or a
+        // signature is furniture there too.
+        let furniture = if in_posts[p] && neg[i] > 0 {
+            let tag = dom.tag(i as u32);
+            let f = class_id_flags(dom, i as u32);
+            matches!(tag, "nav" | "aside" | "footer")
+                || bad_role(dom, i as u32)
+                || (f & F_POSITIVE == 0 && f & (F_NEGATIVE | F_WEAK) != 0)
+        } else {
+            named
+        };
+        boiler[i] = boiler[p] || furniture;
+        in_posts[i] = in_posts[p]
+            || (!hints.article
+                && neg[i] == 2
+                && !named
+                && group[i] != loose[i]
+                && class_id_flags(dom, i as u32) & F_STRONG != 0);
     }
     let mut good = vec![0u32; n];
     let mut plain = vec![0u32; n];
@@ -549,9 +670,80 @@ fn analyse(dom: &Dom) -> Stats {
     }
 }
 
+/// A sibling's "look": its tag and first class word. Posts, comments and listing
+/// items repeat it; one-off blocks do not.
+fn look(dom: &Dom, id: u32) -> u64 {
+    // FNV-1a: called for most elements of a page, and needs no resistance to collisions.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let first_class = dom
+        .attr(id, "class")
+        .and_then(|c| c.split_ascii_whitespace().next())
+        .unwrap_or("");
+    for b in dom.tag(id).bytes().chain([0u8]).chain(first_class.bytes()) {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// For each boilerplate-named element, `loose` summed over it and its siblings of the
+/// same look; for the others, their own `loose`.
+fn sibling_groups(dom: &Dom, neg: &[u8], loose: &[u32]) -> Vec<u32> {
+    let n = dom.len();
+    let mut group = loose.to_vec();
+    let mut kids: Vec<(u64, u32)> = Vec::new();
+    for p in 0..n as u32 {
+        if dom.nodes[p as usize].first_child == NONE {
+            continue;
+        }
+        if !dom.children(p).any(|c| neg[c as usize] > 0) {
+            continue;
+        }
+        kids.clear();
+        for c in dom.children(p) {
+            let tag = dom.tag(c);
+            // Only names join a group: `nav`, `aside`, `footer` and landmark roles
+            // are furniture however many there are.
+            if !tag.is_empty() && !matches!(tag, "nav" | "aside" | "footer") && !bad_role(dom, c) {
+                kids.push((look(dom, c), c));
+            }
+        }
+        if kids.len() < 2 {
+            continue;
+        }
+        kids.sort_unstable();
+        let mut k = 0;
+        while k < kids.len() {
+            let mut e = k;
+            let mut sum = 0u32;
+            while e < kids.len() && kids[e].0 == kids[k].0 {
+                sum = sum.saturating_add(loose[kids[e].1 as usize]);
+                e += 1;
+            }
+            if e - k >= 2 {
+                for &(_, c) in &kids[k..e] {
+                    group[c as usize] = sum;
+                }
+            }
+            k = e;
+        }
+    }
+    group
+}
+
+/// What the page says about itself that changes what its main content is.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Hints {
+    /// A product page: its name, price and facts belong with its description.
+    pub product: bool,
+    /// An article (not a discussion): comments under it are not its content.
+    pub article: bool,
+    /// A discussion (thread, question and answers): its posts are its content.
+    pub discussion: bool,
+}
+
 /// Picks what to render. `main_only == false`: the whole visible body.
-pub(super) fn select(dom: &Dom, main_only: bool) -> Selection {
-    let st = analyse(dom);
+pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
+    let st = analyse(dom, hints);
     let body = dom.find_tag("body").unwrap_or(0);
     if !main_only {
         let end = st.end[body as usize] as usize;
@@ -571,6 +763,11 @@ pub(super) fn select(dom: &Dom, main_only: bool) -> Selection {
             skip: light_prune(&st, body),
         };
     }
+    if !hints.article {
+        if let Some(sel) = post_texts(dom, &st, body, hints.discussion) {
+            return sel;
+        }
+    }
     let mut root = main_container(dom, &st, body);
     // A short text block (a product description, a short notice) often sits in a
     // container with its title, price or facts: climb while the parent adds little
@@ -583,11 +780,214 @@ pub(super) fn select(dom: &Dom, main_only: bool) -> Selection {
         }
         root = p;
     }
-    let skip = prune(dom, &st, root);
+    if hints.product {
+        root = join_title(dom, &st, root, body);
+    }
+    let mut list = None;
+    if let Some((items, text)) = item_list(dom, &st) {
+        let r = root as usize;
+        let over = if hints.article {
+            ITEMS_OVER_ARTICLE
+        } else {
+            ITEMS_OVER_PROSE
+        };
+        if text as f64 > over * st.good[r] as f64 && text >= MIN_ITEMS_TEXT {
+            if !(r..st.end[r] as usize).contains(&(items as usize)) {
+                root = common_ancestor(dom, &st, root, items, body);
+            }
+            list = Some(items);
+        }
+    }
+    // A product's short lines (price, availability, options, ratings) are what the
+    // page is for; only evident boilerplate goes.
+    let skip = if hints.product {
+        light_prune(&st, root)
+    } else {
+        prune(dom, &st, root, list)
+    };
     let end = st.end[root as usize] as usize;
     Selection { root, end, skip }
 }
 
+/// Item text (chars) that outweighs the prose chosen, as a multiple of it: a shop's
+/// category page or a list of posts has a paragraph of blurb beside its items.
+const ITEMS_OVER_PROSE: f64 = 1.0;
+/// The same on a page that declares itself an article, whose prose is its content
+/// even beside a long list of related stories (1.0 and 1.5 cost the article benchmark).
+const ITEMS_OVER_ARTICLE: f64 = 2.0;
+/// Least text of a run of items to be taken for the page's content.
+const MIN_ITEMS_TEXT: u32 = 1000;
+/// Least number of look-alike siblings that make a run of items.
+const MIN_ITEMS: usize = 4;
+
+/// The largest run of look-alike items on the page (product tiles, posts, results):
+/// the container whose children of one look hold the most text, links included,
+/// outside boilerplate. Returns the container and that text.
+fn item_list(dom: &Dom, st: &Stats) -> Option<(u32, u32)> {
+    let mut best: Option<(u32, u32)> = None;
+    let mut kids: Vec<(u64, u32)> = Vec::new();
+    for p in 0..dom.len() {
+        if st.removed[p] || st.boiler[p] || !st.has_block[p] {
+            continue;
+        }
+        let item = |c: u32| {
+            let ci = c as usize;
+            !st.removed[ci] && !st.boiler[ci] && st.text[ci] >= 20 && dom.text(c).is_none()
+        };
+        // Counted before any hashing: few containers have enough items.
+        if dom
+            .children(p as u32)
+            .filter(|&c| item(c))
+            .take(MIN_ITEMS)
+            .count()
+            < MIN_ITEMS
+        {
+            continue;
+        }
+        kids.clear();
+        for c in dom.children(p as u32).filter(|&c| item(c)) {
+            kids.push((look(dom, c), st.text[c as usize]));
+        }
+        kids.sort_unstable();
+        let mut k = 0;
+        while k < kids.len() {
+            let mut e = k;
+            let mut sum = 0u32;
+            while e < kids.len() && kids[e].0 == kids[k].0 {
+                sum = sum.saturating_add(kids[e].1);
+                e += 1;
+            }
+            if e - k >= MIN_ITEMS && best.is_none_or(|(_, t)| sum > t) {
+                best = Some((p as u32, sum));
+            }
+            k = e;
+        }
+    }
+    best
+}
+
+/// The lowest element holding both `a` and `b`, at most `body`.
+fn common_ancestor(dom: &Dom, st: &Stats, a: u32, b: u32, body: u32) -> u32 {
+    let mut x = a;
+    while x != NONE && x != body {
+        let xi = x as usize;
+        if (xi..st.end[xi] as usize).contains(&(b as usize)) {
+            return x;
+        }
+        x = dom.parent(x);
+    }
+    body
+}
+
+/// On a page that declares a discussion, the posts' texts as the page marks them
+/// (microdata `itemprop="text"`, as forum software and Q&A sites emit it): the thread
+/// without its per-post furniture (names, dates, counters, signatures, buttons).
+/// None when fewer than two posts are marked or they hold little text.
+fn post_texts(dom: &Dom, st: &Stats, body: u32, declared: bool) -> Option<Selection> {
+    let end = st.end[body as usize] as usize;
+    let mut posts = Vec::new();
+    let mut i = body as usize;
+    while i < end {
+        let marked = !st.removed[i]
+            && dom.attr(i as u32, "itemprop").is_some_and(|v| {
+                v.split_ascii_whitespace().any(|w| {
+                    w.eq_ignore_ascii_case("text") || w.eq_ignore_ascii_case("articleBody")
+                })
+            });
+        if marked {
+            posts.push(i as u32);
+            i = st.end[i] as usize;
+        } else {
+            i += 1;
+        }
+    }
+    let text: u32 = posts
+        .iter()
+        .map(|&p| st.text[p as usize] - st.link[p as usize])
+        .sum();
+    if posts.len() < 2 || text < MIN_ARTICLE {
+        return None;
+    }
+    // Undeclared, the marks must be many and hold most of the page's prose.
+    if !declared {
+        let good: u32 = posts.iter().map(|&p| st.good[p as usize]).sum();
+        if posts.len() < 3 || (good as f64) < 0.6 * st.good[body as usize] as f64 {
+            return None;
+        }
+    }
+    let mut root = posts[0];
+    for &p in &posts[1..] {
+        root = common_ancestor(dom, st, root, p, body);
+    }
+    // Everything under the root is left out but the posts and the path to them.
+    let mut skip = st.removed.clone();
+    let r = root as usize;
+    let r_end = st.end[r] as usize;
+    let mut keep = vec![false; r_end - r];
+    for &p in &posts {
+        let p = p as usize;
+        for k in &mut keep[p - r..st.end[p] as usize - r] {
+            *k = true;
+        }
+        let mut a = dom.parent(p as u32);
+        while a != NONE && (a as usize) >= r && !keep[a as usize - r] {
+            keep[a as usize - r] = true;
+            a = dom.parent(a);
+        }
+    }
+    for (k, s) in keep.iter().zip(&mut skip[r..r_end]) {
+        *s |= !*k;
+    }
+    // A signature or a share bar inside a post's text is still furniture.
+    let mut i = r;
+    while i < r_end {
+        if keep[i - r] && st.neg[i] == 2 && posts.binary_search(&(i as u32)).is_err() {
+            let e = st.end[i] as usize;
+            for s in &mut skip[i..e] {
+                *s = true;
+            }
+            i = e;
+            continue;
+        }
+        i += 1;
+    }
+    Some(Selection {
+        root,
+        end: r_end,
+        skip,
+    })
+}
+
+/// The page's title heading: its first visible `h1` outside boilerplate.
+fn title_heading(dom: &Dom, st: &Stats, body: u32) -> Option<u32> {
+    let end = st.end[body as usize] as usize;
+    (body as usize..end)
+        .find(|&i| dom.tag(i as u32) == "h1" && !st.removed[i] && !st.boiler[i] && st.text[i] > 0)
+        .map(|i| i as u32)
+}
+
+/// Grows `root` to the container it shares with the page's title: a product's name,
+/// price and facts sit beside its description, not in it.
+fn join_title(dom: &Dom, st: &Stats, root: u32, body: u32) -> u32 {
+    let Some(h1) = title_heading(dom, st, body) else {
+        return root;
+    };
+    let h = h1 as usize;
+    let mut a = root;
+    while a != NONE && a != body {
+        let ai = a as usize;
+        if (ai..st.end[ai] as usize).contains(&h) {
+            return a;
+        }
+        a = dom.parent(a);
+    }
+    root
+}
+
+/// Share of a container's paragraph text a child must hold to become the main block
+/// instead of it. Below 0.7, the parts of a thread, a product or a documentation page
+/// that sit beside its largest block were lost (tuning half of web-2026).
+const DESCEND: f64 = 0.7;
 /// Paragraph text (chars) below which a page is not treated as an article.
 const MIN_ARTICLE: u32 = 200;
 /// Below this much paragraph text the main container may grow to its parent.
@@ -648,7 +1048,7 @@ fn main_container(dom: &Dom, st: &Stats, body: u32) -> u32 {
                 }
             }
         }
-        if best != NONE && best_good >= 0.65 * total {
+        if best != NONE && best_good >= DESCEND * total {
             if before_table == NONE && is_table_part(dom.tag(best)) {
                 before_table = cur;
             }
@@ -672,7 +1072,10 @@ fn main_container(dom: &Dom, st: &Stats, body: u32) -> u32 {
     cur
 }
 
-fn prune(dom: &Dom, st: &Stats, root: u32) -> Vec<bool> {
+fn prune(dom: &Dom, st: &Stats, root: u32, list: Option<u32>) -> Vec<bool> {
+    // A run of items is mostly links and short lines by nature: it is kept whole
+    // from the link-density and tail rules below.
+    let items = list.map_or(0..0, |l| l as usize..st.end[l as usize] as usize);
     let mut skip = st.removed.clone();
     let r = root as usize;
     let end = st.end[r] as usize;
@@ -683,8 +1086,11 @@ fn prune(dom: &Dom, st: &Stats, root: u32) -> Vec<bool> {
     while i < end {
         let id = i as u32;
         let tag = dom.tag(id);
-        let drop =
-            !skip[i] && !tag.is_empty() && should_drop(dom, st, id, tag, root_good, seen_good);
+        let in_items = items.contains(&i) && !st.boiler[i];
+        let drop = !skip[i]
+            && !tag.is_empty()
+            && !in_items
+            && should_drop(dom, st, id, tag, root_good, seen_good);
         if drop || skip[i] {
             // Skip the whole subtree.
             for s in skip.iter_mut().take(st.end[i] as usize).skip(i) {
@@ -700,6 +1106,9 @@ fn prune(dom: &Dom, st: &Stats, root: u32) -> Vec<bool> {
             last_good_end = st.end[i] as usize;
         }
         i += 1;
+    }
+    if items.end > 0 && items.end <= end {
+        last_good_end = last_good_end.max(items.end);
     }
     // After the last paragraph of prose, short lines are almost always furniture:
     // "Read more", "Filed under", "Follow us", ad labels, credits.
@@ -891,6 +1300,7 @@ mod tests {
         "consent*",
         "gdpr",
         "sidebar*",
+        "signature*",
         "breadcrumb*",
         "pagination",
         "pager",

@@ -22,6 +22,10 @@ struct Out {
     inline: String,
     /// Inside a link, table cell or emphasis: blocks are joined by spaces, no block syntax.
     flat: bool,
+    /// Length of `inline` right after the last link, to tell links that touch.
+    link_end: Option<usize>,
+    /// Length of `inline` at the last edge of an inline element.
+    seam: Option<usize>,
 }
 
 impl Out {
@@ -43,6 +47,18 @@ impl Out {
     /// Appends text, collapsing whitespace and escaping what markdown would read as
     /// syntax (only where it could be: `2 * 3`, `C:\dir` and `1 < 2` stay as written).
     fn text(&mut self, t: &str) {
+        // Two inline elements glued as "PartLifetime" are two labels that the page's
+        // styles set apart; a word is not split by markup at a lowercase-uppercase turn.
+        if self.seam == Some(self.inline.len())
+            && self
+                .inline
+                .chars()
+                .next_back()
+                .is_some_and(char::is_lowercase)
+            && t.chars().next().is_some_and(char::is_uppercase)
+        {
+            self.inline.push(' ');
+        }
         let mut chars = t.chars().peekable();
         while let Some(c) = chars.next() {
             if c == '\u{200b}' || c == '\u{feff}' {
@@ -105,6 +121,7 @@ impl Out {
         if self.inline.is_empty() {
             return;
         }
+        self.link_end = None;
         let inline = std::mem::take(&mut self.inline);
         let mut block = String::with_capacity(inline.len());
         for line in inline.split('\n') {
@@ -287,7 +304,9 @@ impl Renderer<'_> {
                         out.flush();
                     }
                 } else {
+                    out.seam = Some(out.inline.len());
                     self.children(id, out);
+                    out.seam = Some(out.inline.len());
                 }
             }
         }
@@ -469,7 +488,10 @@ impl Renderer<'_> {
             }
         }
         let text = text.as_str();
-        if inner.starts_with(' ') {
+        // Links written back to back (tag lists, menus) are separate items, which the
+        // page's styles space apart.
+        let touching = out.link_end == Some(out.inline.len());
+        if inner.starts_with(' ') || (touching && !text.is_empty()) {
             out.space();
         }
         match url {
@@ -485,6 +507,7 @@ impl Renderer<'_> {
         if inner.ends_with(' ') && !text.is_empty() {
             out.space();
         }
+        out.link_end = Some(out.inline.len());
     }
 
     fn image(&self, id: u32, out: &mut Out) {

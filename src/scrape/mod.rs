@@ -3,7 +3,8 @@
 //!
 //! Owns: the public API (`scrape`, `markdown_to_text`, the option and output types)
 //! and the order of the steps: parse (`dom.rs`), select what to show (`extract.rs`),
-//! render markdown (`markdown.rs`), list images (`images.rs`). Does not own: fetching
+//! render markdown (`markdown.rs`), list images (`images.rs`), read the page's
+//! structured data (`structured.rs`). Does not own: fetching
 //! or rendering pages (the browser side of the server) or HTTP/JSON wiring. Pure
 //! functions, no I/O, no global state; never panics on any input.
 
@@ -12,6 +13,7 @@ mod entities;
 mod extract;
 mod images;
 mod markdown;
+mod structured;
 mod urls;
 
 #[cfg(test)]
@@ -61,6 +63,10 @@ pub struct Scraped {
     pub markdown: String,
     /// Empty unless `scrape_images`.
     pub images: Vec<ScrapedImage>,
+    /// What the page declares about itself, from the whole page (not only the main
+    /// content): `{"json_ld": [..], "microdata": [..], "opengraph": {..}, "meta": {..}}`.
+    /// Every key is always there; see `structured::collect` for each part's shape.
+    pub structured: serde_json::Value,
 }
 
 /// Scrapes `html` (the page as rendered, e.g. the browser's serialised DOM) whose
@@ -68,8 +74,14 @@ pub struct Scraped {
 /// unparsable input gives empty or best-effort output.
 pub fn scrape(html: &str, page_url: &str, options: &ScrapeOptions) -> Scraped {
     let dom = dom::parse(html);
-    let sel = extract::select(&dom, options.only_main_content);
     let base = urls::Base::new(&dom, page_url);
+    let structured = structured::collect(&dom, &base);
+    let hints = extract::Hints {
+        product: structured::declares_product(&structured),
+        article: structured::declares_article(&structured),
+        discussion: structured::declares_discussion(&structured),
+    };
+    let sel = extract::select(&dom, options.only_main_content, hints);
     let markdown = markdown::Renderer {
         dom: &dom,
         skip: &sel.skip,
@@ -81,5 +93,9 @@ pub fn scrape(html: &str, page_url: &str, options: &ScrapeOptions) -> Scraped {
     } else {
         Vec::new()
     };
-    Scraped { markdown, images }
+    Scraped {
+        markdown,
+        images,
+        structured,
+    }
 }

@@ -301,11 +301,12 @@ fn serde_names() {
     let json = serde_json::to_string(&Scraped {
         markdown: "m".into(),
         images: vec![img],
+        structured: serde_json::json!({"json_ld": []}),
     })
     .unwrap_or_default();
     assert_eq!(
         json,
-        r#"{"markdown":"m","images":[{"id":"F1","url":"https://x.org/a.png","alt":null,"category":"content_image"}]}"#
+        r#"{"markdown":"m","images":[{"id":"F1","url":"https://x.org/a.png","alt":null,"category":"content_image"}],"structured":{"json_ld":[]}}"#
     );
     let names: Vec<String> = [
         ImageCategory::Icon,
@@ -509,4 +510,220 @@ fn data_table_is_main_content() {
         "{m}"
     );
     assert!(!m.contains("Home") && !m.contains("About us"), "{m}");
+}
+
+/// Generated hostile pages: none panics, each fits a 1 MiB stack, and the output stays
+/// proportional to the input (markdown) or capped (structured data). Time is not
+/// asserted (machines are noisy); the inputs are sized so that quadratic work would
+/// show as a test that does not finish.
+#[test]
+fn generated_pages_stay_bounded() {
+    let big = "a".repeat(2_000_000);
+    let pages: Vec<String> = vec![
+        // Very wide: 100,000 siblings, and as many look-alike "comment" blocks.
+        "<div><p>word and more words, here.</p></div>".repeat(100_000),
+        "<div class=\"comment\"><p>A reply that says something, at length.</p></div>"
+            .repeat(50_000),
+        // Very deep, of every kind of container.
+        "<div><section><article><ul><li><table><tr><td>".repeat(20_000),
+        // Unclosed and stray tags.
+        "<p><span><div><li><td><a href=x><h2><pre><code>".repeat(20_000),
+        "</div></li></td></tr></table></a></p>x".repeat(20_000),
+        // Huge attribute values, closed and unclosed, and one huge text node.
+        format!("<div class=\"{big}\" id='{big}'><p>text</p></div>"),
+        format!("<a href=\"{big}"),
+        format!("<p>{big}</p>"),
+        format!("<meta property=\"og:title\" content=\"{big}\"><title>{big}</title>"),
+        // Structured data in bulk.
+        "<script type=\"application/ld+json\">{\"@type\":\"Product\",\"name\":\"x\"}</script>"
+            .repeat(10_000),
+        "<div itemscope itemprop=\"a\"><span itemprop=\"b\">v</span>".repeat(20_000),
+        // A declared thread of many marked posts, each named as boilerplate.
+        format!(
+            "<script type=\"application/ld+json\">{{\"@type\":\"QAPage\"}}</script>{}",
+            "<div class=comment itemprop=text><p>An answer of some length, with words.</p><div class=signature>sig</div></div>"
+                .repeat(30_000)
+        ),
+        // Content only in noscript, deeply nested there.
+        format!(
+            "<noscript>{}</noscript>",
+            "<div><p>Some words in a paragraph here.".repeat(20_000)
+        ),
+    ];
+    for html in pages {
+        let len = html.len();
+        let handle = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let mut sizes = Vec::new();
+                for main in [true, false] {
+                    let r = scrape(
+                        &html,
+                        URL,
+                        &ScrapeOptions {
+                            only_main_content: main,
+                            scrape_images: true,
+                        },
+                    );
+                    let structured = serde_json::to_string(&r.structured).unwrap_or_default();
+                    sizes.push((r.markdown.len(), structured.len(), r.images.len()));
+                }
+                sizes
+            });
+        let sizes = handle.ok().and_then(|h| h.join().ok()).unwrap_or_default();
+        assert_eq!(sizes.len(), 2, "panicked on a page of {len} bytes");
+        for (markdown, structured, _) in sizes {
+            assert!(markdown <= 4 * len + 1000, "{markdown} for {len}");
+            assert!(structured <= 2_000_000, "{structured} for {len}");
+        }
+    }
+}
+
+#[test]
+fn thread_posts_named_comment_are_the_content() {
+    // On a forum every post is a "comment"; together they are the page.
+    let post = |who: &str| {
+        format!("<article class=\"ipsComment post\"><div class=author>{who}</div><div class=comment-body><p>{LOREM}</p></div></article>")
+    };
+    let html = format!(
+        "<body><nav><a href=/>Forums</a></nav><main><h1>Which budget?</h1><div id=comments>{}{}{}</div></main>\
+         <aside><p><a href=/t/2>Another topic with a title</a></p></aside></body>",
+        post("ann"),
+        post("bob"),
+        post("cy")
+    );
+    let m = md(&html, true);
+    assert_eq!(m.matches(LOREM).count(), 3, "{m}");
+    assert!(!m.contains("Another topic"), "{m}");
+    // On a news page, the comments under a long article stay out.
+    let article = format!(
+        "<body><article><h1>Budget</h1>{}</article><div class=comments>{}{}</div></body>",
+        format!("<p>{LOREM} {LOREM}</p>").repeat(8),
+        "<div class=comment><p>What a waste of money, again and again and again!</p></div>",
+        "<div class=comment><p>Finally some good news for the schools in our area.</p></div>"
+    );
+    let m = md(&article, true);
+    assert!(m.contains(LOREM) && !m.contains("waste of money"), "{m}");
+}
+
+#[test]
+fn listing_items_outweigh_a_blurb() {
+    // A category page: a paragraph of blurb, and the items, each a link and a price.
+    let items: String = (1..=12)
+        .map(|k| format!("<div class=\"tile card\"><h3><a href=/p/{k}>Desk lamp model {k} with dimmer</a></h3><span class=price>{k}9.00 €</span></div>"))
+        .collect();
+    let html = format!(
+        "<body><nav><a href=/>Home</a> <a href=/lamps>Lamps</a></nav><main><h1>Desk lamps</h1>\
+         <div class=grid>{items}</div><div class=seo><p>{LOREM}</p></div></main><footer><a href=/imprint>Imprint</a></footer></body>"
+    );
+    let m = md(&html, true);
+    assert!(
+        m.contains("Desk lamp model 1 with dimmer") && m.contains("Desk lamp model 12 with dimmer"),
+        "{m}"
+    );
+    assert!(m.contains("129.00 €"), "{m}");
+    assert!(!m.contains("Imprint") && !m.contains("Home"), "{m}");
+}
+
+#[test]
+fn product_page_keeps_name_and_facts_beside_its_description() {
+    let html = format!(
+        "<head><script type=\"application/ld+json\">{{\"@context\":\"https://schema.org\",\"@type\":\"Product\",\"name\":\"Summit 24\",\
+         \"offers\":{{\"price\":\"499.00\",\"priceCurrency\":\"EUR\",\"availability\":\"https://schema.org/InStock\"}}}}</script></head>\
+         <body><nav><a href=/>Shop</a></nav><div class=pdp><div class=buybox><h1>Summit 24 fire pit</h1><p class=price>499,00 €</p>\
+         <table><tr><th>Weight</th><td>20 kg</td></tr><tr><th>Height</th><td>45 cm</td></tr></table></div>\
+         <div class=details><h2>Description</h2>{}</div></div></body>",
+        format!("<p>{LOREM}</p>").repeat(6)
+    );
+    let r = scrape(&html, URL, &ScrapeOptions::default());
+    let m = &r.markdown;
+    assert!(
+        m.contains("Summit 24 fire pit") && m.contains("499,00 €") && m.contains("20 kg"),
+        "{m}"
+    );
+    assert!(m.contains(LOREM) && !m.contains("Shop"), "{m}");
+    assert_eq!(r.structured["json_ld"][0]["offers"]["price"], "499.00");
+}
+
+#[test]
+fn content_only_in_noscript_is_shown() {
+    // A saved page of a script app: the crawler view is in <noscript>.
+    let html = format!(
+        "<body><div id=app></div><noscript><div role=main><h1>Topic</h1><p>{LOREM}</p><p>{LOREM}</p></div></noscript></body>"
+    );
+    assert!(md(&html, true).contains(LOREM));
+    // Elsewhere <noscript> is a note for browsers without scripts.
+    let html = format!("<body><p>{LOREM}</p><p>{LOREM}</p><noscript><p>Please enable JavaScript to use this site.</p></noscript></body>");
+    assert!(!md(&html, true).contains("enable JavaScript"));
+}
+
+#[test]
+fn closed_tabs_and_accordions_are_content() {
+    let html = format!(
+        "<body><main><h1>Fire pit</h1><p>{LOREM}</p><div class=accordion><button>Specifications</button>\
+         <div class=\"chakra-collapse\" style=\"display:none\"><p>Weight: 20 kg, height 45 cm, steel.</p></div></div>\
+         <div role=tabpanel hidden><p>Care: wipe with a dry cloth after each use.</p></div>\
+         <div style=\"display:none\"><p>A modal nobody opened.</p></div></main></body>"
+    );
+    let m = md(&html, true);
+    assert!(
+        m.contains("Weight: 20 kg") && m.contains("Care: wipe"),
+        "{m}"
+    );
+    assert!(!m.contains("modal nobody"), "{m}");
+}
+
+#[test]
+fn hidden_content_shows_when_the_visible_page_is_only_a_shell() {
+    // Streamed server rendering saved before its scripts ran: the page is in hidden parts.
+    let body = format!(
+        "<h1>Protein shake</h1>{}",
+        format!("<p>{LOREM}</p>").repeat(6)
+    );
+    let html = format!("<body><a href=#main>Skip to content</a><div hidden id=\"S:1\"><main>{body}</main></div></body>");
+    assert!(md(&html, true).contains(LOREM));
+    // Hidden text beside a real page stays hidden.
+    let html = format!("<body><main>{body}</main><div hidden><p>A hidden draft that must not show.</p></div></body>");
+    assert!(!md(&html, true).contains("hidden draft"));
+}
+
+#[test]
+fn a_declared_discussion_is_its_marked_posts() {
+    let post = |who: &str, text: &str| {
+        format!("<li class=post><div class=\"post-header d-flex\"><a href=/u/{who}>{who}</a> wrote on 2024-04-17</div>\
+                 <div class=content itemprop=text><p>{text}</p></div><div class=tools><a href=#>Reply</a> <a href=#>Quote</a></div></li>")
+    };
+    let html = format!(
+        "<head><script type=\"application/ld+json\">{{\"@type\":\"DiscussionForumPosting\",\"headline\":\"Which Qt6?\"}}</script></head>\
+         <body><main><h1>Which Qt6?</h1><ul class=posts>{}{}</ul></main></body>",
+        post("JonB", &format!("{LOREM} {LOREM}")),
+        post(
+            "JoeCFD",
+            "Take the one your distribution packages, and build the rest from source when needed; it saves a day.",
+        )
+    );
+    let m = md(&html, true);
+    assert!(
+        m.contains(LOREM) && m.contains("build the rest from source"),
+        "{m}"
+    );
+    assert!(!m.contains("wrote on") && !m.contains("Quote"), "{m}");
+}
+
+#[test]
+fn links_back_to_back_are_spaced() {
+    let m = full("<p><a href=/t/a>Open World</a><a href=/t/b>Multiplayer</a>, and <a href=/c>one</a> more.</p>");
+    assert_eq!(
+        markdown_to_text(&m),
+        "Open World Multiplayer, and one more."
+    );
+}
+
+#[test]
+fn inline_labels_glued_by_markup_are_spaced() {
+    let m = full("<div><span class=badge>Genuine Part</span><span>Lifetime Guarantee</span></div><p>x<span>yz</span> and <b>A</b>BC</p>");
+    assert_eq!(
+        markdown_to_text(&m),
+        "Genuine Part Lifetime Guarantee\n\nxyz and ABC"
+    );
 }
