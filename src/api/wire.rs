@@ -486,7 +486,12 @@ pub struct DataResponse {
     /// The content's images, when `scrape_images` was asked for.
     #[schema(required = true)]
     pub images: Option<Vec<ImageResponse>>,
-    /// Always null: browserd extracts no structured data.
+    /// What the page declares about itself, as one object in the list: `json_ld` (every
+    /// JSON-LD block), `microdata` (its items, as the WHATWG microdata-to-JSON algorithm
+    /// gives them), `opengraph` (`og:`, `article:`, `product:`, `twitter:`… keys) and
+    /// `meta` (title, description, author, canonical, language, dates…). Read from the
+    /// whole page, whatever `only_main_content` says; each part is empty when the page
+    /// declares nothing of it.
     #[schema(required = true, value_type = Option<Vec<Object>>)]
     pub structured: Option<Vec<serde_json::Value>>,
 }

@@ -35,6 +35,7 @@ pub async fn content(tab: &Tab, options: &ScrapeOptions) -> Result<PageContent, 
     Ok(PageContent {
         markdown: scraped.markdown,
         images: options.scrape_images.then_some(scraped.images),
+        structured: scraped.structured,
     })
 }
 

@@ -59,6 +59,9 @@ pub struct PageContent {
     pub markdown: String,
     /// The content's images, when they were asked for.
     pub images: Option<Vec<ScrapedImage>>,
+    /// What the page declares about itself (JSON-LD, microdata, OpenGraph, meta), as
+    /// `scrape::Scraped::structured` gives it.
+    pub structured: serde_json::Value,
 }
 
 /// What every operation answers with: the session as it is after the call, the page,

@@ -361,3 +361,41 @@ async fn operations_on_one_session_run_in_turn_and_sessions_run_in_parallel() {
         ]
     );
 }
+
+#[tokio::test]
+async fn scrape_returns_what_the_page_declares_about_itself() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let body = json!({"url": site.url("/product.html")});
+    let (status, observation, _) = app
+        .post("/env/scrape", Some(KEY), Some(&body.to_string()))
+        .await;
+    assert_eq!(status, 200, "{observation}");
+    let markdown = observation["data"]["markdown"].as_str().unwrap();
+    assert!(
+        markdown.contains("€19.99") && markdown.contains("2200 W"),
+        "{markdown}"
+    );
+    let structured = &observation["data"]["structured"][0];
+    let product = &structured["json_ld"][0];
+    assert_eq!(product["@type"], "Product", "{structured}");
+    assert_eq!(product["offers"]["price"], "19.99", "{structured}");
+    assert_eq!(
+        product["offers"]["availability"],
+        "https://schema.org/InStock"
+    );
+    assert_eq!(
+        structured["opengraph"]["og:title"], "Blue kettle",
+        "{structured}"
+    );
+    assert_eq!(structured["opengraph"]["product:price:amount"], "19.99");
+    let crumbs = &structured["microdata"][0];
+    assert_eq!(
+        crumbs["type"],
+        json!(["https://schema.org/BreadcrumbList"]),
+        "{structured}"
+    );
+    let first = &crumbs["properties"]["itemListElement"][0]["properties"];
+    assert_eq!(first["name"], json!(["Kitchen"]), "{structured}");
+    assert_eq!(first["item"], json!([site.url("/kitchen")]), "{structured}");
+    assert_eq!(structured["meta"]["lang"], "en", "{structured}");
+}

@@ -201,7 +201,8 @@ fn content_to_wire(content: PageContent) -> DataResponse {
                 })
                 .collect()
         }),
-        structured: None,
+        // The wire's list of objects: one, with each source the page declares under its key.
+        structured: Some(vec![content.structured]),
     }
 }
 
