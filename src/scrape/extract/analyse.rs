@@ -53,7 +53,6 @@ fn removed(dom: &Dom) -> Vec<bool> {
     let mut removed = vec![false; n];
     let mut hidden = vec![false; n];
     let mut in_noscript = vec![false; n];
-    let mut in_link = vec![false; n];
     let (mut outside, mut inside, mut unseen) = (0u64, 0u64, 0u64);
     for i in 1..n {
         let id = i as u32;
@@ -62,7 +61,6 @@ fn removed(dom: &Dom) -> Vec<bool> {
         in_noscript[i] = in_noscript[p] || tag == "noscript";
         removed[i] = removed[p] || (never_output(tag) && tag != "noscript");
         hidden[i] = hidden[p] || (!removed[i] && is_hidden(dom, id));
-        in_link[i] = in_link[p] || tag == "a";
         if !removed[i] {
             if let Some(t) = dom.text(id) {
                 let len = measure(t).0 as u64;
