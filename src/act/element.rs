@@ -102,12 +102,7 @@ async fn type_text(tab: &Tab, action: &Action, value: &str) -> Result<(), ActErr
     if value.is_empty() {
         tab.press_key(Key::Delete).await?;
     } else {
-        tab.insert_text(value).await?;
-        // Pages that react to keys rather than to input (suggestion lists on `keyup`) see
-        // the last key of the text go down and up.
-        if let Some(last) = value.chars().last() {
-            tab.echo_key(last).await?;
-        }
+        tab.type_text(value).await?;
     }
     Ok(())
 }

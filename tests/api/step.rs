@@ -580,3 +580,35 @@ async fn widgets_move_with_keys_suggestions_follow_keys_and_numbers_are_checked(
         after["space"]["markdown"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_is_typed_key_by_key_and_a_suggestion_it_brings_can_be_chosen() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, page) = open(&app, &site.url("/typing.html")).await;
+    let fruit = id_of(&page, "Fruit");
+    let (status, after) = step(&app, &session, &fruit, Some("Straw"), false).await;
+    assert_eq!(status, 200, "{after}");
+    let markdown = after["space"]["markdown"].as_str().unwrap_or_default();
+    assert!(
+        markdown.contains("Strawberry | Straw hat melon"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("Banana"), "{markdown}");
+    // The page builds its query from key events alone: it saw each of the five keys.
+    let body = json!({"session_id": session, "keep_alive": true, "only_main_content": false});
+    let (status, scraped, _) = app
+        .post("/env/scrape", Some(KEY), Some(&body.to_string()))
+        .await;
+    assert_eq!(status, 200, "{scraped}");
+    let text = scraped["data"]["markdown"].as_str().unwrap_or_default();
+    assert!(text.contains(r#"Keys seen: 5, query "Straw""#), "{text}");
+
+    let suggestions = id_of(&after, "Fruits");
+    let (status, chosen) = step(&app, &session, &suggestions, Some("Strawberry"), false).await;
+    assert_eq!(status, 200, "{chosen}");
+    let markdown = chosen["space"]["markdown"].as_str().unwrap_or_default();
+    assert!(
+        markdown.contains(r#"Fruit (autocomplete) = "Strawberry""#),
+        "{markdown}"
+    );
+}
