@@ -171,6 +171,23 @@ async fn playwright_and_puppeteer_drive_a_session_that_observe_and_step_then_see
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_clients_share_one_session() {
+    let app = spawn_app().await;
+    let site = serve_site().await;
+    let session = start(&app, KEY).await;
+    let done = run("two", &[text(&session, "cdp_url"), &site.address]).await;
+    assert_eq!(done["seenBySecond"], "Fixture article", "{done}");
+    // The page the second opened reached the first as well.
+    assert_eq!(done["pagesOfFirst"], 2, "{done}");
+    assert_eq!(done["stillThere"], "Sign in — Fixture Shop", "{done}");
+    assert_eq!(
+        app.session(text(&session, "session_id")).await["status"],
+        "active"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_a_client_closes_the_sessions_page_the_session_takes_another() {
     let app = spawn_app().await;
     let site = serve_site().await;

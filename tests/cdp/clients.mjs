@@ -5,6 +5,7 @@
 //   node tests/cdp/clients.mjs isolation  OWN_CDP_URL OTHER_CDP_URL
 //   node tests/cdp/clients.mjs raw        CDP_URL
 //   node tests/cdp/clients.mjs close-first CDP_URL SITE_URL
+//   node tests/cdp/clients.mjs two        CDP_URL SITE_URL
 //   node tests/cdp/clients.mjs hold       CDP_URL     (a raw socket; prints how the server closed it)
 //   node tests/cdp/clients.mjs attached   CDP_URL     (Playwright, auto-attached; waits to be cut off)
 //
@@ -182,6 +183,23 @@ async function closeFirst([cdpUrl, site]) {
   result({ left });
 }
 
-const modes = { 'close-first': closeFirst, playwright, puppeteer: puppeteerClient, isolation, raw: rawFrames, hold, attached };
+/// Two clients on one session at once: each sees the other's work; one leaving does not
+/// disturb the other.
+async function two([cdpUrl, site]) {
+  const first = await chromium.connectOverCDP(cdpUrl);
+  const second = await chromium.connectOverCDP(cdpUrl);
+  const firstPage = first.contexts()[0].pages()[0];
+  await firstPage.goto(site + '/article.html');
+  const seenBySecond = await second.contexts()[0].pages()[0].title();
+  const opened = await second.contexts()[0].newPage();
+  await opened.goto(site + '/form.html');
+  const pagesOfFirst = first.contexts()[0].pages().length;
+  await first.close();
+  const stillThere = await opened.title();
+  await second.close();
+  result({ seenBySecond, pagesOfFirst, stillThere });
+}
+
+const modes = { two, 'close-first': closeFirst, playwright, puppeteer: puppeteerClient, isolation, raw: rawFrames, hold, attached };
 if (!modes[mode]) fail(`unknown mode ${mode}`);
 await modes[mode](args);
