@@ -43,6 +43,10 @@ pub struct SessionFields {
     /// Include a base64 PNG screenshot of the page in the response.
     #[serde(default)]
     pub screenshot: Option<bool>,
+    /// A screenshot with each listed action's id drawn at its box (set-of-marks, for
+    /// vision models), and the boxes in `marks`. Implies `screenshot`.
+    #[serde(default)]
+    pub screenshot_marks: Option<bool>,
 }
 
 /// The body of `/session/start`: the session fields, without a session id.
@@ -437,7 +441,8 @@ impl StepResponse {
 /// The session part of an `/env/*` body, as the operations take it.
 pub fn target(fields: &SessionFields) -> Result<Target, ApiError> {
     let keep_alive = fields.keep_alive.unwrap_or(false);
-    let screenshot = fields.screenshot.unwrap_or(false);
+    let marks = fields.screenshot_marks.unwrap_or(false);
+    let screenshot = fields.screenshot.unwrap_or(false) || marks;
     let timeout = match fields.session_timeout_minutes {
         Some(minutes) => parse_timeout(minutes, "session_timeout_minutes")?,
         None => SessionTimeout::BODY_DEFAULT,
@@ -454,6 +459,7 @@ pub fn target(fields: &SessionFields) -> Result<Target, ApiError> {
         choice,
         keep_alive,
         screenshot,
+        marks,
     })
 }
 
@@ -571,6 +577,22 @@ pub struct ObserveResponse {
     /// The actions: filled by `/env/observe` and `/env/step`.
     #[schema(required = true)]
     pub space: Option<SpaceResponse>,
+    /// With `screenshot_marks`: the actions drawn on the screenshot (those in view), each
+    /// with its box in CSS pixels of the viewport (the screenshot's pixels at a device
+    /// scale of 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marks: Option<Vec<MarkResponse>>,
+}
+
+/// One action as drawn on a marked screenshot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarkResponse {
+    #[schema(example = "L3")]
+    pub id: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -89,9 +89,11 @@ pub const RENDERED_HTML: PageScript =
 pub const PAGE_INFO: PageScript = PageScript::new("pageInfo", include_str!("page_info.js"));
 /// The document's `readyState`.
 pub const READY_STATE: PageScript = PageScript::new("readyState", include_str!("ready_state.js"));
+/// Draws the listed actions' ids at their boxes for a screenshot, or removes them.
+pub const MARKS: PageScript = PageScript::new("marks", include_str!("marks.js"));
 
 /// Every page script, for the checks that hold them to their contract.
-pub const ALL: [PageScript; 12] = [
+pub const ALL: [PageScript; 13] = [
     COLLECT,
     LOCATE,
     CHOOSE,
@@ -104,6 +106,7 @@ pub const ALL: [PageScript; 12] = [
     RENDERED_HTML,
     PAGE_INFO,
     READY_STATE,
+    MARKS,
 ];
 
 #[cfg(test)]
@@ -159,7 +162,7 @@ mod tests {
                 rest = after;
             }
         }
-        for field in ["scripts", "elements", "frames", "input"] {
+        for field in ["scripts", "elements", "frames", "input", "marks"] {
             assert!(PAGE_API.contains(&format!("{field}:")), "{field}");
         }
     }

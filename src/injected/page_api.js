@@ -7,7 +7,8 @@
 //   __browserd.frames    owner → <iframe>: frames `collect` could not read, for framePoint /
 //                        frameElement
 //   __browserd.input     the watch `inputWatch` set on the last input, for `settle`
+//   __browserd.marks     the drawing `marks` shows over the page, until it removes it
 // Besides it, one global: __browserdSend(text), a CDP binding of our worlds through which
 // `settle` sends what its reader read ahead of its answer (Tab::settle_reading).
 // The page's own scripts run in the main world and see none of this.
-globalThis.__browserd ||= { scripts: {}, elements: [], frames: [], input: null }
+globalThis.__browserd ||= { scripts: {}, elements: [], frames: [], input: null, marks: null }

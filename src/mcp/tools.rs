@@ -147,6 +147,7 @@ impl InSession {
             choice: SessionChoice::Existing(self.id.clone()),
             keep_alive: true,
             screenshot: false,
+            marks: false,
         }
     }
 }

@@ -30,8 +30,8 @@ pub use crate::act::open;
 pub use error::OpsError;
 pub use page::{content, observe_page};
 pub use types::{
-    action_limit, page_url, Observation, Observe, PageContent, Scrape, SessionChoice, Step, Target,
-    ACTION_LIMIT_DEFAULT,
+    action_limit, page_url, Mark, Observation, Observe, PageContent, Scrape, SessionChoice, Step,
+    Target, ACTION_LIMIT_DEFAULT,
 };
 
 /// browserd's operations on sessions. Cheap to clone; every clone shares the sessions.
@@ -120,6 +120,7 @@ impl Operations {
             choice: SessionChoice::Existing(id),
             keep_alive: true,
             screenshot: true,
+            marks: false,
         };
         run::run(&self.sessions, owner, target, async |_| {
             Ok(run::Outcome::default())

@@ -10,7 +10,7 @@ use crate::injected;
 use crate::perception::{self, ActionSpace};
 use crate::scrape::{self, ScrapeOptions};
 
-use super::types::PageContent;
+use super::types::{Mark, PageContent};
 
 /// The action space of the page as it is now (as `fresh` read it, when an action just
 /// did), with the page's URL and title as read then.
@@ -37,6 +37,47 @@ pub async fn content(tab: &Tab, options: &ScrapeOptions) -> Result<PageContent, 
         images: options.scrape_images.then_some(scraped.images),
         structured: scraped.structured,
     })
+}
+
+/// Draws the ids of `space`'s actions in view at their boxes, over the page; the marks
+/// drawn, in the order of the list.
+pub(super) async fn draw_marks(tab: &Tab, space: &ActionSpace) -> Result<Vec<Mark>, BrowserError> {
+    let boxes: Vec<serde_json::Value> = space
+        .actions
+        .iter()
+        .map(|action| {
+            serde_json::json!({
+                "id": action.id.to_string(),
+                "x": action.bounds.x,
+                "y": action.bounds.y,
+                "width": action.bounds.width,
+                "height": action.bounds.height,
+            })
+        })
+        .collect();
+    let drawn = tab
+        .run(&injected::MARKS, &[serde_json::Value::Array(boxes)])
+        .await?;
+    let drawn: Vec<&str> = drawn
+        .as_array()
+        .map(|ids| ids.iter().filter_map(|id| id.as_str()).collect())
+        .unwrap_or_default();
+    Ok(space
+        .actions
+        .iter()
+        .filter(|action| drawn.contains(&action.id.to_string().as_str()))
+        .map(|action| Mark {
+            id: action.id,
+            bounds: action.bounds,
+        })
+        .collect())
+}
+
+/// Removes the marks [`draw_marks`] drew.
+pub(super) async fn clear_marks(tab: &Tab) -> Result<(), BrowserError> {
+    tab.run(&injected::MARKS, &[serde_json::Value::Null])
+        .await
+        .map(|_| ())
 }
 
 /// How an accepted dialog is reported in the next description.

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::error::OpsError;
-use super::page::dialog_note;
+use super::page::{self, dialog_note};
 use super::types::{Observation, PageContent, SessionChoice, Target};
 use crate::act::{ActError, FreshRead};
 use crate::browser::{BrowserError, Tab};
@@ -105,21 +105,30 @@ pub(super) async fn run(
             Some(page) => page,
             None => tab.info().await?,
         };
-        let screenshot = if target.screenshot || outcome.screenshot {
-            Some(tab.screenshot().await?)
+        let (screenshot, marks) = if target.screenshot || target.marks || outcome.screenshot {
+            let marks = match (&outcome.space, target.marks) {
+                (Some(space), true) => Some(page::draw_marks(tab, space).await?),
+                (None, true) => Some(Vec::new()),
+                (_, false) => None,
+            };
+            let shot = tab.screenshot().await;
+            if marks.is_some() {
+                page::clear_marks(tab).await?;
+            }
+            (Some(shot?), marks)
         } else {
-            None
+            (None, None)
         };
         outcome
             .notes
             .extend(tab.take_dialogs().iter().map(dialog_note));
-        Ok::<_, Failure>((outcome, info, screenshot))
+        Ok::<_, Failure>((outcome, info, screenshot, marks))
     };
     // The session's use is written down while the operation runs: on disk before an
     // answer that reports the session, while a failure is reported as it is.
     let (result, persisted) = tokio::join!(operated, access.persist());
     match result {
-        Ok((outcome, page, screenshot)) => {
+        Ok((outcome, page, screenshot, marks)) => {
             persisted?;
             if let Some(space) = &outcome.space {
                 guard.set_last_space(Arc::clone(space));
@@ -136,6 +145,7 @@ pub(super) async fn run(
                 content: outcome.content,
                 space: outcome.space,
                 notes: outcome.notes,
+                marks,
             })
         }
         Err(Failure::Refused(error)) => {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::domain::{PageInfo, PageUrl, SessionId, SessionRecord, StartOptions};
-use crate::perception::{ActionId, ActionSpace};
+use crate::perception::{ActionId, ActionSpace, Bounds};
 use crate::scrape::{ScrapeOptions, ScrapedImage};
 
 /// How an operation gets its session: an existing one, or a new one for the call.
@@ -22,6 +22,9 @@ pub struct Target {
     pub keep_alive: bool,
     /// Answer with a screenshot of the page.
     pub screenshot: bool,
+    /// Draw each listed action's id at its box on that screenshot, and answer with the
+    /// boxes (set-of-marks, for vision models).
+    pub marks: bool,
 }
 
 /// Observe the page.
@@ -80,6 +83,15 @@ pub struct Observation {
     /// Facts for the agent beyond the page's own description: a dialog that was accepted,
     /// a history move that had nowhere to go.
     pub notes: Vec<String>,
+    /// The actions drawn on the screenshot, with their boxes, when marks were asked for.
+    pub marks: Option<Vec<Mark>>,
+}
+
+/// One listed action as drawn on a marked screenshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub id: ActionId,
+    pub bounds: Bounds,
 }
 
 impl Observation {

@@ -19,7 +19,7 @@ pub mod types;
 
 pub use snapshot::{ElementSnapshot, FrameHop, PageSnapshot};
 pub use types::{
-    special_actions, Action, ActionId, ActionKind, ActionSpace, BadActionId, Param, Prefix,
+    special_actions, Action, ActionId, ActionKind, ActionSpace, BadActionId, Bounds, Param, Prefix,
     SpecialAction, SPECIAL_LINE,
 };
 
@@ -179,6 +179,12 @@ pub fn perceive(snapshot: &PageSnapshot, max_nb_actions: usize) -> ActionSpace {
                     .unwrap_or_default(),
                 kind: c.kind,
                 sensitive: c.el.input_type.as_deref() == Some("password") || c.el.secret,
+                bounds: Bounds {
+                    x: c.el.x,
+                    y: c.el.y,
+                    width: c.el.w,
+                    height: c.el.h,
+                },
             }
         })
         .collect();

@@ -41,6 +41,17 @@ pub struct Action {
     pub kind: ActionKind,
     /// Password field: never store or log the value typed into it.
     pub sensitive: bool,
+    /// Where the element was when observed, in CSS pixels of the top viewport.
+    pub bounds: Bounds,
+}
+
+/// A box in CSS pixels of the top viewport.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bounds {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
 }
 
 /// The single parameter of an I action (or of S1 / S7).

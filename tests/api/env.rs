@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_app_with, TestApp, KEY};
+use crate::helpers::{action_described, spawn_app, spawn_app_with, TestApp, KEY};
 use crate::site::serve_site;
 
 async fn observe(app: &TestApp, body: Value) -> (u16, Value) {
@@ -398,4 +398,54 @@ async fn scrape_returns_what_the_page_declares_about_itself() {
     assert_eq!(first["name"], json!(["Kitchen"]), "{structured}");
     assert_eq!(first["item"], json!([site.url("/kitchen")]), "{structured}");
     assert_eq!(structured["meta"]["lang"], "en", "{structured}");
+}
+
+#[tokio::test]
+async fn a_marked_screenshot_draws_the_ids_at_their_boxes_and_leaves_the_page_as_it_was() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let body = json!({"url": site.url("/form.html"), "keep_alive": true, "screenshot": true});
+    let (status, plain, _) = app
+        .post("/env/observe", Some(KEY), Some(&body.to_string()))
+        .await;
+    assert_eq!(status, 200, "{plain}");
+    assert!(
+        plain.get("marks").is_none(),
+        "no marks unless asked: {plain}"
+    );
+    let session = plain["session"]["session_id"].as_str().unwrap().to_string();
+
+    let body = json!({"session_id": session, "keep_alive": true, "screenshot_marks": true});
+    let (status, marked, _) = app
+        .post("/env/observe", Some(KEY), Some(&body.to_string()))
+        .await;
+    assert_eq!(status, 200, "{marked}");
+    let marks = marked["marks"].as_array().expect("marks");
+    let listed: Vec<&str> = marked["space"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["id"].as_str())
+        .collect();
+    assert!(!marks.is_empty(), "{marked}");
+    for mark in marks {
+        assert!(listed.contains(&mark["id"].as_str().unwrap()), "{mark}");
+        assert!(mark["width"].as_f64().unwrap() > 0.0 && mark["height"].as_f64().unwrap() > 0.0);
+        assert!(mark["x"].as_f64().unwrap() < 1280.0 && mark["y"].as_f64().unwrap() < 800.0);
+    }
+    let email = action_described(&marked, "Email");
+    assert!(marks.iter().any(|m| m["id"] == email.as_str()), "{marks:?}");
+    let shot = marked["screenshot"].as_str().expect("a screenshot");
+    assert_ne!(
+        shot,
+        plain["screenshot"].as_str().unwrap(),
+        "the marks are drawn"
+    );
+
+    // Drawn for the screenshot only: the page is as it was.
+    let body = json!({"session_id": session, "keep_alive": true, "screenshot": true});
+    let (_, after, _) = app
+        .post("/env/observe", Some(KEY), Some(&body.to_string()))
+        .await;
+    assert_eq!(after["screenshot"], plain["screenshot"]);
+    assert_eq!(after["space"]["markdown"], plain["space"]["markdown"]);
 }

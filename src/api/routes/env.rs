@@ -13,8 +13,8 @@ use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{Caller, JsonBody, PublicOrigin};
 use crate::api::routes::cdp::session_json;
 use crate::api::wire::{
-    self, ActionResponse, ActionStatus, DataResponse, ImageResponse, Metadata, ObserveRequest,
-    ObserveResponse, ParamResponse, ScrapeRequest, SpaceResponse, StepRequest,
+    self, ActionResponse, ActionStatus, DataResponse, ImageResponse, MarkResponse, Metadata,
+    ObserveRequest, ObserveResponse, ParamResponse, ScrapeRequest, SpaceResponse, StepRequest,
 };
 use crate::ops::{self, Observation, Operations, PageContent};
 use crate::perception::{self, ActionId, Param};
@@ -185,6 +185,18 @@ fn observation_to_wire(
         screenshot: observation.screenshot,
         data: observation.content.map(content_to_wire),
         space,
+        marks: observation.marks.map(|marks| {
+            marks
+                .into_iter()
+                .map(|mark| MarkResponse {
+                    id: mark.id.to_string(),
+                    x: mark.bounds.x,
+                    y: mark.bounds.y,
+                    width: mark.bounds.width,
+                    height: mark.bounds.height,
+                })
+                .collect()
+        }),
     }
 }
 
