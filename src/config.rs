@@ -156,6 +156,20 @@ pub struct Settings {
     #[arg(long, env = "BROWSERD_MAX_SESSIONS", default_value = "100", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_sessions: u32,
 
+    /// Most sessions one API key may have active at once (0: only `--max-sessions`); a
+    /// start beyond it is answered 429, so that one tenant cannot take a shared server.
+    #[arg(long, env = "BROWSERD_MAX_SESSIONS_PER_KEY", default_value = "0")]
+    pub max_sessions_per_key: u32,
+
+    /// Most requests one API key may make a minute (0: no limit), in bursts of up to a
+    /// minute's worth; beyond it a request is answered 429 with `Retry-After`.
+    #[arg(
+        long,
+        env = "BROWSERD_REQUESTS_PER_MINUTE_PER_KEY",
+        default_value = "0"
+    )]
+    pub requests_per_minute_per_key: u32,
+
     /// Longest life of any session, in (timeout) minutes, `keep_alive` or not.
     #[arg(long, env = "BROWSERD_MAX_SESSION_MINUTES", default_value = "30", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_session_minutes: u32,

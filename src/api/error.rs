@@ -53,6 +53,9 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("{0}")]
     TooManySessions(String),
+    /// The key made more requests than its rate allows.
+    #[error("this API key is over its rate of requests; retry in {retry_after} s")]
+    RateLimited { retry_after: u32 },
     #[error("{0}")]
     Unavailable(String),
     #[error("{0}")]
@@ -72,7 +75,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::TooManySessions(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManySessions(_) | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
@@ -82,6 +85,7 @@ impl ApiError {
     fn retry_after_secs(&self) -> Option<u32> {
         match self {
             Self::TooManySessions(_) => Some(5),
+            Self::RateLimited { retry_after } => Some(*retry_after),
             Self::Unavailable(_) => Some(1),
             _ => None,
         }
@@ -96,7 +100,9 @@ impl From<SessionError> for ApiError {
                 status: record.status,
                 message: error.to_string(),
             },
-            SessionError::AtCapacity(_) => Self::TooManySessions(error.to_string()),
+            SessionError::AtCapacity(_) | SessionError::KeyAtCapacity(_) => {
+                Self::TooManySessions(error.to_string())
+            }
             SessionError::BadToken => Self::BadToken(error.to_string()),
             SessionError::Browser(browser) => browser.into(),
             SessionError::Store(store) => store.into(),

@@ -15,6 +15,7 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use super::rate::KeyRates;
 use crate::domain::Owner;
 
 /// The API keys this server accepts, kept as owner fingerprints.
@@ -33,6 +34,7 @@ pub struct Caller(pub Owner);
 impl<S> FromRequestParts<S> for Caller
 where
     ApiKeys: FromRef<S>,
+    KeyRates: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -51,11 +53,13 @@ where
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
         let owner = Owner::of_api_key(key);
-        if keys.0.contains(&owner) {
-            Ok(Caller(owner))
-        } else {
-            Err(ApiError::Unauthorized)
+        if !keys.0.contains(&owner) {
+            return Err(ApiError::Unauthorized);
         }
+        KeyRates::from_ref(state)
+            .admit(&owner)
+            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        Ok(Caller(owner))
     }
 }
 
@@ -66,6 +70,7 @@ pub struct OptionalCaller(pub Option<Owner>);
 impl<S> FromRequestParts<S> for OptionalCaller
 where
     ApiKeys: FromRef<S>,
+    KeyRates: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;

@@ -7,6 +7,7 @@
 mod error;
 mod extract;
 mod openapi;
+mod rate;
 pub mod routes;
 mod telemetry;
 mod unread_body;
@@ -25,6 +26,7 @@ use utoipa_axum::routes;
 
 pub use error::{ApiError, ErrorBody};
 pub use extract::{ApiKeys, Caller, JsonBody};
+pub use rate::KeyRates;
 pub use telemetry::Metrics;
 
 use crate::ops::Operations;
@@ -39,6 +41,7 @@ pub struct AppState {
     pub sessions: Sessions,
     pub operations: Operations,
     pub api_keys: ApiKeys,
+    pub rates: KeyRates,
     pub metrics: Metrics,
 }
 

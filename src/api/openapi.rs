@@ -27,6 +27,7 @@ pub const DOCS_HOME: &str = "/docs/";
         description = "Real headless-browser sessions for programs and LLM agents, in the wire format of the Notte v1.2 API.\n\n\
 Start a session, **observe** a page as a numbered list of actions (`L3` a link, `B2` a button, `I1` a text box, `S1`…`S8` browser actions), **step** by id, **scrape** the page into markdown, and close the session.\n\n\
 Every endpoint but `/health`, `/metrics` and this document needs `Authorization: Bearer <api key>` (a session's CDP endpoint also takes the session's own token, as its `cdp_url` carries it). \
+With `--requests-per-minute-per-key` set, any request with a key may be answered `429` with `Retry-After` (seconds); with `--max-sessions-per-key`, a start beyond a key's share likewise. \
 Every error is JSON `{\"error\": \"…\"}`. Every response carries an `x-request-id` header (the client's own, when it sent one), which the server's log line for the request repeats.",
         license(name = "MIT", identifier = "MIT")
     ),

@@ -24,6 +24,8 @@ pub enum SessionError {
     Ended(Box<SessionRecord>),
     #[error("the server is at its limit of {0} active sessions; close one or retry later")]
     AtCapacity(u32),
+    #[error("this API key has {0} active sessions, its limit; close one or retry later")]
+    KeyAtCapacity(u32),
     #[error("missing or wrong token for this session's CDP endpoint: use the `cdp_url` the session's JSON gives, or `Authorization: Bearer <API key>`")]
     BadToken,
     #[error("{0}")]
@@ -45,6 +47,8 @@ fn ended_reason(record: &SessionRecord) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_sessions: u32,
+    /// Active sessions one owner may have at once; 0: no cap but `max_sessions`.
+    pub max_sessions_per_key: u32,
     pub max_session_minutes: u32,
     /// How long one timeout "minute" lasts.
     pub minute: Duration,
@@ -92,6 +96,8 @@ struct Registry {
     live: HashMap<SessionId, Arc<Live>>,
     /// Starts under way, counted against the limit before their session exists.
     starting: u32,
+    /// The same, by owner.
+    starting_by: HashMap<Owner, u32>,
 }
 
 /// The registry of sessions; cheap to clone.
@@ -206,10 +212,30 @@ impl Sessions {
             if registry.live.len() as u32 + registry.starting >= self.inner.limits.max_sessions {
                 return Err(SessionError::AtCapacity(self.inner.limits.max_sessions));
             }
+            let per_key = self.inner.limits.max_sessions_per_key;
+            if per_key > 0 {
+                let live = registry
+                    .live
+                    .values()
+                    .filter(|live| live.record().owner == owner)
+                    .count() as u32;
+                let starting = registry.starting_by.get(&owner).copied().unwrap_or(0);
+                if live + starting >= per_key {
+                    return Err(SessionError::KeyAtCapacity(per_key));
+                }
+            }
             registry.starting += 1;
+            *registry.starting_by.entry(owner.clone()).or_default() += 1;
         }
-        let result = self.start_reserved(owner, options).await;
-        self.registry().starting -= 1;
+        let result = self.start_reserved(owner.clone(), options).await;
+        let mut registry = self.registry();
+        registry.starting -= 1;
+        if let Some(starting) = registry.starting_by.get_mut(&owner) {
+            *starting -= 1;
+            if *starting == 0 {
+                registry.starting_by.remove(&owner);
+            }
+        }
         result
     }
 
@@ -575,6 +601,7 @@ mod tests {
     fn limits() -> Limits {
         Limits {
             max_sessions: 10,
+            max_sessions_per_key: 0,
             max_session_minutes: 30,
             minute: Duration::from_secs(60),
         }

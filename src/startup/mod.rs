@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::net::TcpListener;
 
-use crate::api::{self, ApiKeys, AppState, Metrics};
+use crate::api::{self, ApiKeys, AppState, KeyRates, Metrics};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
 use crate::ops::Operations;
@@ -96,6 +96,7 @@ impl Core {
         .await?;
         let limits = Limits {
             max_sessions: settings.max_sessions,
+            max_sessions_per_key: settings.max_sessions_per_key,
             max_session_minutes: settings.max_session_minutes,
             minute: settings.minute(),
         };
@@ -155,6 +156,7 @@ impl Application {
         let state = AppState {
             sessions: core.sessions.clone(),
             operations: core.operations.clone(),
+            rates: KeyRates::new(settings.requests_per_minute_per_key),
             api_keys,
             metrics,
         };

@@ -296,6 +296,47 @@ async fn a_start_beyond_the_session_limit_is_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn one_key_cannot_take_all_the_sessions_nor_all_the_requests() {
+    let app = spawn_app_with(|settings| {
+        settings.max_sessions_per_key = 2;
+        settings.requests_per_minute_per_key = 6;
+    })
+    .await;
+    app.start_session("{}").await;
+    let id = app.start_session("{}").await;
+    let (status, json, headers) = app.post("/session/start", Some(KEY), Some("{}")).await;
+    assert_eq!(status, 429, "{json}");
+    assert_eq!(
+        headers.get("retry-after").map(|v| v.to_str().unwrap()),
+        Some("5")
+    );
+    assert!(
+        json["error"].as_str().unwrap().contains("this API key"),
+        "{json}"
+    );
+    // Another key has its own share.
+    let (status, json, _) = app
+        .post("/session/start", Some(OTHER_KEY), Some("{}"))
+        .await;
+    assert_eq!(status, 200, "{json}");
+    let close = format!(r#"{{"session_id": "{id}"}}"#);
+    let (status, _, _) = app.post("/session/close", Some(KEY), Some(&close)).await;
+    assert_eq!(status, 200);
+    // Six requests a minute: four so far, two more pass, the seventh waits its turn.
+    for _ in 0..2 {
+        let (status, _) = app.get("/sessions", Some(KEY)).await;
+        assert_eq!(status, 200);
+    }
+    let (status, json, headers) = app.post("/session/start", Some(KEY), Some("{}")).await;
+    assert_eq!(status, 429, "{json}");
+    let wait: u32 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=10).contains(&wait), "{wait}");
+    assert!(json["error"].as_str().unwrap().contains("rate"), "{json}");
+    let (status, _) = app.get("/sessions", Some(OTHER_KEY)).await;
+    assert_eq!(status, 200, "the other key is not slowed");
+}
+
+#[tokio::test]
 async fn errors_outside_the_routes_are_json_too() {
     let app = spawn_app().await;
     let (status, json) = app.get("/no/such/endpoint", Some(KEY)).await;
