@@ -19,7 +19,6 @@ use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing::Instrument;
 
-use crate::domain::SessionId;
 use crate::shutdown::Shutdown;
 
 /// The header carrying a request's id, in the request (a client may set it) and in the
@@ -29,11 +28,6 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Why a request failed, as told to the client; the request's log line repeats it.
 #[derive(Debug, Clone)]
 pub struct FailureReason(pub String);
-
-/// Records the session a request acts on in the request's log line.
-pub fn note_session(id: &SessionId) {
-    tracing::Span::current().record("session_id", tracing::field::display(id));
-}
 
 /// Times, counts and logs every request, in one line when it is answered.
 pub async fn observe_request(request: Request, next: Next) -> Response {

@@ -6,12 +6,11 @@ use axum::Json;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{Caller, JsonBody, OptionalJsonBody, PublicOrigin, QueryParams};
 use crate::api::routes::cdp::session_json;
-use crate::api::telemetry;
 use crate::api::wire::{
     self, CloseRequest, ListQuery, SessionResponse, StartQuery, StartRequest, StepResponse,
 };
 use crate::ops::Operations;
-use crate::session::Sessions;
+use crate::session::{self, Sessions};
 
 /// Start a session: an isolated browser context (own cookies, storage, cache) with one
 /// blank page.
@@ -54,7 +53,7 @@ pub async fn start(
 ) -> Result<Json<SessionResponse>, ApiError> {
     let options = wire::start_options(query, body)?;
     let started = sessions.start(owner, options).await?;
-    telemetry::note_session(&started.record.id);
+    session::note_session(&started.record.id);
     let mut response = session_json(&started.record, &origin, &operations);
     response.screenshot = started.screenshot;
     Ok(Json(response))
@@ -87,7 +86,7 @@ pub async fn close(
     JsonBody(request): JsonBody<CloseRequest>,
 ) -> Result<Json<SessionResponse>, ApiError> {
     let id = request.session_id()?;
-    telemetry::note_session(&id);
+    session::note_session(&id);
     let record = sessions.close(&owner, &id).await?;
     Ok(Json(session_json(&record, &origin, &operations)))
 }
@@ -115,7 +114,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<SessionResponse>, ApiError> {
     let id = wire::session_id(&id)?;
-    telemetry::note_session(&id);
+    session::note_session(&id);
     let record = sessions.get(&owner, &id).await?;
     Ok(Json(session_json(&record, &origin, &operations)))
 }
@@ -174,7 +173,7 @@ pub async fn steps(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<StepResponse>>, ApiError> {
     let id = wire::session_id(&id)?;
-    telemetry::note_session(&id);
+    session::note_session(&id);
     let steps = sessions.steps(&owner, &id).await?;
     Ok(Json(steps.iter().map(StepResponse::new).collect()))
 }
