@@ -250,13 +250,16 @@ async fn carry(socket: WebSocket, operations: Operations, id: SessionId, client:
                 Ok(Message::Binary(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
                 Ok(Message::Close(_)) => return None,
                 Ok(Message::Ping(_) | Message::Pong(_)) => continue,
-                Err(error) => return Some(format!("the connection failed: {error}")),
+                // A protocol error (1002): the socket may be past answering, but it is told
+                // if it can be.
+                Err(error) => return Some((1002, format!("the connection failed: {error}"))),
             };
             if text.len() > MAX_MESSAGE {
-                return Some(format!(
+                let reason = format!(
                     "a CDP message is limited to {} MiB",
                     MAX_MESSAGE / 1024 / 1024
-                ));
+                );
+                return Some((1009, reason));
             }
             if to_proxy.send(text).await.is_err() {
                 return None;
@@ -277,7 +280,7 @@ async fn carry(socket: WebSocket, operations: Operations, id: SessionId, client:
         None
     };
     let last = tokio::select! {
-        failed = reading => failed.map(|reason| close(1009, &reason)),
+        failed = reading => failed.map(|(code, reason)| close(code, &reason)),
         closing = writing => closing,
     };
     if let Some(last) = last {
