@@ -88,6 +88,11 @@ pub fn router(state: AppState) -> Router {
             "/session/{id}/cdp/{token}/json/version/",
             get(routes::cdp::version),
         )
+        // Clients that append `/json/version` to the address they were given, slash and all.
+        .route(
+            "/session/{id}/cdp/{token}//json/version",
+            get(routes::cdp::version),
+        )
         .fallback(unknown_endpoint)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(openapi::Document::new(&document)))

@@ -290,6 +290,10 @@ async fn the_endpoint_refuses_wrong_tokens_other_keys_and_ended_sessions() {
         text(&version, "webSocketDebuggerUrl"),
         text(&session, "cdp_url")
     );
+    let (status, doubled) = app
+        .get(&format!("/session/{id}/cdp/{token}//json/version"), None)
+        .await;
+    assert_eq!(status, 200, "{doubled}");
     let (status, _) = app
         .get(
             &format!("/session/{id}/cdp/{}/json/version", "f".repeat(32)),
