@@ -107,10 +107,16 @@ pub fn screenshot(answer: Answer, note: Option<&str>) -> CallToolResult {
         Ok(observation) => observation,
         Err(error) => return refused(&error.to_string(), note),
     };
+    let mut text = heading(&observation, note);
+    if let Some(marks) = &observation.marks {
+        let ids: Vec<String> = marks.iter().map(|mark| mark.id.to_string()).collect();
+        text.push_str(&match ids.is_empty() {
+            true => "No action of the latest observation is in view to mark.\n".to_string(),
+            false => format!("Marked on the picture: {}\n", ids.join(", ")),
+        });
+    }
     match image(&observation) {
-        Some(image) => {
-            CallToolResult::success(vec![ContentBlock::text(heading(&observation, note)), image])
-        }
+        Some(image) => CallToolResult::success(vec![ContentBlock::text(text), image]),
         None => self::error("the browser returned no screenshot"),
     }
 }

@@ -62,7 +62,8 @@ lists, links), without navigation, headers and footers unless `only_main_content
 Give `url` to open that page first; without it, reads the current page.";
 
 const SCREENSHOT: &str = "A PNG screenshot of the visible part of the browser's page, for \
-when layout or images matter.";
+when layout or images matter. With `marks: true`, the ids of the latest observation are drawn \
+on it at their elements.";
 
 const CLOSE: &str = "End the browser session: closes the page and forgets its cookies and \
 history. The next browser tool opens a new session on a blank page.";
@@ -102,6 +103,13 @@ struct ScrapeArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NoArgs {}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ScreenshotArgs {
+    /// Draw the latest observation's ids on the screenshot, at their elements.
+    marks: Option<bool>,
+}
 
 /// The tool's input schema, from its argument type (an object, so the SDK's check passes;
 /// a test holds it to that).
@@ -271,7 +279,7 @@ impl BrowserTools {
         name = "browser_screenshot",
         title = "Screenshot the page",
         description = SCREENSHOT,
-        input_schema = input_schema::<NoArgs>(),
+        input_schema = input_schema::<ScreenshotArgs>(),
         annotations(read_only_hint = true, open_world_hint = false)
     )]
     async fn screenshot(
@@ -279,13 +287,13 @@ impl BrowserTools {
         context: RequestContext<RoleServer>,
         arguments: JsonObject,
     ) -> CallToolResult {
-        let (NoArgs {}, session) = match self.prepare::<NoArgs>(arguments, &context).await {
+        let (args, session) = match self.prepare::<ScreenshotArgs>(arguments, &context).await {
             Ok(prepared) => prepared,
             Err(error) => return error,
         };
         let answer = self
             .operations
-            .screenshot(self.owner.clone(), session.id)
+            .screenshot(self.owner.clone(), session.id, args.marks.unwrap_or(false))
             .await;
         render::screenshot(answer, session.note.as_deref())
     }
@@ -402,6 +410,7 @@ mod tests {
             input_schema::<ObserveArgs>(),
             input_schema::<StepArgs>(),
             input_schema::<ScrapeArgs>(),
+            input_schema::<ScreenshotArgs>(),
             input_schema::<NoArgs>(),
         ] {
             assert_eq!(schema.get("type"), Some(&serde_json::json!("object")));

@@ -114,16 +114,25 @@ impl Operations {
     }
 
     /// A screenshot of the page as it is, and nothing else: no read of the page's content,
-    /// and the latest observation's ids stay as they were.
-    pub async fn screenshot(&self, owner: Owner, id: SessionId) -> Result<Observation, OpsError> {
+    /// and the latest observation's ids stay as they were. With `marks`, those ids are
+    /// drawn at the boxes where that observation saw their elements.
+    pub async fn screenshot(
+        &self,
+        owner: Owner,
+        id: SessionId,
+        marks: bool,
+    ) -> Result<Observation, OpsError> {
         let target = Target {
             choice: SessionChoice::Existing(id),
             keep_alive: true,
             screenshot: true,
-            marks: false,
+            marks,
         };
-        run::run(&self.sessions, owner, target, async |_| {
-            Ok(run::Outcome::default())
+        run::run(&self.sessions, owner, target, async |guard| {
+            Ok(run::Outcome {
+                marked: guard.last_space(),
+                ..run::Outcome::default()
+            })
         })
         .await
     }

@@ -31,6 +31,9 @@ pub(super) struct Outcome {
     pub fresh: Option<FreshRead>,
     /// The page's URL and title as the observation read them.
     pub page: Option<PageInfo>,
+    /// The action space whose ids a marked screenshot draws, when it is not `space` (an
+    /// earlier observation's, for a screenshot alone).
+    pub marked: Option<Arc<ActionSpace>>,
 }
 
 /// Why an operation failed.
@@ -106,7 +109,8 @@ pub(super) async fn run(
             None => tab.info().await?,
         };
         let (screenshot, marks) = if target.screenshot || target.marks || outcome.screenshot {
-            let marks = match (&outcome.space, target.marks) {
+            let listed = outcome.space.as_ref().or(outcome.marked.as_ref());
+            let marks = match (listed, target.marks) {
                 (Some(space), true) => Some(page::draw_marks(tab, space).await?),
                 (None, true) => Some(Vec::new()),
                 (_, false) => None,

@@ -95,6 +95,13 @@ async def session(client, site: str) -> dict:
     assert base64.b64decode(images[0].data).startswith(b"\x89PNG\r\n\x1a\n")
     assert "Page: Echo" in text_of(shot), text_of(shot)
 
+    # The latest observation's ids, drawn on the picture for a vision model.
+    await call(client, "browser_observe", {"url": f"{site}/form.html"})
+    marked = await client.call_tool("browser_screenshot", {"marks": True})
+    assert not marked.is_error, text_of(marked)
+    assert "Marked on the picture: L1" in text_of(marked) and "I1" in text_of(marked), text_of(marked)
+    assert [block.type for block in marked.content] == ["text", "image"], marked.content
+
     article = await call(client, "browser_scrape", {"url": f"{site}/article.html"})
     assert "main content that a scrape must keep intact" in article, article
 
