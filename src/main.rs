@@ -1,6 +1,6 @@
 //! The `browserd` command line: parses arguments and calls the library.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use tracing_subscriber::EnvFilter;
@@ -49,8 +49,16 @@ async fn main() -> ExitCode {
     };
     match printed {
         Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`| head`) closes the pipe: that is no failure of ours,
+            // and `println!` would panic on it.
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("browserd: cannot write the answer: {error}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(error) => {
             eprintln!("browserd: {error}");

@@ -84,3 +84,32 @@ async fn scrape_prints_markdown_from_the_browser_or_a_saved_file() {
         "--full keeps the whole page: {full}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_failure() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("long.html");
+    std::fs::write(&page, format!("<p>{}</p>", "word ".repeat(200_000))).expect("page");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_browserd"))
+        .args(["scrape", "--html"])
+        .arg(&page)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("browserd runs");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("a start of the answer");
+    // The pipe is closed here, as `| head` closes it.
+    let output = child.wait_with_output().expect("browserd ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
