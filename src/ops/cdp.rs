@@ -25,6 +25,11 @@ impl Operations {
         Ok(self.sessions.cdp_client(id, credential).await?)
     }
 
+    /// Whether `credential` may use session `id`'s CDP endpoint now, letting no client in.
+    pub async fn check_cdp(&self, id: &SessionId, credential: &Credential) -> Result<(), OpsError> {
+        Ok(self.sessions.check_cdp(id, credential).await?)
+    }
+
     /// Serves a client let in by [`cdp_client`](Self::cdp_client) until it disconnects or
     /// the session ends. Downloads it allows land in the session's own folder under the
     /// data directory.

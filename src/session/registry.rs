@@ -83,6 +83,10 @@ struct Live {
 }
 
 impl Live {
+    fn owned_by(&self, owner: &Owner) -> bool {
+        &self.record.lock().unwrap_or_else(|p| p.into_inner()).owner == owner
+    }
+
     fn record(&self) -> SessionRecord {
         self.record
             .lock()
@@ -217,7 +221,7 @@ impl Sessions {
                 let live = registry
                     .live
                     .values()
-                    .filter(|live| live.record().owner == owner)
+                    .filter(|live| live.owned_by(&owner))
                     .count() as u32;
                 let starting = registry.starting_by.get(&owner).copied().unwrap_or(0);
                 if live + starting >= per_key {
@@ -340,7 +344,7 @@ impl Sessions {
         id: &SessionId,
     ) -> Result<(SessionGuard, Access), SessionError> {
         let live = self.registry().live.get(id).cloned();
-        let Some(live) = live.filter(|live| &live.record().owner == owner) else {
+        let Some(live) = live.filter(|live| live.owned_by(owner)) else {
             let record = self.get(owner, id).await?;
             return Err(SessionError::Ended(Box::new(record)));
         };
@@ -536,6 +540,34 @@ impl Sessions {
         id: &SessionId,
         credential: &Credential,
     ) -> Result<CdpClient, SessionError> {
+        let (live, endpoint) = self.cdp_session(id, credential).await?;
+        live.clients.fetch_add(1, Ordering::SeqCst);
+        Ok(CdpClient {
+            endpoint,
+            ended: live.ended.subscribe(),
+            guard: ClientGuard {
+                live,
+                store: self.inner.store.clone(),
+            },
+        })
+    }
+
+    /// Whether `credential` may use session `id`'s CDP endpoint now, without letting a
+    /// client in (for discovery): the same answers as [`cdp_client`](Self::cdp_client).
+    pub async fn check_cdp(
+        &self,
+        id: &SessionId,
+        credential: &Credential,
+    ) -> Result<(), SessionError> {
+        self.cdp_session(id, credential).await.map(|_| ())
+    }
+
+    /// The live session `credential` opens, with its endpoint, or why there is none.
+    async fn cdp_session(
+        &self,
+        id: &SessionId,
+        credential: &Credential,
+    ) -> Result<(Arc<Live>, CdpEndpoint), SessionError> {
         let live = self.registry().live.get(id).cloned();
         let live = match credential {
             Credential::Token(token) => {
@@ -544,7 +576,7 @@ impl Sessions {
                 }
                 live
             }
-            Credential::Owner(owner) => live.filter(|live| &live.record().owner == owner),
+            Credential::Owner(owner) => live.filter(|live| live.owned_by(owner)),
         };
         let endpoint = live.as_ref().and_then(|live| live.cdp.clone());
         let (Some(live), Some(endpoint)) = (live, endpoint) else {
@@ -557,15 +589,7 @@ impl Sessions {
                 None => SessionError::NotFound(id.clone()),
             });
         };
-        live.clients.fetch_add(1, Ordering::SeqCst);
-        Ok(CdpClient {
-            endpoint,
-            ended: live.ended.subscribe(),
-            guard: ClientGuard {
-                live,
-                store: self.inner.store.clone(),
-            },
-        })
+        Ok((live, endpoint))
     }
 }
 

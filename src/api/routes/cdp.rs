@@ -186,10 +186,7 @@ pub async fn version(
 ) -> Result<Json<VersionResponse>, ApiError> {
     let id = wire::session_id(&id)?;
     session::note_session(&id);
-    let client = operations
-        .cdp_client(&id, &Credential::Token(token))
-        .await?;
-    drop(client);
+    operations.check_cdp(&id, &Credential::Token(token)).await?;
     Ok(Json(VersionResponse {
         browser: format!("browserd/{} (Chromium)", env!("CARGO_PKG_VERSION")),
         protocol_version: "1.3",
