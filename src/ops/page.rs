@@ -1,6 +1,7 @@
 //! The work on one page, whoever holds it: a session's tab, or a one-shot command's
 //! throwaway one. Navigation, the action space and the page's content.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::act::{self, FreshRead};
@@ -58,14 +59,14 @@ pub(super) async fn draw_marks(tab: &Tab, space: &ActionSpace) -> Result<Vec<Mar
     let drawn = tab
         .run(&injected::MARKS, &[serde_json::Value::Array(boxes)])
         .await?;
-    let drawn: Vec<&str> = drawn
+    let drawn: HashSet<&str> = drawn
         .as_array()
         .map(|ids| ids.iter().filter_map(|id| id.as_str()).collect())
         .unwrap_or_default();
     Ok(space
         .actions
         .iter()
-        .filter(|action| drawn.contains(&action.id.to_string().as_str()))
+        .filter(|action| drawn.contains(action.id.to_string().as_str()))
         .map(|action| Mark {
             id: action.id,
             bounds: action.bounds,

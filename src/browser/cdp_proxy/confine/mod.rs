@@ -189,6 +189,17 @@ impl Confinement {
         )
     }
 
+    /// The context's targets that `filter` takes, in the order of their ids.
+    fn targets_of(&self, filter: &TargetFilter) -> Vec<&Value> {
+        let mut known: Vec<&Value> = self
+            .targets
+            .values()
+            .filter(|info| filter.wants(info["type"].as_str().unwrap_or_default()))
+            .collect();
+        known.sort_by_key(|info| info["targetId"].as_str().map(str::to_owned));
+        known
+    }
+
     /// The views that asked to hear of targets like `info`.
     fn discovering(&self, info: &Value) -> Vec<View> {
         let kind = info["type"].as_str().unwrap_or_default();
@@ -339,14 +350,8 @@ impl Confinement {
         let mut routes = Vec::new();
         let state = self.views.entry(view.clone()).or_default();
         if let (Some(filter), None) = (&filter, &state.discover) {
-            let mut known: Vec<&Value> = self
-                .targets
-                .values()
-                .filter(|info| filter.wants(info["type"].as_str().unwrap_or_default()))
-                .collect();
-            known.sort_by_key(|info| info["targetId"].as_str().map(str::to_owned));
             routes.extend(
-                known.into_iter().map(|info| {
+                self.targets_of(filter).into_iter().map(|info| {
                     event("Target.targetCreated", json!({ "targetInfo": info }), &view)
                 }),
             );
@@ -366,16 +371,13 @@ impl Confinement {
         let reply = answer_text(id, session, json!({}));
         let mut routes = Vec::new();
         let mut waiting = HashSet::new();
-        let mut wanted: Vec<String> = self
-            .targets
-            .iter()
-            .filter(|(_, info)| {
-                let kind = info["type"].as_str().unwrap_or_default();
-                filter.as_ref().is_some_and(|f| f.wants(kind))
-            })
-            .map(|(target, _)| target.clone())
+        let wanted: Vec<String> = filter
+            .as_ref()
+            .map(|filter| self.targets_of(filter))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|info| info["targetId"].as_str().map(str::to_owned))
             .collect();
-        wanted.sort();
         self.views.entry(view.clone()).or_default().auto_attach = filter;
         for target in wanted {
             if let Some(route) = self.attach(&target, &view) {
