@@ -183,6 +183,15 @@ pub struct Settings {
     #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..))]
     pub operation_timeout_secs: u64,
 
+    /// Disk a session's replay pictures (one JPEG after each step) may take, in MiB; the
+    /// steps beyond it are kept without a picture. 0 keeps no pictures.
+    #[arg(long, env = "BROWSERD_REPLAY_MAX_MIB", default_value = "50")]
+    pub replay_max_mib: u64,
+
+    /// Hours a replay picture is kept; older ones are deleted (the steps stay on record).
+    #[arg(long, env = "BROWSERD_REPLAY_RETENTION_HOURS", default_value = "168", value_parser = clap::value_parser!(u64).range(1..))]
+    pub replay_retention_hours: u64,
+
     /// Log lines as `text` (for people) or `json` (one object a line, for machines).
     /// `RUST_LOG` filters them (default `info`).
     #[arg(long, env = "BROWSERD_LOG_FORMAT", value_enum, default_value = "text")]

@@ -63,6 +63,10 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::env::scrape))
         .routes(routes!(routes::cdp::debug))
         .routes(routes!(routes::cdp::connect))
+        .routes(routes!(routes::live::page))
+        .routes(routes!(routes::live::stream))
+        .routes(routes!(routes::replay::replay))
+        .routes(routes!(routes::replay::picture))
         .routes(routes!(routes::health::health))
         .routes(routes!(telemetry::metrics))
         .routes(routes!(openapi::document))
@@ -72,6 +76,9 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = described_routes().split_for_parts();
     api.merge(openapi::reference())
         .route("/", get(|| async { Redirect::to(openapi::DOCS_HOME) }))
+        .route("/ui", get(routes::ui::sessions))
+        .route("/ui/", get(routes::ui::sessions))
+        .route("/ui/style.css", get(routes::ui::style))
         .route(
             "/session/{id}/cdp/{token}",
             get(routes::cdp::connect_with_token),

@@ -249,6 +249,20 @@ pub struct SessionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = "uri")]
     pub cdp_url: Option<String>,
+    /// A page that shows the session live, while it is active: its page as it changes,
+    /// its tabs and the agent's steps. Add `&control=1` to take over with mouse and keys.
+    /// Its token opens this session only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = "uri")]
+    pub viewer_url: Option<String>,
+    /// A page of the session's steps with a picture after each (`Accept:
+    /// application/json` or `&format=json` for JSON), live or ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = "uri")]
+    pub replay_url: Option<String>,
+    /// Where the session's latest step left its page; null before its first step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_url: Option<String>,
 }
 
 impl SessionResponse {
@@ -263,6 +277,9 @@ impl SessionResponse {
             error: record.error.clone(),
             screenshot: None,
             cdp_url: None,
+            viewer_url: None,
+            replay_url: None,
+            last_url: record.last_url.clone(),
         }
     }
 }

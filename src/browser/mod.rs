@@ -3,7 +3,8 @@
 //! Owns the Chromium processes (launch, supervision, relaunch after a crash: `launch.rs`,
 //! `pool.rs`), one isolated browser context per [`Tab`] and a few kept ready in advance
 //! (`running.rs`), the page's requests and dialogs (`network.rs`, `dialogs.rs`), and every
-//! command sent to a page (`tab/`). It runs the page side's scripts (`crate::injected`)
+//! command sent to a page (`tab/`), and a handle on a session's page for what watches it
+//! beside the operations (`screen.rs`: pictures, the screencast, a person's input). It runs the page side's scripts (`crate::injected`)
 //! without knowing what they read. It knows nothing of sessions or HTTP: it reports a dead
 //! browser as a [`BrowserEvent`] and lets its caller decide what that means.
 
@@ -14,6 +15,7 @@ mod launch;
 mod network;
 mod pool;
 mod running;
+mod screen;
 mod tab;
 
 use std::path::PathBuf;
@@ -23,6 +25,7 @@ pub use cdp_proxy::{serve_cdp_client, ClientFrame, ServerFrame};
 pub use dialogs::Dialog;
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
+pub use screen::{Frame, MouseButton, MouseKind, PageTab, Screen, Screencast, Touch};
 pub use tab::{Armed, Key, Popup, Settled, Tab};
 
 /// Which browser process, and which launch of it, a tab lives in.

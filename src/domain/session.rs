@@ -201,6 +201,8 @@ pub struct SessionRecord {
     pub last_accessed_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// Where the session's latest step left its page; none before its first step.
+    pub last_url: Option<String>,
 }
 
 impl SessionRecord {

@@ -12,11 +12,13 @@
 //! The work on one page, without a session (`page.rs`), is shared with the one-shot
 //! commands, which hold a throwaway tab instead of a session. A session's CDP endpoint
 //! (`cdp.rs`) is an operation too: a client let in, and served until it or the session
-//! goes.
+//! goes. So are a live view of a session (`live.rs`) and its replay (`replay.rs`).
 
 mod cdp;
 mod error;
+mod live;
 mod page;
+mod replay;
 mod run;
 mod step;
 mod types;
@@ -27,8 +29,11 @@ use crate::domain::{Owner, SessionId, SessionRecord};
 use crate::session::Sessions;
 
 pub use crate::act::open;
+pub use crate::browser::{Frame, MouseButton, MouseKind, PageTab, Touch};
 pub use error::OpsError;
+pub use live::{Seen, TouchError, Viewer};
 pub use page::{content, observe_page};
+pub use replay::{Picture, Replay, ReplaySettings, ReplayStep};
 pub use types::{
     action_limit, page_url, Mark, Observation, Observe, PageContent, Scrape, SessionChoice, Step,
     Target, ACTION_LIMIT_DEFAULT,
@@ -40,14 +45,23 @@ pub struct Operations {
     sessions: Sessions,
     /// Where sessions' files go (downloads), under the data directory.
     files_dir: PathBuf,
+    replays: ReplaySettings,
+    feeds: live::Feeds,
 }
 
 impl Operations {
-    pub fn new(sessions: Sessions, files_dir: PathBuf) -> Self {
+    pub fn new(sessions: Sessions, files_dir: PathBuf, replays: ReplaySettings) -> Self {
         Self {
             sessions,
             files_dir,
+            replays,
+            feeds: live::Feeds::default(),
         }
+    }
+
+    /// Where and how much of the replays' pictures are kept.
+    pub fn replays(&self) -> &ReplaySettings {
+        &self.replays
     }
 
     /// The session registry the operations run on, for what is only bookkeeping (start,
@@ -107,8 +121,9 @@ impl Operations {
         request: Step,
     ) -> Result<Observation, OpsError> {
         let history = self.sessions.clone();
+        let replays = self.replays.clone();
         run::run(&self.sessions, owner, target, async move |guard| {
-            step::step(guard, &history, request).await
+            step::step(guard, &history, &replays, request).await
         })
         .await
     }

@@ -131,6 +131,7 @@ pub(super) async fn run(
     // The session's use is written down while the operation runs: on disk before an
     // answer that reports the session, while a failure is reported as it is.
     let (result, persisted) = tokio::join!(operated, access.persist());
+    guard.publish_screen();
     match result {
         Ok((outcome, page, screenshot, marks)) => {
             persisted?;

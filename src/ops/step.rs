@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use super::page::{content, observe_page};
+use super::replay::ReplaySettings;
 use super::run::{page_of, Failure, Outcome};
 use super::types::Step;
 use crate::act::{self, ActError, Effect};
@@ -18,6 +19,7 @@ use crate::session::{SessionGuard, Sessions};
 pub(super) async fn step(
     guard: &mut SessionGuard,
     history: &Sessions,
+    replays: &ReplaySettings,
     request: Step,
 ) -> Result<Outcome, Failure> {
     let Step {
@@ -85,7 +87,10 @@ pub(super) async fn step(
     // The record is polled first, and hands its write to the blocking pool at once: the
     // observation's perception then runs for a millisecond without yielding.
     let (recorded, observed) = tokio::join!(record, observation);
-    recorded?;
+    let seq = recorded?;
+    if let Some(screen) = tab.screen() {
+        replays.keep_picture(session_id, seq, screen);
+    }
     let mut outcome = performed?;
     if let Some(observed) = observed {
         let (space, page) = observed?;

@@ -3,16 +3,16 @@
 //! Owns creating a session (a tab from the browser room plus a record in the store),
 //! finding it for its owner, touching it, running its operations one at a time, the
 //! idle and lifetime timeouts (the reaper), and the move from `active` to `closed`,
-//! `timed_out` or `error` — written to the store before anyone is told. It knows
-//! nothing of HTTP, and of CDP only the [`Tab`](crate::browser::Tab) handle.
+//! `timed_out` or `error` — written to the store before anyone is told; and who reaches
+//! a session from outside its operations, its CDP clients and viewers (`clients.rs`). It
+//! knows nothing of HTTP, and of CDP only the browser room's handles.
 
+mod clients;
 mod registry;
 mod token;
 
-pub use registry::{
-    Access, CdpClient, ClientGuard, Credential, Limits, SessionError, SessionGuard, Sessions,
-    Started,
-};
+pub use clients::{CdpClient, ClientGuard, Credential, Watch};
+pub use registry::{Access, Limits, SessionError, SessionGuard, Sessions, Started};
 pub use token::{ShortKey, TokenKey};
 
 use crate::domain::SessionId;

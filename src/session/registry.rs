@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use super::token::TokenKey;
-use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, CdpEndpoint, Tab};
+use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, CdpEndpoint, Screen, Tab};
 use crate::domain::StepRecord;
 use crate::domain::{now, Ending, Owner, SessionId, SessionRecord, SessionStatus, StartOptions};
 use crate::perception::ActionSpace;
@@ -26,7 +26,7 @@ pub enum SessionError {
     AtCapacity(u32),
     #[error("this API key has {0} active sessions, its limit; close one or retry later")]
     KeyAtCapacity(u32),
-    #[error("missing or wrong token for this session's CDP endpoint: use the `cdp_url` the session's JSON gives, or `Authorization: Bearer <API key>`")]
+    #[error("missing or wrong token for this session: use the `cdp_url`, `viewer_url` or `replay_url` the session's JSON gives, or `Authorization: Bearer <API key>`")]
     BadToken,
     #[error("{0}")]
     Browser(#[from] BrowserError),
@@ -60,6 +60,9 @@ impl Limits {
     }
 }
 
+/// Steps a slow viewer may fall behind by before it misses some (it is told how many).
+const STEPS_IN_FLIGHT: usize = 64;
+
 /// A session being started and what came with it.
 pub struct Started {
     pub record: SessionRecord,
@@ -67,27 +70,32 @@ pub struct Started {
 }
 
 /// A live session of this process.
-struct Live {
-    record: Mutex<SessionRecord>,
+pub(super) struct Live {
+    pub(super) record: Mutex<SessionRecord>,
     /// The action space of the last observation: what a step's id refers to.
-    last_space: Mutex<Option<Arc<ActionSpace>>>,
-    browser: BrowserId,
+    pub(super) last_space: Mutex<Option<Arc<ActionSpace>>>,
+    pub(super) browser: BrowserId,
     /// The page; its lock serialises the session's operations. `None` once ended.
-    tab: Arc<tokio::sync::Mutex<Option<Tab>>>,
+    pub(super) tab: Arc<tokio::sync::Mutex<Option<Tab>>>,
     /// Where the session's CDP clients are proxied to.
-    cdp: Option<CdpEndpoint>,
+    pub(super) cdp: Option<CdpEndpoint>,
     /// CDP clients connected now: while there is one, the session does not idle out.
-    clients: AtomicUsize,
+    pub(super) clients: AtomicUsize,
     /// Why the session ended, once it has: its CDP clients are told.
-    ended: watch::Sender<Option<String>>,
+    pub(super) ended: watch::Sender<Option<String>>,
+    /// The page the session operates on, for its viewers; replaced after an operation
+    /// that moved the session to another page.
+    pub(super) screen: watch::Sender<Option<Screen>>,
+    /// The session's steps as they are recorded, for its viewers.
+    pub(super) steps: broadcast::Sender<StepRecord>,
 }
 
 impl Live {
-    fn owned_by(&self, owner: &Owner) -> bool {
+    pub(super) fn owned_by(&self, owner: &Owner) -> bool {
         &self.record.lock().unwrap_or_else(|p| p.into_inner()).owner == owner
     }
 
-    fn record(&self) -> SessionRecord {
+    pub(super) fn record(&self) -> SessionRecord {
         self.record
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -96,8 +104,8 @@ impl Live {
 }
 
 #[derive(Default)]
-struct Registry {
-    live: HashMap<SessionId, Arc<Live>>,
+pub(super) struct Registry {
+    pub(super) live: HashMap<SessionId, Arc<Live>>,
     /// Starts under way, counted against the limit before their session exists.
     starting: u32,
     /// The same, by owner.
@@ -107,14 +115,14 @@ struct Registry {
 /// The registry of sessions; cheap to clone.
 #[derive(Clone)]
 pub struct Sessions {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    store: Store,
+pub(super) struct Inner {
+    pub(super) store: Store,
     browsers: Browsers,
     limits: Limits,
-    tokens: TokenKey,
+    pub(super) tokens: TokenKey,
     registry: Mutex<Registry>,
 }
 
@@ -164,6 +172,23 @@ impl SessionGuard {
             .clone()
     }
 
+    /// Tells the session's viewers which page it shows now, if an operation moved it to
+    /// another.
+    pub fn publish_screen(&self) {
+        let Some(screen) = self.tab.as_ref().and_then(Tab::screen) else {
+            return;
+        };
+        self.live.screen.send_if_modified(|shown| {
+            let moved = shown
+                .as_ref()
+                .is_none_or(|shown| shown.page_id() != screen.page_id());
+            if moved {
+                *shown = Some(screen);
+            }
+            moved
+        });
+    }
+
     pub fn set_last_space(&self, space: Arc<ActionSpace>) {
         *self
             .live
@@ -186,7 +211,7 @@ impl Sessions {
         }
     }
 
-    fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+    pub(super) fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
         self.inner
             .registry
             .lock()
@@ -254,6 +279,7 @@ impl Sessions {
         } else {
             None
         };
+        let screen = tab.screen();
         let now = now();
         let record = SessionRecord {
             id: SessionId::generate(),
@@ -265,6 +291,7 @@ impl Sessions {
             last_accessed_at: now,
             ended_at: None,
             error: None,
+            last_url: None,
         };
         self.inner.store.insert_session(&record).await?;
         let live = Live {
@@ -275,6 +302,8 @@ impl Sessions {
             tab: Arc::new(tokio::sync::Mutex::new(Some(tab))),
             clients: AtomicUsize::new(0),
             ended: watch::Sender::new(None),
+            screen: watch::Sender::new(screen),
+            steps: broadcast::Sender::new(STEPS_IN_FLIGHT),
         };
         self.registry()
             .live
@@ -309,7 +338,14 @@ impl Sessions {
         id: &SessionId,
         step: &StepRecord,
     ) -> Result<u32, SessionError> {
-        Ok(self.inner.store.insert_step(id, step).await?)
+        let seq = self.inner.store.insert_step(id, step).await?;
+        if let Some(live) = self.registry().live.get(id) {
+            let _ = live.steps.send(StepRecord {
+                seq,
+                ..step.clone()
+            });
+        }
+        Ok(seq)
     }
 
     /// The session's steps, oldest first, if `owner` owns it.
@@ -479,120 +515,6 @@ impl Sessions {
     }
 }
 
-/// How a CDP client proves it may use a session.
-#[derive(Debug, Clone)]
-pub enum Credential {
-    /// The session's own token, from its `cdp_url`.
-    Token(String),
-    /// The API key of the session's owner.
-    Owner(Owner),
-}
-
-/// A CDP client let into a session: where to proxy it, how it learns that the session
-/// ended, and its place among the session's clients (held until it disconnects).
-pub struct CdpClient {
-    pub endpoint: CdpEndpoint,
-    pub ended: watch::Receiver<Option<String>>,
-    pub guard: ClientGuard,
-}
-
-/// One connected CDP client of a session. While any is held the session does not idle
-/// out; the last one's going counts as a use of the session, so that its idle timeout
-/// starts then.
-pub struct ClientGuard {
-    live: Arc<Live>,
-    store: Store,
-}
-
-impl Drop for ClientGuard {
-    fn drop(&mut self) {
-        if self.live.clients.fetch_sub(1, Ordering::SeqCst) != 1 {
-            return;
-        }
-        let at = now();
-        let id = {
-            let mut record = self.live.record.lock().unwrap_or_else(|p| p.into_inner());
-            record.last_accessed_at = at;
-            record.id.clone()
-        };
-        let store = self.store.clone();
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(error) = store.touch_session(&id, at).await {
-                    tracing::warn!(session_id = %id, %error, "cannot record a CDP client's last use");
-                }
-            });
-        }
-    }
-}
-
-impl Sessions {
-    /// The token of session `id`'s CDP endpoint.
-    pub fn cdp_token(&self, id: &SessionId) -> String {
-        self.inner.tokens.token(id)
-    }
-
-    /// Lets a CDP client into session `id`: a wrong token is [`SessionError::BadToken`],
-    /// another key's session [`SessionError::NotFound`], an ended one
-    /// [`SessionError::Ended`].
-    pub async fn cdp_client(
-        &self,
-        id: &SessionId,
-        credential: &Credential,
-    ) -> Result<CdpClient, SessionError> {
-        let (live, endpoint) = self.cdp_session(id, credential).await?;
-        live.clients.fetch_add(1, Ordering::SeqCst);
-        Ok(CdpClient {
-            endpoint,
-            ended: live.ended.subscribe(),
-            guard: ClientGuard {
-                live,
-                store: self.inner.store.clone(),
-            },
-        })
-    }
-
-    /// Whether `credential` may use session `id`'s CDP endpoint now, without letting a
-    /// client in (for discovery): the same answers as [`cdp_client`](Self::cdp_client).
-    pub async fn check_cdp(
-        &self,
-        id: &SessionId,
-        credential: &Credential,
-    ) -> Result<(), SessionError> {
-        self.cdp_session(id, credential).await.map(|_| ())
-    }
-
-    /// The live session `credential` opens, with its endpoint, or why there is none.
-    async fn cdp_session(
-        &self,
-        id: &SessionId,
-        credential: &Credential,
-    ) -> Result<(Arc<Live>, CdpEndpoint), SessionError> {
-        let live = self.registry().live.get(id).cloned();
-        let live = match credential {
-            Credential::Token(token) => {
-                if !self.inner.tokens.verify(id, token) {
-                    return Err(SessionError::BadToken);
-                }
-                live
-            }
-            Credential::Owner(owner) => live.filter(|live| live.owned_by(owner)),
-        };
-        let endpoint = live.as_ref().and_then(|live| live.cdp.clone());
-        let (Some(live), Some(endpoint)) = (live, endpoint) else {
-            let record = match credential {
-                Credential::Token(_) => self.inner.store.session_by_id(id).await?,
-                Credential::Owner(owner) => self.inner.store.session(owner, id).await?,
-            };
-            return Err(match record {
-                Some(record) => SessionError::Ended(Box::new(record)),
-                None => SessionError::NotFound(id.clone()),
-            });
-        };
-        Ok((live, endpoint))
-    }
-}
-
 /// Whether a session is past its idle timeout (unless a CDP client is `connected`) or the
 /// server's maximum lifetime.
 fn expiry(
@@ -647,6 +569,7 @@ mod tests {
             last_accessed_at: now - chrono::Duration::seconds(accessed_ago),
             ended_at: None,
             error: None,
+            last_url: None,
         }
     }
 

@@ -15,13 +15,14 @@ use std::net::SocketAddr;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
 use crate::api::{self, ApiKeys, AppState, KeyRates, Metrics};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
-use crate::ops::Operations;
+use crate::ops::{Operations, ReplaySettings};
 use crate::session::{Limits, Sessions, TokenKey};
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
@@ -62,6 +63,9 @@ pub struct Application {
     core: Core,
     state: AppState,
 }
+
+/// How often replay pictures past their retention are looked for.
+const REPLAY_SWEEP_EVERY: Duration = Duration::from_secs(600);
 
 /// Where the API key of a server without configured keys is kept.
 fn generated_key_path(data_dir: &Path) -> PathBuf {
@@ -114,7 +118,17 @@ impl Core {
         }
         tokio::spawn(sessions.clone().run_browser_events(browser_events));
         Ok(Self {
-            operations: Operations::new(sessions.clone(), data_dir.clone()),
+            operations: Operations::new(
+                sessions.clone(),
+                data_dir.clone(),
+                ReplaySettings {
+                    sessions_dir: data_dir.join("sessions"),
+                    max_bytes: settings.replay_max_mib.saturating_mul(1024 * 1024),
+                    retention: Duration::from_secs(
+                        settings.replay_retention_hours.saturating_mul(3600),
+                    ),
+                },
+            ),
             sessions,
             browsers,
             browser_stop,
@@ -127,9 +141,21 @@ impl Core {
         self.browsers.pids()
     }
 
-    /// Times sessions out until `shutdown`.
+    /// Times sessions out, and deletes replay pictures past their retention, until
+    /// `shutdown`.
     pub fn spawn_reaper(&self, shutdown: &Shutdown) {
         tokio::spawn(self.sessions.clone().run_reaper(shutdown.clone()));
+        let replays = self.operations.replays().clone();
+        let shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(REPLAY_SWEEP_EVERY);
+            loop {
+                tokio::select! {
+                    _ = interval.tick() => replays.sweep().await,
+                    _ = shutdown.wait() => return,
+                }
+            }
+        });
     }
 
     /// Closes every session (recording it), then stops the browsers.

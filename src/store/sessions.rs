@@ -8,6 +8,9 @@ use crate::domain::{Ending, Owner, SessionId, SessionRecord, SessionStatus, Sess
 
 const COLUMNS: &str =
     "id, owner, status, timeout_minutes, keep_alive, created_at, last_accessed_at, ended_at, error";
+/// What a read gives: the columns, and the URL the latest step left the page at.
+const READ_COLUMNS: &str = "id, owner, status, timeout_minutes, keep_alive, created_at, last_accessed_at, ended_at, error, \
+     (SELECT url_after FROM steps WHERE steps.session_id = sessions.id ORDER BY seq DESC LIMIT 1)";
 
 fn time_text(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -31,6 +34,7 @@ struct RawRow {
     last_accessed_at: String,
     ended_at: Option<String>,
     error: Option<String>,
+    last_url: Option<String>,
 }
 
 impl RawRow {
@@ -45,6 +49,7 @@ impl RawRow {
             last_accessed_at: row.get(6)?,
             ended_at: row.get(7)?,
             error: row.get(8)?,
+            last_url: row.get(9)?,
         })
     }
 
@@ -62,6 +67,7 @@ impl RawRow {
             last_accessed_at: parse_time(&self.last_accessed_at)?,
             ended_at: self.ended_at.as_deref().map(parse_time).transpose()?,
             error: self.error,
+            last_url: self.last_url,
         })
     }
 }
@@ -101,7 +107,7 @@ impl Store {
         self.run(move |connection| {
             connection
                 .query_row(
-                    &format!("SELECT {COLUMNS} FROM sessions WHERE id = ?1 AND owner = ?2"),
+                    &format!("SELECT {READ_COLUMNS} FROM sessions WHERE id = ?1 AND owner = ?2"),
                     params![id.as_str(), owner.as_str()],
                     RawRow::read,
                 )
@@ -119,7 +125,7 @@ impl Store {
         self.run(move |connection| {
             connection
                 .query_row(
-                    &format!("SELECT {COLUMNS} FROM sessions WHERE id = ?1"),
+                    &format!("SELECT {READ_COLUMNS} FROM sessions WHERE id = ?1"),
                     params![id.as_str()],
                     RawRow::read,
                 )
@@ -140,7 +146,7 @@ impl Store {
         let owner = owner.clone();
         self.run(move |connection| {
             let mut statement = connection.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM sessions WHERE owner = ?1 AND (?2 IS NULL OR status = ?2)
+                "SELECT {READ_COLUMNS} FROM sessions WHERE owner = ?1 AND (?2 IS NULL OR status = ?2)
                  ORDER BY created_at DESC, id LIMIT ?3"
             ))?;
             let rows = statement
@@ -182,7 +188,7 @@ impl Store {
                 params![id.as_str(), ending.status().as_str(), time_text(at), ending.reason()],
             )?;
             connection
-                .query_row(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?1"), params![id.as_str()], RawRow::read)
+                .query_row(&format!("SELECT {READ_COLUMNS} FROM sessions WHERE id = ?1"), params![id.as_str()], RawRow::read)
                 .optional()?
                 .map(RawRow::into_record)
                 .transpose()
@@ -223,6 +229,7 @@ mod tests {
             last_accessed_at: created_at,
             ended_at: None,
             error: None,
+            last_url: None,
         }
     }
 

@@ -3,54 +3,24 @@
 //! `tests/cdp/clients.mjs`; what they did is then seen by observe and step on the same
 //! session. Two sessions' clients cannot reach each other.
 
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::helpers::{action_described, spawn_app, spawn_app_with, TestApp, KEY, OTHER_KEY};
+use crate::helpers::{
+    action_described, node_result as result_of, node_script, run_node, spawn_app, spawn_app_with,
+    TestApp, KEY, OTHER_KEY,
+};
 use crate::site::serve_site;
 
-fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cdp/clients.mjs")
-}
-
 fn node(mode: &str, args: &[&str]) -> Command {
-    let mut command = Command::new("node");
-    command
-        .arg(script())
-        .arg(mode)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
+    node_script("clients.mjs", mode, args)
 }
 
-/// Runs `clients.mjs MODE ARGS` to its end and returns what it printed as `RESULT`.
 async fn run(mode: &str, args: &[&str]) -> Value {
-    let output = tokio::time::timeout(Duration::from_secs(90), node(mode, args).output())
-        .await
-        .expect("the client finishes")
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "clients.mjs {mode} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    result_of(&stdout)
-}
-
-fn result_of(stdout: &str) -> Value {
-    let line = stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("RESULT "))
-        .unwrap_or_else(|| panic!("no RESULT in:\n{stdout}"));
-    serde_json::from_str(line).expect("RESULT is JSON")
+    run_node("clients.mjs", mode, args).await
 }
 
 /// Starts a client that stays connected; returns once it says it is.

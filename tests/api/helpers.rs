@@ -161,6 +161,51 @@ async fn send(request: reqwest::RequestBuilder) -> (u16, Value, reqwest::header:
     (status, body, headers)
 }
 
+/// `node tests/cdp/SCRIPT MODE ARGS…`: a script of the real npm clients (Playwright,
+/// Puppeteer) that prints its findings as one `RESULT {json}` line.
+pub fn node_script(script: &str, mode: &str, args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new("node");
+    command
+        .arg(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/cdp")
+                .join(script),
+        )
+        .arg(mode)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// Runs [`node_script`] to its end and returns what it printed as `RESULT`.
+pub async fn run_node(script: &str, mode: &str, args: &[&str]) -> Value {
+    let output = tokio::time::timeout(
+        Duration::from_secs(90),
+        node_script(script, mode, args).output(),
+    )
+    .await
+    .expect("the script finishes")
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{script} {mode} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    node_result(&stdout)
+}
+
+/// The `RESULT {json}` line of a script's output.
+pub fn node_result(stdout: &str) -> Value {
+    let line = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT in:\n{stdout}"));
+    serde_json::from_str(line).expect("RESULT is JSON")
+}
+
 /// Whether the process `pid` still exists (a zombie counts as gone).
 pub fn process_alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {

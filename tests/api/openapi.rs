@@ -173,6 +173,10 @@ async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
         ("GET", "/openapi.json"),
         ("GET", "/session/{id}/debug"),
         ("GET", "/session/{id}/cdp"),
+        ("GET", "/session/{id}/live"),
+        ("GET", "/session/{id}/live/ws"),
+        ("GET", "/session/{id}/replay"),
+        ("GET", "/session/{id}/replay/{picture}"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_string(), path.to_string()))
@@ -186,8 +190,12 @@ async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
             assert!(operation.get("security").is_none(), "{path} needs no key");
             continue;
         }
-        // A session's CDP endpoint also takes the session's own token instead of a key.
-        let security = if path == "/session/{id}/cdp" {
+        // A session's CDP endpoint and its viewer's pages also take the session's own
+        // token instead of a key.
+        let security = if path == "/session/{id}/cdp"
+            || path.starts_with("/session/{id}/live")
+            || path.starts_with("/session/{id}/replay")
+        {
             json!([{"api_key": []}, {"session_token": []}])
         } else {
             json!([{"api_key": []}])
@@ -315,6 +323,29 @@ async fn real_responses_validate_against_the_document() {
     assert_eq!(status, 400);
     let (status, body) = call(&app, "GET", &format!("/session/{session}/steps"), key, None).await;
     contract.check("GET", "/session/{id}/steps", status, &body);
+    let (status, body) = call(
+        &app,
+        "GET",
+        &format!("/session/{session}/replay?format=json"),
+        key,
+        None,
+    )
+    .await;
+    contract.check("GET", "/session/{id}/replay", status, &body);
+    assert_eq!(body["steps"].as_array().map(Vec::len), Some(3), "{body}");
+    for path in ["live", "live/ws", "replay/1.jpg"] {
+        let (status, body) = call(
+            &app,
+            "GET",
+            &format!("/session/{session}/{path}?token=wrong"),
+            None,
+            None,
+        )
+        .await;
+        let documented = format!("/session/{{id}}/{}", path.replace("1.jpg", "{picture}"));
+        contract.check("GET", &documented, status, &body);
+        assert_eq!(status, 401, "{body}");
+    }
     assert!(body.to_string().contains("********") && !body.to_string().contains("typed-secret"));
 
     let (status, body) = call(&app, "POST", "/env/scrape", key, Some(json!({"session_id": session, "keep_alive": true, "url": site.url("/article.html"), "scrape_images": true, "only_main_content": true}).to_string())).await;
@@ -474,7 +505,17 @@ async fn real_responses_validate_against_the_document() {
         .collect();
     let unchecked: Vec<_> = documented
         .difference(&answered)
-        .filter(|(_, path)| path != "/metrics" && path != "/session/{id}/cdp")
+        // Not JSON: metrics' text, the WebSockets, the viewer's page and pictures.
+        .filter(|(_, path)| {
+            ![
+                "/metrics",
+                "/session/{id}/cdp",
+                "/session/{id}/live",
+                "/session/{id}/live/ws",
+                "/session/{id}/replay/{picture}",
+            ]
+            .contains(&path.as_str())
+        })
         .collect();
     assert!(unchecked.is_empty(), "no 200 of {unchecked:?} was checked");
 }

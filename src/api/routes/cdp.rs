@@ -38,7 +38,7 @@ const FRAMES_IN_FLIGHT: usize = 256;
 
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {
-    token: Option<String>,
+    pub(super) token: Option<String>,
 }
 
 /// The links to a session's CDP endpoint.
@@ -52,19 +52,33 @@ pub struct DebugResponse {
     /// at `…/json/version` (`connectOverCDP("http://…")`, `puppeteer.connect({browserURL})`).
     #[schema(format = "uri")]
     pub cdp_http_url: String,
+    /// A page that shows the session live (`&control=1` to take over).
+    #[schema(format = "uri")]
+    pub viewer_url: String,
     pub status: SessionStatus,
 }
 
-/// The session object, with its `cdp_url` while it is active.
+/// The session object, with its `cdp_url` and `viewer_url` while it is active, and its
+/// `replay_url`.
 pub fn session_json(
     record: &SessionRecord,
     origin: &PublicOrigin,
     operations: &Operations,
 ) -> SessionResponse {
     let mut response = SessionResponse::new(record, Utc::now());
+    let token = operations.cdp_token(&record.id);
+    let page = |name: &str| {
+        format!(
+            "{}/session/{}/{name}?token={token}",
+            origin.http(),
+            record.id
+        )
+    };
     if record.status == SessionStatus::Active {
         response.cdp_url = Some(cdp_url(origin, operations, &record.id));
+        response.viewer_url = Some(page("live"));
     }
+    response.replay_url = Some(page("replay"));
     response
 }
 
@@ -115,9 +129,11 @@ pub async fn debug(
     if record.status != SessionStatus::Active {
         return Err(session::SessionError::Ended(Box::new(record)).into());
     }
+    let json = session_json(&record, &origin, &operations);
     Ok(Json(DebugResponse {
         cdp_url: cdp_url(&origin, &operations, &id),
         cdp_http_url: cdp_http_url(&origin, &operations, &id),
+        viewer_url: json.viewer_url.unwrap_or_default(),
         status: record.status,
     }))
 }
@@ -194,7 +210,8 @@ pub async fn version(
     }))
 }
 
-fn credential(
+/// The session's token when one is given, else the caller's key.
+pub(super) fn credential(
     token: Option<String>,
     owner: Option<crate::domain::Owner>,
 ) -> Result<Credential, ApiError> {

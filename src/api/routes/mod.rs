@@ -3,4 +3,7 @@
 pub mod cdp;
 pub mod env;
 pub mod health;
+pub mod live;
+pub mod replay;
 pub mod sessions;
+pub mod ui;

@@ -23,7 +23,7 @@ use serde_json::json;
 use super::cdp::RawCommand;
 use super::dialogs::Dialog;
 use super::running::{bounded, Running, TabParts};
-use super::{BrowserError, BrowserId, CdpEndpoint};
+use super::{BrowserError, BrowserId, CdpEndpoint, Screen};
 use crate::domain::PageInfo;
 use crate::injected;
 
@@ -67,6 +67,18 @@ impl Tab {
 
     pub fn browser_id(&self) -> BrowserId {
         self.browser.id
+    }
+
+    /// A handle on the page the tab shows now, for what watches it beside the session's
+    /// operations (a live view, a replay's pictures).
+    pub fn screen(&self) -> Option<Screen> {
+        let parts = self.parts.as_ref()?;
+        Some(Screen::new(
+            Arc::clone(&self.browser),
+            parts.page.clone(),
+            parts.context.clone(),
+            parts.crashed.clone(),
+        ))
     }
 
     /// Where a CDP client of this tab's session is proxied to: the browser's endpoint and
