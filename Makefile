@@ -50,12 +50,15 @@ tests/cdp/node_modules/.installed: tests/cdp/package-lock.json
 
 # browserd beside Playwright (playwright-core from npm, on the same Chromium) and Python
 # trafilatura, in one run: one table, raw figures in bench/results/ (bench/README.md); then
-# a session's CDP endpoint beside a direct connection to the same Chromium (bench/cdp.mjs).
+# a session's CDP endpoint beside a direct connection to the same Chromium (bench/cdp.mjs);
+# what a live viewer costs a session's steps, a replay picture's size on disk, and the
+# viewer's frames during a scroll (bench/live.mjs).
 # BENCH_QUICK=1 for a short run while developing.
 bench: chromium node bench/node_modules/.installed bench/.venv/.installed
 	cargo build --release --bin browserd --example scrape_bench
 	node bench/run.mjs
 	node bench/cdp.mjs
+	node bench/live.mjs
 
 # Criterion benchmarks of perception and extraction alone, without a browser.
 bench-pure:

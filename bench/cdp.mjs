@@ -10,56 +10,23 @@
 //   - screenshots per second: `page.screenshot()` of a small page, for CDP_SECONDS seconds.
 // Sides alternate per round (CDP_ROUNDS). Prints a table, writes bench/results/cdp-<time>.json.
 import fs from 'node:fs';
-import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { QUICK, now, median, quantile, startBrowserd as startServer, saveResults } from './server.mjs';
 
-const HERE = path.dirname(new URL(import.meta.url).pathname);
-const ROOT = path.resolve(HERE, '..');
-const BROWSERD = process.env.BROWSERD_BIN || path.join(ROOT, 'target/release/browserd');
-const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
-const QUICK = !!process.env.BENCH_QUICK;
 const ROUNDS = Number(process.env.CDP_ROUNDS || (QUICK ? 2 : 5));
 const EVALS = Number(process.env.CDP_EVALS || (QUICK ? 200 : 1000));
 const SECONDS = Number(process.env.CDP_SECONDS || (QUICK ? 1 : 3));
-const KEY = 'bench-key';
 const PAGE = 'data:text/html,<title>bench</title><h1>A small page</h1><p>' + 'text '.repeat(200) + '</p>';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
-const median = (xs) => quantile(xs, 0.5);
-const freePort = () => new Promise((resolve, reject) => {
-  const server = net.createServer();
-  server.on('error', reject);
-  server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
-});
-
 async function startBrowserd() {
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browserd-cdp-bench-'));
-  const child = spawn(BROWSERD, ['serve'], {
-    env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: KEY,
-      BROWSERD_CHROMIUM: CHROMIUM, RUST_LOG: 'warn,chromiumoxide=off' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) break; } catch (e) { /* not yet */ }
-    if (i > 300) throw new Error('browserd did not start');
-    await sleep(100);
-  }
-  const stop = async () => { child.kill('SIGTERM'); await new Promise((r) => child.on('exit', r)); fs.rmSync(dataDir, { recursive: true, force: true }); };
-  const portFile = fs.readdirSync(path.join(dataDir, 'profiles')).map((d) => path.join(dataDir, 'profiles', d, 'DevToolsActivePort')).find((f) => fs.existsSync(f));
+  const server = await startServer('cdp');
+  const profiles = path.join(server.dataDir, 'profiles');
+  const portFile = fs.readdirSync(profiles).map((d) => path.join(profiles, d, 'DevToolsActivePort')).find((f) => fs.existsSync(f));
   const [devtoolsPort, devtoolsPath] = fs.readFileSync(portFile, 'utf8').trim().split('\n');
   const direct = `ws://127.0.0.1:${devtoolsPort}${devtoolsPath}`;
-  const session = async () => {
-    const response = await fetch(`${base}/session/start`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: '{"keep_alive": true}' });
-    return (await response.json()).cdp_url;
-  };
-  return { session, direct, stop };
+  const session = async () => (await server.call('/session/start', { keep_alive: true })).cdp_url;
+  return { session, direct, stop: server.stop };
 }
 
 /** A connected side: its page, and how long it took to have one that answers. */
@@ -119,7 +86,4 @@ for (const [name, key] of [['connect to a usable page, ms', 'connect_ms'], ['eva
   const d = summary.direct[key];
   console.log(`| ${name} | ${fmt(b)} | ${fmt(d)} | ${fmt(b - d)} |`);
 }
-const out = path.join(HERE, 'results', `cdp-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), rounds: ROUNDS, evals: EVALS, seconds: SECONDS, chromium: CHROMIUM, summary, runs }, null, 2));
-console.log('raw figures:', path.relative(ROOT, out));
+console.log('raw figures:', saveResults('cdp', { rounds: ROUNDS, evals: EVALS, seconds: SECONDS, summary, runs }));

@@ -94,8 +94,8 @@ pub struct PageTab {
 /// come. Dropping it stops the screencast.
 pub struct Screencast {
     frames: watch::Receiver<Option<Arc<Frame>>>,
-    task: tokio::task::JoinHandle<()>,
-    page: Page,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    stopped: watch::Receiver<bool>,
 }
 
 /// The fastest a screencast sends frames: enough for a person to follow a scroll, without
@@ -148,27 +148,15 @@ impl Screen {
         .await
     }
 
-    /// A JPEG of the viewport at `quality` (0–100), scaled down to at most `max_width`
-    /// CSS pixels wide.
-    pub async fn picture(&self, quality: u8, max_width: f64) -> Result<Vec<u8>, BrowserError> {
-        let metrics = self.call("Page.getLayoutMetrics", json!({})).await?;
-        let viewport = &metrics["cssLayoutViewport"];
-        let width = viewport["clientWidth"].as_f64().unwrap_or(max_width);
-        let height = viewport["clientHeight"].as_f64().unwrap_or(max_width);
-        let scale = (max_width / width).min(1.0);
+    /// A JPEG of the viewport at `quality` (0–100).
+    ///
+    /// The viewport as it is, unscaled: a capture with a clip (the way to scale one down)
+    /// leaves the page's compositor slower to scroll for as long as the page lives.
+    pub async fn picture(&self, quality: u8) -> Result<Vec<u8>, BrowserError> {
         let result = self
             .call(
                 "Page.captureScreenshot",
-                json!({
-                    "format": "jpeg",
-                    "quality": quality,
-                    "optimizeForSpeed": true,
-                    "clip": {
-                        "x": viewport["pageX"].as_f64().unwrap_or(0.0),
-                        "y": viewport["pageY"].as_f64().unwrap_or(0.0),
-                        "width": width, "height": height, "scale": scale,
-                    },
-                }),
+                json!({ "format": "jpeg", "quality": quality, "optimizeForSpeed": true }),
             )
             .await?;
         let data = result["data"]
@@ -194,9 +182,16 @@ impl Screen {
         )
         .await?;
         let (sender, frames) = watch::channel(None);
+        let (stop, mut stopping) = tokio::sync::oneshot::channel::<()>();
+        let (ended, stopped) = watch::channel(false);
         let page = self.page.clone();
-        let task = tokio::spawn(async move {
-            while let Some(event) = events.next().await {
+        tokio::spawn(async move {
+            loop {
+                let event = tokio::select! {
+                    event = events.next() => event,
+                    _ = &mut stopping => None,
+                };
+                let Some(event) = event else { break };
                 let arrived = tokio::time::Instant::now();
                 if let Ok(jpeg) = decode(AsRef::<str>::as_ref(&event.data)) {
                     sender.send_replace(Some(Arc::new(Frame {
@@ -216,11 +211,14 @@ impl Screen {
                     break;
                 }
             }
+            let stop = RawCommand::new("Page.stopScreencast", json!({}));
+            let _ = tokio::time::timeout(Duration::from_secs(5), page.execute(stop)).await;
+            ended.send_replace(true);
         });
         Ok(Screencast {
             frames,
-            task,
-            page: self.page.clone(),
+            stop: Some(stop),
+            stopped,
         })
     }
 
@@ -319,17 +317,21 @@ impl Screencast {
     pub fn frames(&self) -> watch::Receiver<Option<Arc<Frame>>> {
         self.frames.clone()
     }
+
+    /// Resolves once this screencast has stopped in the browser (after it is dropped): a
+    /// new one of the same page must not start before, or the old one's stop ends it.
+    pub fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut stopped = self.stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stopped| *stopped).await;
+        }
+    }
 }
 
 impl Drop for Screencast {
     fn drop(&mut self) {
-        self.task.abort();
-        let page = self.page.clone();
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                let stop = RawCommand::new("Page.stopScreencast", json!({}));
-                let _ = tokio::time::timeout(Duration::from_secs(5), page.execute(stop)).await;
-            });
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
     }
 }

@@ -28,28 +28,52 @@ const TABS_EVERY: Duration = Duration::from_secs(1);
 
 /// The running screencasts, by page: each shared by that page's viewers.
 #[derive(Clone, Default)]
-pub(super) struct Feeds(Arc<Mutex<HashMap<String, Weak<Screencast>>>>);
+pub(super) struct Feeds(Arc<Mutex<HashMap<String, Feed>>>);
+
+struct Feed {
+    running: Weak<Screencast>,
+    /// Resolves once the screencast has stopped in the browser.
+    stopped: futures_util::future::Shared<futures_util::future::BoxFuture<'static, ()>>,
+}
+
+/// The longest a new screencast waits for the last one of its page to stop.
+const STOP_WAIT: Duration = Duration::from_secs(5);
 
 impl Feeds {
     async fn of(&self, screen: &Screen) -> Result<Arc<Screencast>, BrowserError> {
         let page = screen.page_id().to_owned();
-        if let Some(running) = self.running(&page) {
-            return Ok(running);
+        let previous = {
+            let feeds = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            match feeds.get(&page) {
+                Some(feed) => match feed.running.upgrade() {
+                    Some(running) => return Ok(running),
+                    None => Some(feed.stopped.clone()),
+                },
+                None => None,
+            }
+        };
+        // The page's last screencast stops as its last viewer leaves; a start that
+        // overtook that stop would be ended by it.
+        if let Some(stopped) = previous {
+            let _ = tokio::time::timeout(STOP_WAIT, stopped).await;
         }
         let started = Arc::new(screen.screencast(QUALITY, MAX_SIZE.0, MAX_SIZE.1).await?);
         let mut feeds = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        feeds.retain(|_, feed| feed.strong_count() > 0);
+        feeds.retain(|_, feed| feed.running.strong_count() > 0 || feed.stopped.peek().is_none());
         // Another viewer of the page may have started one meanwhile: keep a single one.
-        if let Some(running) = feeds.get(&page).and_then(Weak::upgrade) {
+        if let Some(running) = feeds.get(&page).and_then(|feed| feed.running.upgrade()) {
             return Ok(running);
         }
-        feeds.insert(page, Arc::downgrade(&started));
+        let stopped =
+            futures_util::FutureExt::shared(futures_util::FutureExt::boxed(started.stopped()));
+        feeds.insert(
+            page,
+            Feed {
+                running: Arc::downgrade(&started),
+                stopped,
+            },
+        );
         Ok(started)
-    }
-
-    fn running(&self, page: &str) -> Option<Arc<Screencast>> {
-        let feeds = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        feeds.get(page).and_then(Weak::upgrade)
     }
 }
 
@@ -195,12 +219,27 @@ impl Viewer {
         Some(tabs)
     }
 
-    /// A person's input, to the page the session shows: only for a viewer in control.
-    pub async fn touch(&self, touch: &Touch) -> Result<(), TouchError> {
+    /// What sends a person's input to the session's page: only for a viewer in control.
+    /// It works beside [`next`](Self::next), so that input waiting for the page never
+    /// holds up the frames.
+    pub fn hands(&self) -> Result<Hands, TouchError> {
         if !self.controls() {
             return Err(TouchError::NotInControl);
         }
-        let screen = self.screen.as_ref().ok_or(TouchError::NoPage)?;
+        Ok(Hands {
+            screen: self.watch.screen.clone(),
+        })
+    }
+}
+
+/// A person's input to the page a session operates on now.
+pub struct Hands {
+    screen: watch::Receiver<Option<Screen>>,
+}
+
+impl Hands {
+    pub async fn touch(&self, touch: &Touch) -> Result<(), TouchError> {
+        let screen = self.screen.borrow().clone().ok_or(TouchError::NoPage)?;
         Ok(screen.touch(touch).await?)
     }
 }

@@ -31,7 +31,7 @@ use crate::session::Sessions;
 pub use crate::act::open;
 pub use crate::browser::{Frame, MouseButton, MouseKind, PageTab, Touch};
 pub use error::OpsError;
-pub use live::{Seen, TouchError, Viewer};
+pub use live::{Hands, Seen, TouchError, Viewer};
 pub use page::{content, observe_page};
 pub use replay::{Picture, Replay, ReplaySettings, ReplayStep};
 pub use types::{

@@ -16,8 +16,6 @@ use crate::session::Credential;
 
 /// JPEG quality of a picture: text stays legible, a page costs tens of kilobytes.
 const QUALITY: u8 = 60;
-/// Widest picture kept, in CSS pixels: wider viewports are scaled down to it.
-const MAX_WIDTH: f64 = 1024.0;
 
 /// Where and how much of the replays' pictures are kept.
 #[derive(Debug, Clone)]
@@ -63,10 +61,7 @@ impl ReplaySettings {
         let max_bytes = self.max_bytes;
         tokio::spawn(async move {
             let kept = async {
-                let jpeg = screen
-                    .picture(QUALITY, MAX_WIDTH)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let jpeg = screen.picture(QUALITY).await.map_err(|e| e.to_string())?;
                 write_within_cap(&folder, seq, &jpeg, max_bytes)
                     .await
                     .map_err(|e| e.to_string())

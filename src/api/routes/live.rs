@@ -15,13 +15,15 @@ use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
 
 use super::cdp::credential;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::OptionalCaller;
 use crate::api::wire::{self, StepResponse};
 use crate::domain::SessionId;
-use crate::ops::{MouseButton, MouseKind, Operations, Seen, Touch, Viewer};
+use crate::ops::{Hands, MouseButton, MouseKind, Operations, Seen, Touch, Viewer};
 use crate::session;
 
 /// The live view's page: self-contained, it draws from the socket beside it.
@@ -29,6 +31,8 @@ pub const LIVE_PAGE: &str = include_str!("../pages/live.html");
 /// The largest input message a viewer sends (a key's text, a click): anything bigger is
 /// not input.
 const MAX_INPUT: usize = 4096;
+/// A person's inputs waiting for the page, and their failures waiting for the socket.
+const INPUTS_IN_FLIGHT: usize = 256;
 /// Steps shown to a viewer that arrives after them.
 const RECENT_STEPS: usize = 20;
 
@@ -145,57 +149,92 @@ async fn show(socket: WebSocket, mut viewer: Viewer, id: SessionId, recent: Vec<
     if sink.send(text(&hello)).await.is_err() {
         return;
     }
+    let (problems, mut problem) = mpsc::channel::<String>(INPUTS_IN_FLIGHT);
+    let inputs = viewer.hands().map(|hands| {
+        let (inputs, queued) = mpsc::channel(INPUTS_IN_FLIGHT);
+        tokio::spawn(apply(hands, queued, problems.clone()));
+        inputs
+    });
     let mut viewport = (0.0, 0.0);
     loop {
-        tokio::select! {
+        let messages = tokio::select! {
             seen = viewer.next() => {
-                let messages = match seen {
-                    Seen::Frame(frame) => {
-                        let size = (frame.viewport_width, frame.viewport_height);
-                        let mut messages = Vec::new();
-                        if size != viewport {
-                            viewport = size;
-                            messages.push(text(&json!({ "type": "viewport", "width": size.0, "height": size.1 })));
-                        }
-                        messages.push(Message::Binary(frame.jpeg.clone().into()));
-                        messages
-                    }
-                    Seen::Tabs(tabs) => {
-                        let tabs: Vec<_> = tabs.iter().map(|tab| json!({ "url": tab.url, "title": tab.title, "current": tab.current })).collect();
-                        vec![text(&json!({ "type": "tabs", "tabs": tabs }))]
-                    }
-                    Seen::Step(step) => vec![text(&json!({ "type": "step", "step": StepResponse::new(&step) }))],
-                    Seen::Missed(count) => vec![text(&json!({ "type": "missed", "count": count }))],
-                    Seen::Ended(reason) => {
-                        let _ = sink.send(text(&json!({ "type": "ended", "reason": reason }))).await;
-                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 1001, reason: "the session ended".into() }))).await;
-                        return;
-                    }
-                };
-                for message in messages {
-                    if sink.send(message).await.is_err() {
-                        return;
-                    }
+                if let Seen::Ended(reason) = &seen {
+                    let _ = sink.send(text(&json!({ "type": "ended", "reason": reason }))).await;
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: 1001, reason: "the session ended".into() }))).await;
+                    return;
                 }
+                shown(seen, &mut viewport)
             }
+            Some(problem) = problem.recv() => vec![error(&problem)],
             message = stream.next() => {
                 let input = match message {
                     Some(Ok(Message::Text(input))) => input,
                     Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => continue,
                     Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                 };
-                let answer = match parse_touch(&input) {
-                    Ok(touch) => viewer.touch(&touch).await.err().map(|e| e.to_string()),
-                    Err(problem) => Some(problem),
-                };
-                if let Some(problem) = answer {
-                    if sink.send(text(&json!({ "type": "error", "message": problem }))).await.is_err() {
-                        return;
-                    }
+                match (parse_touch(&input), &inputs) {
+                    (Err(problem), _) => vec![error(&problem)],
+                    (Ok(_), Err(refused)) => vec![error(&refused.to_string())],
+                    (Ok(touch), Ok(inputs)) => match inputs.try_send(touch) {
+                        Ok(()) => continue,
+                        // A pointer's moves and a wheel's turns can go; a click or a key is said.
+                        Err(TrySendError::Full(Touch::Mouse { kind: MouseKind::Moved, .. } | Touch::Wheel { .. })) => continue,
+                        Err(_) => vec![error("input arrives faster than the page takes it: this one was dropped")],
+                    },
                 }
+            }
+        };
+        for message in messages {
+            if sink.send(message).await.is_err() {
+                return;
             }
         }
     }
+}
+
+/// The messages that show the viewer what it saw (its end aside, which ends the socket).
+fn shown(seen: Seen, viewport: &mut (f64, f64)) -> Vec<Message> {
+    match seen {
+        Seen::Frame(frame) => {
+            let size = (frame.viewport_width, frame.viewport_height);
+            let mut messages = Vec::new();
+            if size != *viewport {
+                *viewport = size;
+                messages.push(text(
+                    &json!({ "type": "viewport", "width": size.0, "height": size.1 }),
+                ));
+            }
+            messages.push(Message::Binary(frame.jpeg.clone().into()));
+            messages
+        }
+        Seen::Tabs(tabs) => {
+            let tabs: Vec<_> = tabs
+                .iter()
+                .map(|tab| json!({ "url": tab.url, "title": tab.title, "current": tab.current }))
+                .collect();
+            vec![text(&json!({ "type": "tabs", "tabs": tabs }))]
+        }
+        Seen::Step(step) => vec![text(
+            &json!({ "type": "step", "step": StepResponse::new(&step) }),
+        )],
+        Seen::Missed(count) => vec![text(&json!({ "type": "missed", "count": count }))],
+        Seen::Ended(_) => Vec::new(),
+    }
+}
+
+/// Hands the person's input to the page in order, one at a time, telling the viewer of
+/// what failed.
+async fn apply(hands: Hands, mut queued: mpsc::Receiver<Touch>, problems: mpsc::Sender<String>) {
+    while let Some(touch) = queued.recv().await {
+        if let Err(problem) = hands.touch(&touch).await {
+            let _ = problems.try_send(problem.to_string());
+        }
+    }
+}
+
+fn error(problem: &str) -> Message {
+    text(&json!({ "type": "error", "message": problem }))
 }
 
 fn text(value: &serde_json::Value) -> Message {
