@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv build lint clean bench bench-pure node cdp-clients
+.PHONY: run test chromium venv venv-sdk build lint clean bench bench-pure node cdp-clients
 
 run: chromium
 	cargo build --release
@@ -15,7 +15,7 @@ run: chromium
 
 # Every target but the criterion benches: they measure, `make bench-pure` runs them, and the
 # extraction one reads ../shared/bench, which a fresh clone need not have beside it.
-test: chromium venv cdp-clients
+test: chromium venv venv-sdk cdp-clients
 	cargo test --lib --bins --tests --examples
 
 lint:
@@ -38,6 +38,16 @@ $(VENV)/.installed: tests/notte/requirements.txt tests/mcp/requirements.txt test
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps notte==1.2.1
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r tests/notte/requirements.txt -r tests/mcp/requirements.txt -r tests/openapi/requirements.txt
+	touch $@
+
+# The current Notte SDK (notte-sdk 1.10.0, with its own dependencies) in a venv of its
+# own: it needs a newer pydantic world than the 1.2.1 client above.
+VENV_SDK := .venv-sdk
+venv-sdk: $(VENV_SDK)/.installed
+
+$(VENV_SDK)/.installed: tests/notte/sdk_requirements.txt
+	python3 -m venv $(VENV_SDK)
+	$(VENV_SDK)/bin/pip install -q --disable-pip-version-check -r tests/notte/sdk_requirements.txt
 	touch $@
 
 # Playwright and Puppeteer from npm (on our Chromium: they download no browser), the

@@ -4,7 +4,8 @@
 //! Owns the meaning of each action kind — an element action: click a link or button,
 //! focus and type into a text box, choose an option (`element.rs`); a special action `S1`…
 //! `S8`: go to, back, forward, refresh, wait, and what it leaves to the session
-//! (`special.rs`) — the checks that come before it (listed? still there, visible,
+//! (`special.rs`); a page action without an id: a key, a scroll, the session's tabs
+//! (`browse.rs`) — the checks that come before it (listed? still there, visible,
 //! enabled, not covered?), and the taking of the snapshot that perception turns into that
 //! list, across every frame of the page (`frames.rs`). It speaks to the page only through
 //! [`Tab`] and the page side's scripts, and knows nothing of HTTP or of sessions.
@@ -12,10 +13,12 @@
 use serde::Deserialize;
 use serde_json::json;
 
+mod browse;
 mod element;
 mod frames;
 mod special;
 
+pub use browse::{browse, PageAction};
 pub use element::element;
 pub use frames::snapshot;
 pub use special::{special, Effect};

@@ -49,6 +49,10 @@ pub enum ApiError {
         message: String,
         status: SessionStatus,
     },
+    /// A well-formed request for something browserd does not have (a proxy, a captcha
+    /// solver, an LLM extraction): refused, not ignored.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("request body is over the limit of {0} bytes")]
     PayloadTooLarge(usize),
     #[error("{0}")]
@@ -74,6 +78,7 @@ impl ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManySessions(_) | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

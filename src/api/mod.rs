@@ -9,6 +9,7 @@ mod extract;
 mod openapi;
 mod rate;
 pub mod routes;
+pub mod sdk;
 mod telemetry;
 mod unread_body;
 pub mod wire;
@@ -67,6 +68,15 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::live::stream))
         .routes(routes!(routes::replay::replay))
         .routes(routes!(routes::replay::picture))
+        .routes(routes!(sdk::sessions::start))
+        .routes(routes!(sdk::sessions::get))
+        .routes(routes!(sdk::sessions::stop))
+        .routes(routes!(sdk::sessions::debug))
+        .routes(routes!(sdk::sessions::replay))
+        .routes(routes!(sdk::page::observe))
+        .routes(routes!(sdk::page::execute))
+        .routes(routes!(sdk::page::scrape))
+        .routes(routes!(sdk::page::screenshot))
         .routes(routes!(routes::health::health))
         .routes(routes!(telemetry::metrics))
         .routes(routes!(openapi::document))
@@ -76,6 +86,8 @@ pub fn router(state: AppState) -> Router {
     let (api, document) = described_routes().split_for_parts();
     api.merge(openapi::reference())
         .route("/", get(|| async { Redirect::to(openapi::DOCS_HOME) }))
+        // The Notte SDK lists sessions at `/sessions/`.
+        .route("/sessions/", get(routes::sessions::list))
         .route("/ui", get(routes::ui::sessions))
         .route("/ui/", get(routes::ui::sessions))
         .route("/ui/style.css", get(routes::ui::style))

@@ -190,6 +190,16 @@ pub struct ListQuery {
     /// At most this many sessions, newest first.
     #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
+    /// The Notte SDK's filter: `true` (or `True`) for the active sessions only.
+    pub only_active: Option<String>,
+    /// The Notte SDK's page size (as `limit`).
+    #[param(minimum = 1, maximum = 1000)]
+    pub page_size: Option<u32>,
+    /// The Notte SDK's page, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
+    /// The Notte SDK's internal runs, which browserd does not have: read and ignored.
+    pub include_system: Option<String>,
 }
 
 impl ListQuery {
@@ -197,6 +207,15 @@ impl ListQuery {
     pub const MAX_LIMIT: u32 = 1000;
 
     pub fn status(&self) -> Result<Option<SessionStatus>, ApiError> {
+        match self.only_active.as_deref() {
+            None | Some("false") | Some("False") => {}
+            Some("true") | Some("True") => return Ok(Some(SessionStatus::Active)),
+            Some(other) => {
+                return Err(ApiError::BadRequest(format!(
+                    "`only_active` is `true` or `false`; got {other:?}"
+                )))
+            }
+        }
         self.status
             .as_deref()
             .map(|s| {
@@ -206,8 +225,17 @@ impl ListQuery {
             .transpose()
     }
 
+    /// How many sessions to skip (the SDK's pages before `page`).
+    pub fn offset(&self) -> Result<u32, ApiError> {
+        match self.page {
+            None | Some(1) => Ok(0),
+            Some(0) => Err(ApiError::BadRequest("`page` counts from 1".into())),
+            Some(page) => Ok((page - 1).saturating_mul(self.limit()?)),
+        }
+    }
+
     pub fn limit(&self) -> Result<u32, ApiError> {
-        match self.limit {
+        match self.limit.or(self.page_size) {
             None => Ok(Self::DEFAULT_LIMIT),
             Some(limit @ 1..=Self::MAX_LIMIT) => Ok(limit),
             Some(other) => Err(ApiError::BadRequest(format!(
@@ -477,6 +505,7 @@ pub fn target(fields: &SessionFields) -> Result<Target, ApiError> {
         keep_alive,
         screenshot,
         marks,
+        details: false,
     })
 }
 

@@ -25,7 +25,7 @@ pub use cdp_proxy::{serve_cdp_client, ClientFrame, ServerFrame};
 pub use dialogs::Dialog;
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
-pub use screen::{Frame, MouseButton, MouseKind, PageTab, Screen, Screencast, Touch};
+pub use screen::{Frame, MouseButton, MouseKind, PageTab, Screen, Screencast, Touch, Viewport};
 pub use tab::{Armed, Key, Popup, Settled, Tab};
 
 /// Which browser process, and which launch of it, a tab lives in.

@@ -39,7 +39,12 @@ pub(super) struct TabParts {
     /// The dialogs accepted on this page, not yet reported.
     pub(super) dialogs: Arc<std::sync::Mutex<Vec<Dialog>>>,
     pub(super) dialog_handler: tokio::task::JoinHandle<()>,
+    /// When the page was taken in, as a rank: a session's tabs are in this order.
+    pub(super) opened: u64,
 }
+
+/// The rank the next page taken in gets.
+static NEXT_OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl TabParts {
     pub(super) fn stop_listeners(&self) {
@@ -164,6 +169,7 @@ impl Running {
             network_tracker,
             dialogs,
             dialog_handler,
+            opened: NEXT_OPENED.fetch_add(1, Ordering::Relaxed),
         })
     }
 

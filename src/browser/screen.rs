@@ -21,6 +21,7 @@ use tokio::sync::watch;
 use super::cdp::RawCommand;
 use super::running::{bounded, Running};
 use super::BrowserError;
+use crate::domain::virtual_key_code;
 
 /// A handle on one page of a session, usable beside the session's operations.
 #[derive(Clone)]
@@ -79,6 +80,17 @@ pub enum MouseButton {
     Left,
     Middle,
     Right,
+}
+
+/// Where the viewport is on the page and how big both are, in CSS pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Viewport {
+    pub scroll_x: i64,
+    pub scroll_y: i64,
+    pub width: i64,
+    pub height: i64,
+    pub page_width: i64,
+    pub page_height: i64,
 }
 
 /// A page of the session's context, as the browser lists it.
@@ -340,34 +352,4 @@ fn decode(text: &str) -> Result<Vec<u8>, BrowserError> {
     base64::engine::general_purpose::STANDARD
         .decode(text)
         .map_err(|e| BrowserError::Protocol(format!("picture data: {e}")))
-}
-
-/// The Windows virtual key code of a key, which some pages read (`keyCode`, `which`)
-/// instead of `key`.
-fn virtual_key_code(key: &str) -> u32 {
-    match key {
-        "Backspace" => 8,
-        "Tab" => 9,
-        "Enter" => 13,
-        "Shift" => 16,
-        "Control" => 17,
-        "Alt" => 18,
-        "Escape" => 27,
-        " " => 32,
-        "PageUp" => 33,
-        "PageDown" => 34,
-        "End" => 35,
-        "Home" => 36,
-        "ArrowLeft" => 37,
-        "ArrowUp" => 38,
-        "ArrowRight" => 39,
-        "ArrowDown" => 40,
-        "Delete" => 46,
-        _ => match key.chars().next() {
-            Some(c) if key.chars().count() == 1 && c.is_ascii_alphanumeric() => {
-                c.to_ascii_uppercase() as u32
-            }
-            _ => 0,
-        },
-    }
 }

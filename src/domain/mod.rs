@@ -5,11 +5,13 @@
 //! image on it). Every room may import this one; it imports no room. Values are valid by
 //! construction: the edges (`api`, `mcp`, the command line) parse requests into them.
 
+mod key;
 mod page;
 mod page_url;
 mod session;
 mod step;
 
+pub use key::{virtual_key_code, KeyName};
 pub use page::{ImageCategory, PageCategory, PageInfo};
 pub use page_url::PageUrl;
 pub use session::{

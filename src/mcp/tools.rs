@@ -156,6 +156,7 @@ impl InSession {
             keep_alive: true,
             screenshot: false,
             marks: false,
+            details: false,
         }
     }
 }
@@ -220,8 +221,8 @@ impl BrowserTools {
             Ok(prepared) => prepared,
             Err(error) => return error,
         };
-        let action = match args.action_id.trim_ascii().parse() {
-            Ok(action) => action,
+        let action = match args.action_id.trim_ascii().parse::<ops::ActionId>() {
+            Ok(action) => ops::StepAction::Id(action),
             Err(error) => {
                 return render::refused(&format!("`action_id`: {error}"), session.note.as_deref())
             }

@@ -28,15 +28,16 @@ use std::path::PathBuf;
 use crate::domain::{Owner, SessionId, SessionRecord};
 use crate::session::Sessions;
 
-pub use crate::act::open;
-pub use crate::browser::{Frame, MouseButton, MouseKind, PageTab, Touch};
+pub use crate::act::{open, PageAction};
+pub use crate::browser::{Frame, MouseButton, MouseKind, PageTab, Touch, Viewport};
+pub use crate::perception::ActionId;
 pub use error::OpsError;
 pub use live::{Hands, Seen, TouchError, Viewer};
 pub use page::{content, observe_page};
 pub use replay::{Picture, Replay, ReplaySettings, ReplayStep};
 pub use types::{
     action_limit, page_url, Mark, Observation, Observe, PageContent, Scrape, SessionChoice, Step,
-    Target, ACTION_LIMIT_DEFAULT,
+    StepAction, Target, ACTION_LIMIT_DEFAULT,
 };
 
 /// browserd's operations on sessions. Cheap to clone; every clone shares the sessions.
@@ -142,12 +143,28 @@ impl Operations {
             keep_alive: true,
             screenshot: true,
             marks,
+            details: false,
         };
         run::run(&self.sessions, owner, target, async |guard| {
             Ok(run::Outcome {
                 marked: guard.last_space(),
                 ..run::Outcome::default()
             })
+        })
+        .await
+    }
+
+    /// The session's tabs and the viewport's place on its page, and nothing else.
+    pub async fn details(&self, owner: Owner, id: SessionId) -> Result<Observation, OpsError> {
+        let target = Target {
+            choice: SessionChoice::Existing(id),
+            keep_alive: true,
+            screenshot: false,
+            marks: false,
+            details: true,
+        };
+        run::run(&self.sessions, owner, target, async |_| {
+            Ok(run::Outcome::default())
         })
         .await
     }

@@ -126,14 +126,19 @@ pub(super) async fn run(
         outcome
             .notes
             .extend(tab.take_dialogs().iter().map(dialog_note));
-        Ok::<_, Failure>((outcome, info, screenshot, marks))
+        let details = if target.details {
+            Some((tab.tabs().await?, tab.viewport().await?))
+        } else {
+            None
+        };
+        Ok::<_, Failure>((outcome, info, screenshot, marks, details))
     };
     // The session's use is written down while the operation runs: on disk before an
     // answer that reports the session, while a failure is reported as it is.
     let (result, persisted) = tokio::join!(operated, access.persist());
     guard.publish_screen();
     match result {
-        Ok((outcome, page, screenshot, marks)) => {
+        Ok((outcome, page, screenshot, marks, details)) => {
             persisted?;
             if let Some(space) = &outcome.space {
                 guard.set_last_space(Arc::clone(space));
@@ -151,6 +156,7 @@ pub(super) async fn run(
                 space: outcome.space,
                 notes: outcome.notes,
                 marks,
+                details,
             })
         }
         Err(Failure::Refused(error)) => {

@@ -6,11 +6,11 @@ use std::time::Instant;
 use super::page::{content, observe_page};
 use super::replay::ReplaySettings;
 use super::run::{page_of, Failure, Outcome};
-use super::types::Step;
+use super::types::{Step, StepAction};
 use crate::act::{self, ActError, Effect};
 use crate::browser::{BrowserError, Tab};
 use crate::domain::StepRecord;
-use crate::perception::{self, ActionId, Prefix};
+use crate::perception::{self, Prefix};
 use crate::scrape::ScrapeOptions;
 use crate::session::{SessionGuard, Sessions};
 
@@ -23,7 +23,7 @@ pub(super) async fn step(
     request: Step,
 ) -> Result<Outcome, Failure> {
     let Step {
-        action: action_id,
+        action,
         value,
         enter,
         max_actions,
@@ -33,17 +33,20 @@ pub(super) async fn step(
     let tab = page_of(guard)?;
     let started = Instant::now();
     let url_before = tab.url().await.ok().flatten();
-    let listed = match action_id.prefix {
-        Prefix::S => None,
-        _ => match act::find(space.as_deref(), &action_id.to_string()) {
-            Ok(action) => Some(action.clone()),
-            Err(error) => {
-                metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => "rejected").increment(1);
-                return Err(error.into());
+    let kind = action_kind(&action);
+    let listed = match &action {
+        StepAction::Id(id) | StepAction::Set { id, .. } if id.prefix != Prefix::S => {
+            match act::find(space.as_deref(), &id.to_string()) {
+                Ok(listed) => Some(listed.clone()),
+                Err(error) => {
+                    metrics::counter!("browserd_steps_total", "kind" => kind, "outcome" => "rejected").increment(1);
+                    return Err(error.into());
+                }
             }
-        },
+        }
+        _ => None,
     };
-    let mut performed = perform(tab, &action_id, listed.as_ref(), value.as_deref(), enter).await;
+    let mut performed = perform(tab, &action, listed.as_ref(), value.as_deref(), enter).await;
     let tab: &Tab = tab;
     // The page after the step is observed while the step is written down: the record must
     // be on disk before the answer, not before the observation.
@@ -63,19 +66,22 @@ pub(super) async fn step(
     let record = async {
         let sensitive = listed.as_ref().is_some_and(|action| action.sensitive);
         let outcome = step_outcome(&performed);
-        metrics::counter!("browserd_steps_total", "kind" => action_kind(&action_id), "outcome" => outcome).increment(1);
+        metrics::counter!("browserd_steps_total", "kind" => kind, "outcome" => outcome)
+            .increment(1);
         let record = StepRecord {
             seq: 0,
             at: crate::domain::now(),
-            action_id: action_id.to_string(),
+            action_id: match &action {
+                StepAction::Id(id) | StepAction::Set { id, .. } => id.to_string(),
+                StepAction::Page(page) => page.name().to_string(),
+            },
             element: listed.as_ref().map(|action| action.description.clone()),
-            value: value.as_ref().map(|v| {
-                if sensitive {
-                    "********".to_string()
-                } else {
-                    v.clone()
-                }
-            }),
+            value: match &action {
+                StepAction::Page(page) => page.value(),
+                StepAction::Set { on, .. } => Some(on.to_string()),
+                StepAction::Id(_) if sensitive => value.as_ref().map(|_| "********".to_string()),
+                StepAction::Id(_) => value.clone(),
+            },
             url_before,
             url_after,
             outcome: outcome.to_string(),
@@ -100,21 +106,49 @@ pub(super) async fn step(
     Ok(outcome)
 }
 
-/// Carries out one step: the listed element action, or a special action and what it
-/// leaves to the session (a scrape, a screenshot, the end).
+/// Carries out one step: the listed element action, a special action or a page action,
+/// and what it leaves to the session (a scrape, a screenshot, the end).
 async fn perform(
     tab: &mut Tab,
-    id: &ActionId,
+    action: &StepAction,
     listed: Option<&perception::Action>,
     value: Option<&str>,
     enter: bool,
 ) -> Result<Outcome, ActError> {
     let mut outcome = Outcome::default();
-    if let Some(action) = listed {
-        outcome.fresh = act::element(tab, action, value, enter).await?;
+    if let (StepAction::Set { on, .. }, Some(listed)) = (action, listed) {
+        match listed.checked() {
+            None => {
+                return Err(ActError::BadValue(format!(
+                    "{} is not a checkbox, radio or switch: click it instead",
+                    listed.id
+                )))
+            }
+            Some(state) if state == *on => {
+                outcome.notes.push(format!(
+                    "{} was already {}; nothing was clicked.",
+                    listed.id,
+                    if *on { "on" } else { "off" }
+                ));
+                return Ok(outcome);
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(listed) = listed {
+        outcome.fresh = act::element(tab, listed, value, enter).await?;
         return Ok(outcome);
     }
-    match act::special(tab, id.number, value).await? {
+    let effect = match action {
+        StepAction::Page(page) => act::browse(tab, page).await?,
+        StepAction::Id(id) => act::special(tab, id.number, value).await?,
+        StepAction::Set { id, .. } => {
+            return Err(ActError::BadValue(format!(
+                "{id} is not a checkbox, radio or switch"
+            )))
+        }
+    };
+    match effect {
         Effect::Page(fresh) => outcome.fresh = fresh,
         Effect::Unchanged(note) => outcome.notes.push(note),
         Effect::Scrape => {
@@ -137,8 +171,12 @@ fn step_outcome(performed: &Result<Outcome, ActError>) -> &'static str {
     }
 }
 
-/// The kind of action an id names, for the step metrics.
-fn action_kind(id: &ActionId) -> &'static str {
+/// The kind of action a step takes, for the step metrics.
+fn action_kind(action: &StepAction) -> &'static str {
+    let id = match action {
+        StepAction::Page(page) => return page.name(),
+        StepAction::Id(id) | StepAction::Set { id, .. } => id,
+    };
     match (id.prefix, id.number) {
         (Prefix::L, _) => "link",
         (Prefix::B, _) => "button",

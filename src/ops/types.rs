@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::act::PageAction;
+use crate::browser::{PageTab, Viewport};
 use crate::domain::{PageInfo, PageUrl, SessionId, SessionRecord, StartOptions};
 use crate::perception::{ActionId, ActionSpace, Bounds};
 use crate::scrape::{ScrapeOptions, ScrapedImage};
@@ -25,6 +27,8 @@ pub struct Target {
     /// Draw each listed action's id at its box on that screenshot, and answer with the
     /// boxes (set-of-marks, for vision models).
     pub marks: bool,
+    /// Answer with the session's tabs and the viewport's place on the page too.
+    pub details: bool,
 }
 
 /// Observe the page.
@@ -44,16 +48,34 @@ pub struct Scrape {
     pub options: ScrapeOptions,
 }
 
-/// Take one action of the latest observation, or a special one.
+/// Take one action of the latest observation, a special one, or a page action.
 #[derive(Debug, Clone)]
 pub struct Step {
-    pub action: ActionId,
+    pub action: StepAction,
     /// The text to type, the option to choose; a URL for `S1`, seconds for `S7`.
     pub value: Option<String>,
     /// Press Enter after entering the value.
     pub enter: bool,
     /// List at most this many element actions in the observation that follows.
     pub max_actions: usize,
+}
+
+/// What a step does.
+#[derive(Debug, Clone)]
+pub enum StepAction {
+    /// An id of the latest observation (`B3`), or a special action (`S1`…`S8`).
+    Id(ActionId),
+    /// A page action that needs no id: a key, a scroll, the session's tabs.
+    Page(PageAction),
+    /// A checkbox, radio or switch of the latest observation, turned on or off (clicked
+    /// only if it is not so already).
+    Set { id: ActionId, on: bool },
+}
+
+impl From<ActionId> for StepAction {
+    fn from(id: ActionId) -> Self {
+        StepAction::Id(id)
+    }
 }
 
 /// A page's content, as a scrape read it.
@@ -85,6 +107,8 @@ pub struct Observation {
     pub notes: Vec<String>,
     /// The actions drawn on the screenshot, with their boxes, when marks were asked for.
     pub marks: Option<Vec<Mark>>,
+    /// The session's tabs (oldest first) and the viewport's place, when asked for.
+    pub details: Option<(Vec<PageTab>, Viewport)>,
 }
 
 /// One listed action as drawn on a marked screenshot.

@@ -45,6 +45,25 @@ pub struct Action {
     pub bounds: Bounds,
 }
 
+impl Action {
+    /// Whether a checkbox, radio or switch is on, as its description says (`[x]`, `(x)`,
+    /// `switch on`); `None` for other actions.
+    pub fn checked(&self) -> Option<bool> {
+        let text = self.description.as_str();
+        if text.starts_with("[x]") || text.starts_with("(x)") || text.contains("switch on") {
+            Some(true)
+        } else if text.starts_with("[ ]")
+            || text.starts_with("( )")
+            || text.starts_with("[-]")
+            || text.contains("switch off")
+        {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
 /// A box in CSS pixels of the top viewport.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Bounds {

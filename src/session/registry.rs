@@ -218,6 +218,11 @@ impl Sessions {
             .unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The longest any session lives, in (timeout) minutes.
+    pub fn max_session_minutes(&self) -> u32 {
+        self.inner.limits.max_session_minutes
+    }
+
     pub fn active_count(&self) -> usize {
         self.registry().live.len()
     }

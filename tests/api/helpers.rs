@@ -328,6 +328,20 @@ pub fn test_python() -> PathBuf {
     venv
 }
 
+/// The Python of the venv with the current Notte SDK (`make venv-sdk`), or
+/// `BROWSERD_TEST_SDK_PYTHON`.
+pub fn sdk_python() -> PathBuf {
+    if let Some(python) = std::env::var_os("BROWSERD_TEST_SDK_PYTHON") {
+        return PathBuf::from(python);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv-sdk/bin/python");
+    assert!(
+        venv.exists(),
+        "no .venv-sdk: run `make test` (it creates .venv-sdk), or set BROWSERD_TEST_SDK_PYTHON"
+    );
+    venv
+}
+
 /// Waits until a server answers `/health` at `address`, for at most 30 s.
 pub async fn wait_until_up(address: &str) {
     let client = reqwest::Client::new();

@@ -11,6 +11,7 @@ mod mcp;
 mod notte;
 mod openapi;
 mod process;
+mod sdk;
 mod sessions;
 mod site;
 mod step;

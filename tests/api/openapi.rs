@@ -177,6 +177,15 @@ async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
         ("GET", "/session/{id}/live/ws"),
         ("GET", "/session/{id}/replay"),
         ("GET", "/session/{id}/replay/{picture}"),
+        ("POST", "/sessions/start"),
+        ("GET", "/sessions/{id}"),
+        ("DELETE", "/sessions/{id}/stop"),
+        ("GET", "/sessions/{id}/debug"),
+        ("GET", "/sessions/{id}/replay"),
+        ("POST", "/sessions/{id}/page/observe"),
+        ("POST", "/sessions/{id}/page/execute"),
+        ("POST", "/sessions/{id}/page/scrape"),
+        ("POST", "/sessions/{id}/page/screenshot"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_string(), path.to_string()))
@@ -479,6 +488,74 @@ async fn real_responses_validate_against_the_document() {
     .await;
     contract.check("POST", "/env/observe", status, &body);
     assert_eq!((status, &body["status"]), (410, &json!("closed")));
+
+    // The Notte SDK's dialect, on a session of its own.
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/sessions/start",
+        key,
+        Some(r#"{"idle_timeout_minutes": 4}"#.into()),
+    )
+    .await;
+    contract.check("POST", "/sessions/start", status, &body);
+    let sdk = body["session_id"].as_str().expect("id").to_string();
+    let (status, body) = call(&app, "GET", &format!("/sessions/{sdk}"), key, None).await;
+    contract.check("GET", "/sessions/{id}", status, &body);
+    let (status, body) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{sdk}/page/execute"),
+        key,
+        Some(json!({"type": "goto", "url": site.url("/form.html")}).to_string()),
+    )
+    .await;
+    contract.check("POST", "/sessions/{id}/page/execute", status, &body);
+    assert_eq!(body["success"], true, "{body}");
+    let (status, body) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{sdk}/page/observe"),
+        key,
+        Some(r#"{"max_nb_actions": 100, "perception_type": "fast"}"#.into()),
+    )
+    .await;
+    contract.check("POST", "/sessions/{id}/page/observe", status, &body);
+    let (status, body) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{sdk}/page/scrape"),
+        key,
+        Some(r#"{"only_main_content": false}"#.into()),
+    )
+    .await;
+    contract.check("POST", "/sessions/{id}/page/scrape", status, &body);
+    let (status, body) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{sdk}/page/screenshot"),
+        key,
+        None,
+    )
+    .await;
+    contract.check("POST", "/sessions/{id}/page/screenshot", status, &body);
+    let (status, body) = call(&app, "GET", &format!("/sessions/{sdk}/debug"), key, None).await;
+    contract.check("GET", "/sessions/{id}/debug", status, &body);
+    let (status, body) = call(&app, "GET", &format!("/sessions/{sdk}/replay"), key, None).await;
+    contract.check("GET", "/sessions/{id}/replay", status, &body);
+    let (status, body) = call(&app, "DELETE", &format!("/sessions/{sdk}/stop"), key, None).await;
+    contract.check("DELETE", "/sessions/{id}/stop", status, &body);
+    assert_eq!(body["status"], "closed", "{body}");
+    let (status, body) = call(
+        &app,
+        "POST",
+        &format!("/sessions/{sdk}/page/observe"),
+        key,
+        None,
+    )
+    .await;
+    contract.check("POST", "/sessions/{id}/page/observe", status, &body);
+    assert_eq!(status, 410, "{body}");
 
     // The server holds at most three sessions.
     let mut statuses = Vec::new();

@@ -146,7 +146,7 @@ pub async fn step(
 ) -> Result<Json<ObserveResponse>, ApiError> {
     let target = wire::target(&request.session)?;
     let step = ops::Step {
-        action: request.action_id()?,
+        action: ops::StepAction::Id(request.action_id()?),
         max_actions: wire::action_limit(request.min_nb_actions, request.max_nb_actions)?,
         value: request.value,
         enter: request.enter.unwrap_or(false),

@@ -14,7 +14,7 @@ use super::cdp::{credential, session_json};
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::{OptionalCaller, PublicOrigin};
 use crate::api::wire::{self, SessionResponse, StepResponse};
-use crate::ops::{Operations, Picture};
+use crate::ops::{Operations, Picture, Replay};
 use crate::session;
 
 /// The replay's page: self-contained, it reads the JSON beside it.
@@ -97,7 +97,17 @@ pub async fn replay(
     if !wants_json {
         return Ok(super::ui::page(REPLAY_PAGE));
     }
-    let token = operations.cdp_token(&id);
+    Ok(Json(replay_json(&replay, &origin, &operations)).into_response())
+}
+
+/// A replay as JSON, with its pictures' URLs (carrying the session's token).
+pub fn replay_json(
+    replay: &Replay,
+    origin: &PublicOrigin,
+    operations: &Operations,
+) -> ReplayResponse {
+    let id = &replay.record.id;
+    let token = operations.cdp_token(id);
     let steps = replay
         .steps
         .iter()
@@ -112,11 +122,10 @@ pub async fn replay(
             }),
         })
         .collect();
-    Ok(Json(ReplayResponse {
-        session: session_json(&replay.record, &origin, &operations),
+    ReplayResponse {
+        session: session_json(&replay.record, origin, operations),
         steps,
-    })
-    .into_response())
+    }
 }
 
 /// A picture of the replay: the page after step `n` (`{n}.jpg`), or after the latest step

@@ -141,12 +141,18 @@ pub async fn list(
     Caller(owner): Caller,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Vec<SessionResponse>>, ApiError> {
+    let offset = query.offset()?;
     let records = sessions
-        .list(&owner, query.status()?, query.limit()?)
+        .list(
+            &owner,
+            query.status()?,
+            offset.saturating_add(query.limit()?).min(100_000),
+        )
         .await?;
     Ok(Json(
         records
             .iter()
+            .skip(offset as usize)
             .map(|record| session_json(record, &origin, &operations))
             .collect(),
     ))

@@ -15,6 +15,7 @@ use super::navigation::{ACTION_QUIET, NAVIGATION_QUIET};
 use super::popups::Popup;
 use super::{Settled, Tab};
 use crate::browser::BrowserError;
+use crate::domain::KeyName;
 use crate::injected::{self, PageScript};
 
 /// The watch [`Tab::arm`] sets up before an input: the page's navigation events and the
@@ -87,6 +88,45 @@ impl Tab {
         );
         pressed?;
         released.map(|_| ())
+    }
+
+    /// Presses and releases `key` on whatever has focus, as a keyboard does.
+    pub async fn press(&self, key: &KeyName) -> Result<(), BrowserError> {
+        let mut down = json!({
+            "type": if key.text().is_some() { "keyDown" } else { "rawKeyDown" },
+            "key": key.as_str(),
+            "code": key.code(),
+            "windowsVirtualKeyCode": key.key_code(),
+        });
+        if let Some(text) = key.text() {
+            down["text"] = json!(text);
+        }
+        let up = json!({ "type": "keyUp", "key": key.as_str(), "code": key.code(), "windowsVirtualKeyCode": key.key_code() });
+        let (pressed, released) = futures_util::join!(
+            self.call("Input.dispatchKeyEvent", down),
+            self.call("Input.dispatchKeyEvent", up),
+        );
+        pressed?;
+        released.map(|_| ())
+    }
+
+    /// Turns the mouse wheel at the middle of the viewport, down (or up) by `pixels`, or
+    /// by most of a screen's height.
+    pub async fn wheel(&self, down: bool, pixels: Option<f64>) -> Result<(), BrowserError> {
+        let metrics = self.call("Page.getLayoutMetrics", json!({})).await?;
+        let width = metrics["cssLayoutViewport"]["clientWidth"]
+            .as_f64()
+            .unwrap_or(800.0);
+        let height = metrics["cssLayoutViewport"]["clientHeight"]
+            .as_f64()
+            .unwrap_or(600.0);
+        let delta = pixels.unwrap_or(height * 0.8) * if down { 1.0 } else { -1.0 };
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({ "type": "mouseWheel", "x": width / 2.0, "y": height / 2.0, "deltaX": 0, "deltaY": delta }),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Types `text` into the focused element key by key, as a person types: for each

@@ -4,12 +4,13 @@
 //! death of its browser, whichever comes first, so no request hangs on a broken page.
 //! The commands are kept by concern: navigation and settling (`navigation.rs`), input
 //! (`input.rs`), our isolated worlds and the page scripts run in them (`worlds.rs`), and
-//! pages an input opens (`popups.rs`); this file holds the tab itself, its guard on every
+//! pages an input opens (`popups.rs`), the session's tabs (`tabs.rs`); this file holds the tab itself, its guard on every
 //! command, and its end.
 
 mod input;
 mod navigation;
 mod popups;
+mod tabs;
 mod worlds;
 
 use std::collections::HashMap;
