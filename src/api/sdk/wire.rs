@@ -170,9 +170,11 @@ pub struct SdkObserveRequest {
 /// `POST /sessions/{id}/page/scrape`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct SdkScrapeRequest {
+    /// Links are always written out in the markdown; `false` is read and has no effect.
     pub scrape_links: Option<bool>,
     pub scrape_images: Option<bool>,
     pub only_main_content: Option<bool>,
+    /// Refused when `true`: links are written out.
     pub use_link_placeholders: Option<bool>,
     /// Refused (as `response_format`): browserd does not extract with a language model.
     pub instructions: Option<String>,
