@@ -19,6 +19,10 @@ pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
         "link" => (Prefix::L, ActionKind::Link),
         "button" if el.tag == "input" && t == "file" => (Prefix::B, ActionKind::Upload),
         "button" | "tab" | "menuitem" | "option" | "treeitem" => (Prefix::B, ActionKind::Click),
+        // a focusable row or cell of a grid: a date picker's day, a message row
+        "row" | "gridcell" | "cell" | "columnheader" | "rowheader" => {
+            (Prefix::B, ActionKind::Click)
+        }
         "checkbox" | "radio" | "switch" | "menuitemcheckbox" | "menuitemradio" => {
             (Prefix::B, ActionKind::Toggle)
         }
@@ -32,6 +36,8 @@ pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
                 (Prefix::I, ActionKind::Type)
             }
         }
+        // an ARIA spin button (a div) takes arrow keys, not typing
+        "spinbutton" if el.tag != "input" => (Prefix::I, ActionKind::SetValue),
         "spinbutton" => (Prefix::I, ActionKind::Type),
         "slider" => (Prefix::I, ActionKind::SetValue),
         "combobox" if el.tag == "input" => (Prefix::I, ActionKind::Type),
@@ -177,6 +183,13 @@ fn selected_label(el: &ElementSnapshot) -> Option<String> {
     (!sel.is_empty()).then(|| sel.join(", "))
 }
 
+/// A choice among listed options: a `<select>`, an ARIA listbox, a select-only combobox.
+fn is_choice(el: &ElementSnapshot) -> bool {
+    el.tag == "select"
+        || (el.role == "listbox" && !el.options.is_empty())
+        || (el.role == "combobox" && el.tag != "input" && !el.options.is_empty())
+}
+
 /// One-line description (without the id) as the agent reads it.
 pub fn describe(el: &ElementSnapshot, prefix: Prefix, ctx: &LinkContext) -> String {
     let n = name(el);
@@ -272,7 +285,7 @@ fn button(el: &ElementSnapshot, n: String, s: &mut String, notes: &mut Vec<Strin
             s.push_str(&n);
             notes.push(if el.selected { "tab, selected" } else { "tab" }.into());
         }
-        "option" | "treeitem" => {
+        "option" | "treeitem" | "row" | "gridcell" | "cell" | "columnheader" | "rowheader" => {
             s.push_str(&n);
             if el.selected {
                 notes.push("selected".into());
@@ -351,6 +364,14 @@ fn input(el: &ElementSnapshot, n: &str, s: &mut String, notes: &mut Vec<String>)
             }
         }
     }
+    if let Some(d) = el.description.as_deref().map(fold) {
+        // a field's description says its format or rule ("mm/dd/yyyy", "8 characters or
+        // more"): worth the words when the name does not say it already
+        let dk = key(&d);
+        if !dk.is_empty() && !key(n).contains(&dk) {
+            notes.push(format!("\"{}\"", cut(&d, 60)));
+        }
+    }
     if !notes.is_empty() {
         s.push_str(&format!(" ({})", notes.join(", ")));
         notes.clear();
@@ -360,8 +381,7 @@ fn input(el: &ElementSnapshot, n: &str, s: &mut String, notes: &mut Vec<String>)
 /// What a field holds now: a choice's selection and options, a filled secret, a value, a
 /// combobox's suggestions.
 fn input_value(el: &ElementSnapshot, s: &mut String) {
-    let is_choice = el.tag == "select" || (el.role == "listbox" && !el.options.is_empty());
-    if is_choice {
+    if is_choice(el) {
         if let Some(sel) = selected_label(el) {
             s.push_str(&format!(" = {}", cut(&sel, 60)));
         }
@@ -429,10 +449,7 @@ pub fn param(el: &ElementSnapshot) -> Param {
             s
         }
     };
-    let is_choice = el.tag == "select"
-        || (el.role == "listbox" && !el.options.is_empty())
-        || (el.role == "combobox" && el.tag != "input" && !el.options.is_empty());
-    let (default, values) = if is_choice {
+    let (default, values) = if is_choice(el) {
         (selected_label(el), choice_values(el))
     } else if t == "password" || el.secret {
         (None, Vec::new())
@@ -531,6 +548,57 @@ mod tests {
             describe(&e, Prefix::I, &CTX),
             "Email (email, required, e.g. \"name@example.com\")"
         );
+    }
+
+    #[test]
+    fn grid_rows_and_cells_are_buttons_with_their_state() {
+        let mut day = el("gridcell", "td", "14");
+        day.selected = true;
+        assert_eq!(kind_of(&day), Some((Prefix::B, ActionKind::Click)));
+        assert_eq!(describe(&day, Prefix::B, &CTX), "14 (selected)");
+        let mut row = el("row", "tr", "Treegrids are awesome");
+        row.expanded = Some(false);
+        assert_eq!(
+            describe(&row, Prefix::B, &CTX),
+            "Treegrids are awesome (collapsed)"
+        );
+    }
+
+    #[test]
+    fn a_select_only_combobox_offers_its_options_and_an_aria_spin_button_takes_keys() {
+        let mut c = el("combobox", "div", "Favorite Fruit");
+        c.value = Some("Apple".into());
+        for (i, l) in ["Apple", "Banana"].iter().enumerate() {
+            c.options.push(OptionSnapshot {
+                label: l.to_string(),
+                value: l.to_string(),
+                selected: i == 0,
+                disabled: false,
+            });
+        }
+        assert_eq!(kind_of(&c), Some((Prefix::I, ActionKind::Choose)));
+        assert_eq!(
+            describe(&c, Prefix::I, &CTX),
+            "Favorite Fruit = Apple: Apple | Banana"
+        );
+        assert_eq!(param(&c).values, vec!["Apple", "Banana"]);
+        let spin = el("spinbutton", "div", "Day");
+        assert_eq!(kind_of(&spin), Some((Prefix::I, ActionKind::SetValue)));
+        let mut number = el("spinbutton", "input", "Guests");
+        number.input_type = Some("number".into());
+        assert_eq!(kind_of(&number), Some((Prefix::I, ActionKind::Type)));
+    }
+
+    #[test]
+    fn a_fields_description_is_said_when_its_name_does_not_say_it() {
+        let mut d = el("textbox", "input", "Date");
+        d.description = Some("(date format: mm/dd/yyyy)".into());
+        assert_eq!(
+            describe(&d, Prefix::I, &CTX),
+            "Date (\"(date format: mm/dd/yyyy)\")"
+        );
+        d.description = Some("Date".into());
+        assert_eq!(describe(&d, Prefix::I, &CTX), "Date");
     }
 
     #[test]

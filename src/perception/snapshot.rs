@@ -160,9 +160,11 @@ pub struct ElementSnapshot {
     /// Explicit or implicit ARIA role.
     pub role: String,
     pub name: Option<String>,
-    /// Where the name came from when it is not the label or content: value, alt, title,
-    /// placeholder, default.
+    /// Where the name came from when it is a stand-in for a label: title, placeholder.
     pub name_from: Option<String>,
+    /// The accessible description (`aria-describedby`, `aria-description`), when the
+    /// element has one of its own.
+    pub description: Option<String>,
     /// For an unnamed element: a word from its icon / test id / id / class / image file
     /// ("search", "menu toggle") that hints at what it does.
     pub hint: Option<String>,

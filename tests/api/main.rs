@@ -15,3 +15,4 @@ mod sessions;
 mod site;
 mod step;
 mod telemetry;
+mod widgets;
