@@ -18,7 +18,7 @@
 // Errors: { status: 'gone' | 'disabled' | 'invalid', message }.
 (handle, value) => {
   const reg = globalThis.__browserd;
-  const el = reg && reg.elements ? reg.elements[handle] : null;
+  const el = reg && reg.elements ? reg.elements.get(handle) : null;
   if (!el || !el.isConnected) return { status: 'gone' };
   const want = String(value == null ? '' : value);
   const norm = (s) => String(s || '').replace(/\s+/g, ' ').trim().toLowerCase();

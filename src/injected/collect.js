@@ -3,7 +3,8 @@
 // Run in one of our isolated worlds of a frame (Page.createIsolatedWorld with universal
 // access). Returns the page snapshot as a JSON *string* (parse it with
 // PageSnapshot::from_json; the shape is src/perception/snapshot.rs) and keeps the listed
-// elements in __browserd.elements, indexed by `handle`, and the <iframe>s it cannot read in
+// elements in __browserd.elements by `handle` (an element keeps its handle from read to
+// read while the document lasts: __browserd.ids), and the <iframe>s it cannot read in
 // __browserd.frames, for locate / choose / framePoint / frameElement run later in the same
 // world. When a waiting script runs it as its reader, `watch(root)` is given: each open
 // shadow root and frame document it read besides the top document is handed to it, so that
@@ -22,7 +23,17 @@
   const VW = topWin.innerWidth;
   const VH = topWin.innerHeight;
 
-  const registry = [];
+  // listed elements by handle, kept across reads: a handle is the element's own for as long
+  // as the document lasts (an agent's plan outlives a re-render), and a gone element's is
+  // never given again
+  const reg = globalThis.__browserd;
+  const kept = reg.elements;
+  for (const [handle, el] of kept) if (!el.isConnected) kept.delete(handle);
+  const handleOf = (el) => {
+    let h = reg.ids.of.get(el);
+    if (h === undefined) { h = reg.ids.next++; reg.ids.of.set(el, h); }
+    return h;
+  };
   // <iframe> elements whose document this world cannot read, indexed by `owner`
   const frameOwners = [];
   // the open shadow roots and frame documents read, besides the top document: what a
@@ -554,7 +565,7 @@
       if (hiddenOut.length < MAX_HIDDEN) hiddenOut.push({ tag, role, hidden: reason });
       return role === 'listbox' || role === 'combobox' && tag !== 'input';
     }
-    const e = { handle: registry.length, tag, role };
+    const e = { handle: handleOf(el), tag, role };
     const A = {};
     const names = el.hasAttributes() ? el.getAttributeNames() : NO_NAMES;
     for (let i = 0; i < names.length; i++) { const k = names[i]; if (WANTED.has(k)) A[k] = el.getAttribute(k); }
@@ -640,7 +651,7 @@
     if (s.lm >= 0) e.landmark = s.lm;
     if (curHeading >= 0) e.heading = curHeading;
     if (s.frame) e.frame = s.frame;
-    registry.push(el);
+    kept.set(e.handle, el);
     elements.push(e);
     if (tag === 'input' && e.type === 'password') counts.password++;
     if (role === 'searchbox' || (tag === 'input' && /search|^q$|query/i.test((attr(el, 'name') || '') + ' ' + (attr(el, 'id') || '')))) counts.search++;
@@ -656,7 +667,7 @@
     const e = elements[i];
     const next = e.heading === undefined ? 0 : e.heading + 1;
     const h = headingEls[next];
-    if (h && registry[e.handle] && registry[e.handle].contains(h)) headings[next].in_action = true;
+    if (h && kept.has(e.handle) && kept.get(e.handle).contains(h)) headings[next].in_action = true;
   }
 
   // ---- page-level cues ----
@@ -687,6 +698,7 @@
   const de = top.documentElement;
   const out = {
     version: 1,
+    doc: reg.doc,
     url: String(top.URL),
     title: cut(norm(top.title), 200),
     lang: (de && attr(de, 'lang')) || undefined,
@@ -707,7 +719,6 @@
     elements,
     hidden: hiddenOut,
   };
-  globalThis.__browserd.elements = registry;
   globalThis.__browserd.frames = frameOwners;
   if (typeof watch === 'function') for (const root of roots) watch(root);
   out.time_ms = Math.round((performance.now() - T0) * 100) / 100;

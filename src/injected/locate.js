@@ -14,7 +14,7 @@
 // part of; covered_by then names what covers the centre.
 (handle) => {
   const reg = globalThis.__browserd;
-  const el = reg && reg.elements ? reg.elements[handle] : null;
+  const el = reg && reg.elements ? reg.elements.get(handle) : null;
   if (!el || !el.isConnected) return { status: 'gone' };
   const describe = (e) => {
     if (!e || !e.localName) return '';

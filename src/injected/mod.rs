@@ -173,7 +173,9 @@ mod tests {
                 rest = after;
             }
         }
-        for field in ["scripts", "elements", "frames", "input", "marks"] {
+        for field in [
+            "scripts", "elements", "ids", "doc", "frames", "input", "marks",
+        ] {
             assert!(PAGE_API.contains(&format!("{field}:")), "{field}");
         }
     }
