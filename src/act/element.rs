@@ -168,9 +168,10 @@ async fn ask_choose(tab: &Tab, action: &Action, value: &str) -> Result<Chosen, A
         .map_err(|e| BrowserError::Protocol(format!("choose: {e}")))?)
 }
 
-/// Moves a focused ARIA slider or spin button to `target` with the arrow keys, reading its
-/// value after each press, as a keyboard user watches the thumb: up and down for a spin
-/// button, right and left for a slider, and the other pair when the first moves nothing.
+/// Moves a focused ARIA slider, spin button or splitter to `target` with the arrow keys,
+/// reading its value after each press, as a keyboard user watches the thumb: up and down
+/// for a spin button, right and left for a slider, the other pair when the first moves
+/// nothing, and the other key of the pair when the first moves it away from the target.
 async fn move_with_keys(
     tab: &Tab,
     action: &Action,
@@ -188,32 +189,38 @@ async fn move_with_keys(
         return Err(unusable(action, "it has no current value".into()));
     };
     let up = target > now;
-    let keys = |vertical: bool| match (vertical, up) {
+    // (vertical, forward): the arrow pressed; forward is the key that should raise the
+    // value when the target is above it (a splitter's may lower it: then the other is)
+    let key = |vertical: bool, raise: bool| match (vertical, raise) {
         (true, true) => Key::ArrowUp,
         (true, false) => Key::ArrowDown,
         (false, true) => Key::ArrowRight,
         (false, false) => Key::ArrowLeft,
     };
-    let mut key = keys(vertical);
-    let mut other_tried = false;
+    let (mut vertical, mut raise) = (vertical, up);
+    let (mut other_pair, mut flipped) = (false, false);
     for _ in 0..MAX_KEY_PRESSES {
         if now == target || (up && now > target) || (!up && now < target) {
             return Ok(());
         }
-        tab.press_key(key).await?;
+        tab.press_key(key(vertical, raise)).await?;
         let Some(next) = value_now().await? else {
             break;
         };
         if next == now {
-            if !other_tried {
-                other_tried = true;
-                key = keys(!vertical);
+            if !other_pair {
+                other_pair = true;
+                vertical = !vertical;
                 continue;
             }
             return Err(unusable(
                 action,
                 format!("it stays at {now} when the arrow keys are pressed"),
             ));
+        }
+        if (next > now) != up && !flipped {
+            flipped = true;
+            raise = !raise;
         }
         now = next;
     }

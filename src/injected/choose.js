@@ -12,7 +12,7 @@
 // and must be opened (by a click on it) first.
 // For other inputs (range, date, time, colour …): sets the value with the native setter and
 // fires input + change: { status: 'ok', value }.
-// For an ARIA slider or spin button: focuses it and returns { status: 'keys', target,
+// For an ARIA slider, spin button or window splitter (a focusable separator): focuses it and returns { status: 'keys', target,
 // vertical } for the caller to press arrow keys (up and down when vertical, else right and
 // left) until aria-valuenow reaches target.
 // Errors: { status: 'gone' | 'disabled' | 'invalid', message }.
@@ -82,7 +82,7 @@
     }
     return { status: 'click', x, y, label: text(o) };
   }
-  if (role === 'slider' || role === 'spinbutton') {
+  if (role === 'slider' || role === 'spinbutton' || role === 'separator') {
     // an ARIA widget has no value to set: focus it, and the caller moves it with the
     // arrow keys as a keyboard user would
     const target = Number(want);
@@ -91,7 +91,9 @@
     if (target < min || target > max) return { status: 'invalid', message: 'it takes a number from ' + min + ' to ' + max };
     el.focus();
     // a spin button and a vertical slider go up and down; a slider, right and left
-    const vertical = role === 'spinbutton' || el.getAttribute('aria-orientation') === 'vertical';
+    // (a separator is horizontal unless it says otherwise, and moves across its line)
+    const orientation = el.getAttribute('aria-orientation');
+    const vertical = role === 'spinbutton' || (role === 'separator' ? orientation !== 'vertical' : orientation === 'vertical');
     return { status: 'keys', target, vertical };
   }
   if (el.localName === 'input' || el.localName === 'textarea') {

@@ -306,6 +306,24 @@
     if (tag === 'tr') return 'row';
     return null;
   }
+  // How a grid's items take the focus: 'rows' for the popup of a combobox (each row is a
+  // choice), 'active' for a grid that moves aria-activedescendant over its cells, 'focus'
+  // for one whose rows or cells take the focus themselves (tabindex).
+  function gridKind(el) {
+    const root = el.getRootNode();
+    if (el.id && root.querySelector) {
+      const id = CSS.escape(el.id);
+      if (root.querySelector('[role=combobox][aria-controls~="' + id + '"],[role=combobox][aria-owns~="' + id + '"]')) return 'rows';
+    }
+    return el.hasAttribute('aria-activedescendant') ? 'active' : 'focus';
+  }
+  function gridItem(el, cellRole, kind) {
+    if (el.hasAttribute('tabindex')) return true;
+    if (kind === 'rows') return cellRole === 'row' && !el.querySelector('th,[role=columnheader]');
+    // an active descendant needs an id: a day of a calendar grid, a selectable row
+    if (kind === 'active' && el.id) return cellRole !== 'row' || el.hasAttribute('aria-selected');
+    return false;
+  }
   // listboxes that pop up from a listed select-only combobox
   const popups = new Set();
 
@@ -368,7 +386,10 @@
     } else if (role && INTERACTIVE.has(role) && !(s.inChoice && role === 'option')) {
       // a control inside an option or a listed row (a remove button) is listed on its own
       if (record(el, role, tag, s)) s = Object.assign({}, s, { inChoice: true });
-    } else if (s.grid && hasAttrs && el.hasAttribute('tabindex') && (cellRole = gridRole(el, tag, role))) {
+    } else if (role === 'separator' && hasAttrs && el.hasAttribute('tabindex') && el.hasAttribute('aria-valuenow')) {
+      // a focusable separator with a value is a window splitter: moved like a slider
+      record(el, 'separator', tag, s);
+    } else if (s.grid && (cellRole = gridRole(el, tag, role)) && gridItem(el, cellRole, s.grid)) {
       // a row or cell of a grid that takes the focus acts (a date picker's day, a message
       // row that expands); a cell around a control of its own is that control's
       if (cellRole === 'row' || !el.querySelector(FOCUSABLE)) record(el, cellRole, tag, s);
@@ -407,7 +428,7 @@
       if (!s.sectioning) s = Object.assign({}, s, { sectioning: true });
     }
 
-    if ((role === 'grid' || role === 'treegrid') && !s.grid) s = Object.assign({}, s, { grid: true });
+    if ((role === 'grid' || role === 'treegrid') && !s.grid) s = Object.assign({}, s, { grid: gridKind(el) });
     if (tag === 'select') return; // options are collected with the select
     if (tag === 'iframe' || tag === 'frame') { enterFrame(el, s); return; }
     if (el.shadowRoot) {
@@ -631,7 +652,7 @@
     if (formCtl) { try { dis = el.matches(':disabled'); } catch (x) { dis = !!el.disabled; } }
     if (dis || A['aria-disabled'] === 'true' || s.ariaDisabled) e.disabled = true;
     if (e.disabled) counts.disabled++;
-    if (role === 'slider' || role === 'spinbutton') {
+    if (role === 'slider' || role === 'spinbutton' || role === 'separator') {
       const vn = attr(el, 'aria-valuenow'); if (vn !== null && e.value === undefined) e.value = vn;
       const vt = attr(el, 'aria-valuetext'); if (vt) e.value = vt;
       const mn = attr(el, 'aria-valuemin'); if (mn !== null && e.min === undefined) e.min = mn;

@@ -39,7 +39,7 @@ pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
         // an ARIA spin button (a div) takes arrow keys, not typing
         "spinbutton" if el.tag != "input" => (Prefix::I, ActionKind::SetValue),
         "spinbutton" => (Prefix::I, ActionKind::Type),
-        "slider" => (Prefix::I, ActionKind::SetValue),
+        "slider" | "separator" => (Prefix::I, ActionKind::SetValue),
         "combobox" if el.tag == "input" => (Prefix::I, ActionKind::Type),
         // a select-only ARIA combobox (a div) cannot be typed into: choose (its options may
         // only exist once it is opened; choose.js then reports the values it finds)
@@ -137,6 +137,7 @@ fn input_type_word(el: &ElementSnapshot) -> Option<String> {
         (_, "week") => "week",
         (_, "color") => "colour",
         ("slider", _) => "slider",
+        ("separator", _) => "splitter",
         ("combobox", _) if el.tag == "input" => "autocomplete",
         _ if el.multiline => "multi-line",
         _ => return None,
@@ -419,7 +420,9 @@ fn input_value(el: &ElementSnapshot, s: &mut String) {
 pub fn param(el: &ElementSnapshot) -> Param {
     let t = el.input_type.as_deref().unwrap_or("");
     let r#type = match (el.role.as_str(), t) {
-        ("spinbutton", _) | ("slider", _) | (_, "number") | (_, "range") => "number",
+        ("spinbutton", _) | ("slider", _) | ("separator", _) | (_, "number") | (_, "range") => {
+            "number"
+        }
         (_, "email") => "email",
         (_, "url") => "url",
         (_, "tel") => "tel",
@@ -587,6 +590,20 @@ mod tests {
         let mut number = el("spinbutton", "input", "Guests");
         number.input_type = Some("number".into());
         assert_eq!(kind_of(&number), Some((Prefix::I, ActionKind::Type)));
+    }
+
+    #[test]
+    fn a_window_splitter_is_a_number_set_with_keys() {
+        let mut split = el("separator", "div", "Message list height");
+        split.min = Some("20".into());
+        split.max = Some("80".into());
+        split.value = Some("40".into());
+        assert_eq!(kind_of(&split), Some((Prefix::I, ActionKind::SetValue)));
+        assert_eq!(
+            describe(&split, Prefix::I, &CTX),
+            "Message list height (splitter 20-80) = \"40\""
+        );
+        assert_eq!(param(&split).r#type, "number");
     }
 
     #[test]
