@@ -3,13 +3,17 @@
 //                 secret(el), labelsOf(el) }
 // The accessible name and description of an element as W3C Accessible Name and Description
 // Computation 1.2 computes them, with HTML-AAM's native sources (label, alt, legend,
-// caption, value, title, placeholder). `injected/mod.rs` binds the factory's result to
-// `accname` around collect.js, so that the names collect lists come from this one place.
+// caption, value, title, placeholder). `injected/mod.rs` binds this factory as
+// `accnameFactory` around collect.js, which makes one for each read (its caches live one
+// read), so that the names collect lists come from this one place.
 //
-// One departure, on purpose: an option, tree item, row or menu item is named from its own
-// content only; the controls nested in it (a remove button inside an option, the child
-// items of an expanded tree item or menu) are listed on their own and keep their names
-// out of its name.
+// Departures, on purpose: an option, tree item, row or menu item is named from its own
+// content only (the controls nested in it, a remove button inside an option or the child
+// items of an expanded tree item, are listed on their own and keep their names out of
+// its name); CSS generated content is read on the element named and in its labels and
+// references only, and text-transform only on the text of descendants whose style is read
+// anyway (for their display), not on the named element's own: style reads on every
+// descendant of every link cost a large page milliseconds.
 () => {
   const MAX = 600;
   const WS = /[\s\u00a0\u200b]+/g;
@@ -18,8 +22,6 @@
   const attr = (el, a) => (el.getAttribute ? el.getAttribute(a) : null);
   const SECRET_AC = /^(cc-number|cc-csc|one-time-code|new-password|current-password)$/;
   const SECRET_NAME = /card.?num|cc.?num|cvc|cvv|csc|security.?code|iban|pin$/i;
-  const TEXT_TYPES = new Set(['', 'text', 'email', 'search', 'tel', 'url', 'password', 'number',
-    'date', 'time', 'datetime-local', 'month', 'week', 'color']);
   const FROM_CONTENT = new Set(['button', 'cell', 'checkbox', 'columnheader', 'gridcell', 'heading',
     'link', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'radio', 'row', 'rowheader',
     'sectionhead', 'switch', 'tab', 'tooltip', 'treeitem', 'caption', 'code', 'deletion', 'emphasis',
@@ -229,10 +231,9 @@
     if (role === 'combobox' || role === 'listbox') {
       if (tag === 'select') return [...el.selectedOptions].map((o) => o.text).join(' ');
       if (tag === 'input' || tag === 'textarea') return secret(el) ? '' : (el.value || '');
-      let scope = el;
       const owned = idRefs(el, 'aria-controls').concat(idRefs(el, 'aria-owns'));
       const sel = [];
-      for (const s of [scope].concat(owned)) for (const o of s.querySelectorAll('[role=option][aria-selected=true]')) sel.push(o);
+      for (const s of [el].concat(owned)) for (const o of s.querySelectorAll('[role=option][aria-selected=true]')) sel.push(o);
       if (sel.length) return sel.map((o) => compute(o, { target: o, visited: new Set(), inRef: false, hiddenOk: false, recursion: false, items: false, budget: { left: MAX } })).join(' ');
       return role === 'combobox' ? (el.textContent || '') : '';
     }

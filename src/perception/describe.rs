@@ -365,7 +365,14 @@ fn input(el: &ElementSnapshot, n: &str, s: &mut String, notes: &mut Vec<String>)
             }
         }
     }
-    if let Some(d) = el.description.as_deref().map(fold) {
+    if let Some(d) = el.description.as_deref().map(|d| {
+        let d = fold(d);
+        // "(mm/dd/yyyy)" reads as well without its brackets, inside the line's own
+        match d.strip_prefix('(').and_then(|d| d.strip_suffix(')')) {
+            Some(inner) if !inner.contains(['(', ')']) => inner.to_string(),
+            _ => d,
+        }
+    }) {
         // a field's description says its format or rule ("mm/dd/yyyy", "8 characters or
         // more"): worth the words when the name does not say it already
         let dk = key(&d);
@@ -612,7 +619,7 @@ mod tests {
         d.description = Some("(date format: mm/dd/yyyy)".into());
         assert_eq!(
             describe(&d, Prefix::I, &CTX),
-            "Date (\"(date format: mm/dd/yyyy)\")"
+            "Date (\"date format: mm/dd/yyyy\")"
         );
         d.description = Some("Date".into());
         assert_eq!(describe(&d, Prefix::I, &CTX), "Date");
