@@ -316,8 +316,9 @@
   // the text of el's content (2F), its ::before and ::after included
   // no attribute that names, hides or gives a role (a class, an id, a style do not)
   function plainAttributes(el) {
-    if (!el.hasAttributes()) return true;
-    for (const n of el.getAttributeNames()) {
+    const list = el.attributes;
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i].name;
       if (n === 'role' || n === 'title' || n === 'hidden' || n === 'slot' || n.startsWith('aria-')) return false;
     }
     return true;
@@ -337,6 +338,7 @@
       for (const id of idRefs(el, 'aria-owns')) if (!el.contains(id)) kids.push(id);
     }
     const sub = ctx.recursion ? ctx : Object.assign({}, ctx, { recursion: true });
+    const view = el.ownerDocument.defaultView;
     for (const ch of kids) {
       if (ctx.budget.left <= 0) break;
       if (ch.nodeType === 3) {
@@ -345,7 +347,7 @@
       }
       if (ch.nodeType !== 1 || NO_TEXT.has(ch.localName)) continue;
       if (ch.localName === 'br') { out += ' '; continue; }
-      const cst = ch.namespaceURI === XHTML ? styleOf(ch) : null;
+      const cst = ch.namespaceURI === XHTML ? view.getComputedStyle(ch) : null;
       const block = cst !== null && !INLINE.has(cst.display);
       let t;
       if (PLAIN.has(ch.localName) && !ch.firstElementChild && !ch.shadowRoot && plainAttributes(ch)) {

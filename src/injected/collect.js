@@ -392,7 +392,9 @@
     } else if (s.grid && (cellRole = gridRole(el, tag, role)) && gridItem(el, cellRole, s.grid)) {
       // a row or cell of a grid that takes the focus acts (a date picker's day, a message
       // row that expands); a cell around a control of its own is that control's
-      if (cellRole === 'row' || !el.querySelector(FOCUSABLE)) record(el, cellRole, tag, s);
+      // (the cells of a listed row are its parts: the row is what a person picks)
+      if (cellRole === 'row') { record(el, cellRole, tag, s); s = Object.assign({}, s, { inRow: true }); }
+      else if (!s.inRow && !el.querySelector(FOCUSABLE)) record(el, cellRole, tag, s);
     } else if (tag === 'input' && !role) {
       // type=hidden
     } else if (!role && hasOnclick && tag !== 'body' && tag !== 'html' && !el.querySelector('a[href],button,input,select,textarea,[onclick]')) {
