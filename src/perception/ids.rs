@@ -168,6 +168,19 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_grid_cell_is_not_listed() {
+        let mut day = button(1, "14");
+        day.role = "gridcell".into();
+        day.tag = "td".into();
+        let mut blank = button(2, "");
+        blank.role = "gridcell".into();
+        blank.tag = "td".into();
+        blank.name = None;
+        let space = perceive(&page("d1", vec![blank, day]), 100);
+        assert_eq!(ids(&space), ["B1 14"]);
+    }
+
+    #[test]
     fn elements_of_two_worlds_with_the_same_handle_are_two_elements() {
         let mut framed = button(1, "Framed");
         framed.doc = Some("frame-world".into());

@@ -50,6 +50,15 @@ fn candidates<'a>(snap: &'a PageSnapshot, memory: &mut IdMemory) -> Vec<Candidat
         let Some((prefix, kind)) = describe::kind_of(el) else {
             continue;
         };
+        // a grid's cell or row with nothing in it (a calendar's day of another month) is
+        // no choice a person makes
+        let grid_part = matches!(
+            el.role.as_str(),
+            "row" | "gridcell" | "cell" | "columnheader" | "rowheader"
+        );
+        if grid_part && describe::name(el).is_empty() {
+            continue;
+        }
         if seen_handles.contains(&(el.frame.unwrap_or(0), el.handle)) && seen_handles.len() < 64 {
             continue;
         }

@@ -4,11 +4,11 @@
 //! Each page of the fixture site named `t-*.html` (the patterns perception was fixed on)
 //! or `h-*.html` (a held-out half, written before the fixes and not looked at while
 //! making them) carries its own expectations in `<script type="application/json"
-//! id="expect">`: the controls that must be listed under their names (`listed`), names that
-//! must not appear (`unlisted`: a control's name leaking into another's), the options a
-//! choice must offer (`options`), and `steps`: an action found by its name, an optional
-//! value, and what the page must show after (`then` in the observation's markdown,
-//! `text` in its scraped text).
+//! id="expect">`: the controls that must be listed under their names (`listed`), what
+//! must not appear before or after any step (`unlisted`: a control's name leaking into
+//! another's, an empty cell listed), the options a choice must offer (`options`), and
+//! `steps`: an action found by its name, an optional value, and what the page must show
+//! after (`then` in the observation's markdown, `text` in its scraped text).
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -151,6 +151,18 @@ async fn run_steps(
             return;
         }
         let markdown = after["space"]["markdown"].as_str().unwrap_or_default();
+        // what must not be listed must not be listed after a step either
+        if let Some(leak) = expect
+            .unlisted
+            .iter()
+            .find(|l| markdown.contains(l.as_str()))
+        {
+            score.failures.push(format!(
+                "after step {:?}: listed {leak:?} in\n{markdown}",
+                step.act
+            ));
+            return;
+        }
         if let Some(then) = &step.then {
             if !markdown.contains(then.as_str()) {
                 score
