@@ -68,7 +68,7 @@ async fn with_tab<T>(
 /// The action list of the page at `url`, as `space.markdown` gives it.
 pub async fn observe(args: &BrowserArgs, url: &str) -> Result<String, OneShotError> {
     with_tab(args, url, async |tab: &Tab| {
-        let (space, _) = ops::observe_page(tab, ops::ACTION_LIMIT_DEFAULT, None).await?;
+        let (space, _) = ops::observe_page(tab, ops::ACTION_LIMIT_DEFAULT, None, None).await?;
         Ok(space.markdown.clone())
     })
     .await

@@ -26,6 +26,9 @@ struct Chosen {
     /// The value an ARIA slider or spin button must be moved to.
     #[serde(default)]
     target: f64,
+    /// It moves with the up and down arrows (a spin button, a vertical slider).
+    #[serde(default)]
+    vertical: bool,
 }
 
 /// Presses at most this many arrow keys to move an ARIA slider to its value.
@@ -108,18 +111,17 @@ async fn type_text(tab: &Tab, action: &Action, value: &str) -> Result<(), ActErr
 }
 
 /// Enters `value` into a choice or a slider as `choose.js` says: at once, by a click on
-/// the option, or with the arrow keys.
+/// the option (after a click that opens a closed popup), or with the arrow keys.
 async fn choose(tab: &mut Tab, action: &Action, value: &str) -> Result<(), ActError> {
-    locate(tab, action).await?;
-    let chosen = tab
-        .run_in(
-            frames::innermost(&action.world),
-            &CHOOSE,
-            &[json!(action.handle), json!(value)],
-        )
-        .await?;
-    let chosen: Chosen = serde_json::from_value(chosen)
-        .map_err(|e| BrowserError::Protocol(format!("choose: {e}")))?;
+    let mut chosen = ask_choose(tab, action, value).await?;
+    if chosen.status == "open" {
+        let (x, y) = locate(tab, action).await?;
+        let settled = tab
+            .act_and_settle(async { tab.click(x, y).await }, None)
+            .await?;
+        follow(tab, settled).await?;
+        chosen = ask_choose(tab, action, value).await?;
+    }
     match chosen.status.as_str() {
         "ok" => Ok(()),
         "click" => {
@@ -129,7 +131,11 @@ async fn choose(tab: &mut Tab, action: &Action, value: &str) -> Result<(), ActEr
                 .await?;
             follow(tab, settled).await.map(|_| ())
         }
-        "keys" => move_with_keys(tab, action, chosen.target).await,
+        "keys" => move_with_keys(tab, action, chosen.target, chosen.vertical).await,
+        "open" => Err(unusable(
+            action,
+            "its options did not show when it was clicked".into(),
+        )),
         "no-match" => Err(ActError::NotAllowed {
             id: action.id.to_string(),
             description: action.description.clone(),
@@ -148,9 +154,30 @@ async fn choose(tab: &mut Tab, action: &Action, value: &str) -> Result<(), ActEr
     }
 }
 
-/// Moves a focused ARIA slider or spin button to `target` with the arrow keys, reading its
-/// value after each press, as a keyboard user watches the thumb.
-async fn move_with_keys(tab: &Tab, action: &Action, target: f64) -> Result<(), ActError> {
+/// What `choose.js` says of `value` for the action's element, once it is in view.
+async fn ask_choose(tab: &Tab, action: &Action, value: &str) -> Result<Chosen, ActError> {
+    locate(tab, action).await?;
+    let chosen = tab
+        .run_in(
+            frames::innermost(&action.world),
+            &CHOOSE,
+            &[json!(action.handle), json!(value)],
+        )
+        .await?;
+    Ok(serde_json::from_value(chosen)
+        .map_err(|e| BrowserError::Protocol(format!("choose: {e}")))?)
+}
+
+/// Moves a focused ARIA slider, spin button or splitter to `target` with the arrow keys,
+/// reading its value after each press, as a keyboard user watches the thumb: up and down
+/// for a spin button, right and left for a slider, the other pair when the first moves
+/// nothing, and the other key of the pair when the first moves it away from the target.
+async fn move_with_keys(
+    tab: &Tab,
+    action: &Action,
+    target: f64,
+    vertical: bool,
+) -> Result<(), ActError> {
     let frame = frames::innermost(&action.world);
     let value_now = async || -> Result<Option<f64>, ActError> {
         let value = tab
@@ -162,20 +189,38 @@ async fn move_with_keys(tab: &Tab, action: &Action, target: f64) -> Result<(), A
         return Err(unusable(action, "it has no current value".into()));
     };
     let up = target > now;
-    let key = if up { Key::ArrowRight } else { Key::ArrowLeft };
+    // (vertical, forward): the arrow pressed; forward is the key that should raise the
+    // value when the target is above it (a splitter's may lower it: then the other is)
+    let key = |vertical: bool, raise: bool| match (vertical, raise) {
+        (true, true) => Key::ArrowUp,
+        (true, false) => Key::ArrowDown,
+        (false, true) => Key::ArrowRight,
+        (false, false) => Key::ArrowLeft,
+    };
+    let (mut vertical, mut raise) = (vertical, up);
+    let (mut other_pair, mut flipped) = (false, false);
     for _ in 0..MAX_KEY_PRESSES {
         if now == target || (up && now > target) || (!up && now < target) {
             return Ok(());
         }
-        tab.press_key(key).await?;
+        tab.press_key(key(vertical, raise)).await?;
         let Some(next) = value_now().await? else {
             break;
         };
         if next == now {
+            if !other_pair {
+                other_pair = true;
+                vertical = !vertical;
+                continue;
+            }
             return Err(unusable(
                 action,
                 format!("it stays at {now} when the arrow keys are pressed"),
             ));
+        }
+        if (next > now) != up && !flipped {
+            flipped = true;
+            raise = !raise;
         }
         now = next;
     }

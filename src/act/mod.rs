@@ -26,7 +26,7 @@ pub use special::{special, Effect};
 use crate::browser::{BrowserError, Settled, Tab};
 use crate::domain::PageUrl;
 use crate::injected::{COLLECT, LOCATE};
-use crate::perception::{Action, ActionSpace};
+use crate::perception::{Action, ActionId, ActionSpace};
 
 /// The top document's snapshot as `collect.js` read it the moment the page was found
 /// settled after an action: the observation that follows the action starts from it
@@ -42,7 +42,7 @@ impl FreshRead {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ActError {
-    #[error("{id} is not an action of the last observation; valid ids: {valid}. Observe again for fresh ids")]
+    #[error("{id} is not an action of this page's observations; valid ids: {valid}. Observe again for fresh ids")]
     NotListed { id: String, valid: String },
     #[error("{id} ({description}) needs a `value`: {hint}")]
     MissingValue {
@@ -81,13 +81,20 @@ struct Located {
     covered_by: Option<String>,
 }
 
-/// The listed element action `id`, or why there is none.
+/// The element action `id` of the last observation, or of an earlier observation of the
+/// same document (ids stay put there: the element is reached, or found gone); or why
+/// there is none.
 pub fn find<'a>(space: Option<&'a ActionSpace>, id: &str) -> Result<&'a Action, ActError> {
     let found = space.and_then(|space| {
         space
             .actions
             .iter()
             .find(|action| action.id.to_string() == id)
+            .or_else(|| {
+                id.parse::<ActionId>()
+                    .ok()
+                    .and_then(|id| space.ids.recall(&id))
+            })
     });
     found.ok_or_else(|| ActError::NotListed {
         id: id.to_string(),

@@ -395,8 +395,9 @@ pub struct ScrapeRequest {
 pub struct StepRequest {
     #[serde(flatten)]
     pub session: SessionFields,
-    /// An id of the session's last observation (`L3`, `B1`, `I2`), or a special action
-    /// `S1`…`S8`. Required; an id the last observation did not list is `400`.
+    /// An id of the session's observations of the page it is on (`L3`, `B1`, `I2`: an
+    /// element keeps its id while it exists), or a special action `S1`…`S8`. Required; an
+    /// id no observation of this page listed is `400`, one whose element is gone `409`.
     #[serde(default)]
     #[schema(
         required = true,

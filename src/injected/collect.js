@@ -3,7 +3,8 @@
 // Run in one of our isolated worlds of a frame (Page.createIsolatedWorld with universal
 // access). Returns the page snapshot as a JSON *string* (parse it with
 // PageSnapshot::from_json; the shape is src/perception/snapshot.rs) and keeps the listed
-// elements in __browserd.elements, indexed by `handle`, and the <iframe>s it cannot read in
+// elements in __browserd.elements by `handle` (an element keeps its handle from read to
+// read while the document lasts: __browserd.ids), and the <iframe>s it cannot read in
 // __browserd.frames, for locate / choose / framePoint / frameElement run later in the same
 // world. When a waiting script runs it as its reader, `watch(root)` is given: each open
 // shadow root and frame document it read besides the top document is handed to it, so that
@@ -11,6 +12,8 @@
 // It only reads the DOM (no page globals, no mutation of the page).
 (watch) => {
   const T0 = performance.now();
+  // names and descriptions: accname.js, bound around this script (injected/mod.rs)
+  const accname = accnameFactory();
   const MAX_ELEMENTS = 6000;
   const MAX_HIDDEN = 300;
   const MAX_NAME = 150;
@@ -20,7 +23,17 @@
   const VW = topWin.innerWidth;
   const VH = topWin.innerHeight;
 
-  const registry = [];
+  // listed elements by handle, kept across reads: a handle is the element's own for as long
+  // as the document lasts (an agent's plan outlives a re-render), and a gone element's is
+  // never given again
+  const reg = globalThis.__browserd;
+  const kept = reg.elements;
+  for (const [handle, el] of kept) if (!el.isConnected) kept.delete(handle);
+  const handleOf = (el) => {
+    let h = reg.ids.of.get(el);
+    if (h === undefined) { h = reg.ids.next++; reg.ids.of.set(el, h); }
+    return h;
+  };
   // <iframe> elements whose document this world cannot read, indexed by `owner`
   const frameOwners = [];
   // the open shadow roots and frame documents read, besides the top document: what a
@@ -42,11 +55,6 @@
     'menuitemcheckbox', 'menuitemradio', 'option', 'textbox', 'searchbox',
     'combobox', 'listbox', 'slider', 'spinbutton', 'treeitem',
   ]);
-  const NAME_FROM_CONTENT = new Set([
-    'link', 'button', 'checkbox', 'radio', 'switch', 'tab', 'menuitem',
-    'menuitemcheckbox', 'menuitemradio', 'option', 'treeitem', 'heading',
-    'cell', 'gridcell', 'columnheader', 'rowheader', 'tooltip',
-  ]);
   const LANDMARK_ROLES = new Set([
     'navigation', 'banner', 'contentinfo', 'main', 'complementary', 'search',
     'form', 'region', 'dialog', 'alertdialog', 'menu', 'menubar', 'tablist', 'toolbar',
@@ -62,11 +70,9 @@
 
   const CONSENT = /cookie|consent|gdpr/i;
   const CONSENT_TAGS = new Set(['div', 'section', 'aside', 'form', 'dialog', 'footer']);
-  const SECRET_AC = /^(cc-number|cc-csc|one-time-code|new-password|current-password)$/;
-  const SECRET_NAME = /card.?num|cc.?num|cvc|cvv|csc|security.?code|iban|pin$/i;
   const WS = /[\s\u00a0\u200b]+/g;
   const WS_TEST = /[\t\n\r\f\u00a0\u200b]|\s\s/;
-  const WANTED = new Set(['aria-labelledby', 'aria-label', 'alt', 'title', 'placeholder', 'aria-placeholder',
+  const WANTED = new Set(['aria-describedby', 'aria-description', 'aria-labelledby', 'aria-label', 'alt', 'title', 'placeholder', 'aria-placeholder',
     'autocomplete', 'name', 'href', 'target', 'aria-checked', 'aria-pressed', 'aria-selected', 'aria-expanded',
     'aria-haspopup', 'aria-current', 'aria-required', 'aria-readonly', 'aria-disabled']);
   const norm = (s) => { if (!s) return ''; s = s.trim(); return WS_TEST.test(s) ? s.replace(WS, ' ').trim() : s; };
@@ -123,13 +129,16 @@
     }
   }
 
-  // ---- accessible name (a pragmatic subset of accname 1.2) ----
   function byId(el, id) {
     const root = el.getRootNode ? el.getRootNode() : el.ownerDocument;
-    if (root && root.getElementById) return root.getElementById(id);
-    return el.ownerDocument.getElementById(id);
+    return (root && root.getElementById ? root.getElementById(id) : null) || el.ownerDocument.getElementById(id);
   }
 
+  // ---- text of elements (accessible names are accname.js's) ----
+  const labelsOf = accname.labelsOf;
+
+  // The visible text of an element, for headings and the page's h1 (not a name: names
+  // follow the accname algorithm in accname.js).
   function textOf(node, skip, budget, depth, allowHidden) {
     if (!node.firstElementChild && !node.shadowRoot && node.localName !== 'slot') return node.textContent || '';
     let out = '';
@@ -147,100 +156,15 @@
       }
       const block = BLOCK.has(t);
       if (block) out += ' ';
-      const al = attr(ch, 'aria-label');
-      if (al && norm(al)) { out += ' ' + al + ' '; continue; }
-      if (depth < 3 && ch.hasAttribute('aria-labelledby')) { const lb = labelledBy(ch); if (lb) { out += ' ' + lb + ' '; continue; } }
-      if (t === 'img' || t === 'area') { out += ' ' + (attr(ch, 'alt') || attr(ch, 'title') || '') + ' '; continue; }
-      if (t === 'input') {
-        const ty = (ch.type || '').toLowerCase();
-        if (ty === 'button' || ty === 'submit' || ty === 'reset') out += ' ' + (ch.value || '') + ' ';
-        else if (ty === 'image') out += ' ' + (attr(ch, 'alt') || '') + ' ';
-        else if (TEXT_INPUT.has(ty) && ty !== 'password' && !SECRET_AC.test(attr(ch, 'autocomplete') || '') && !SECRET_NAME.test(attr(ch, 'name') || '')) out += ' ' + (ch.value || '') + ' ';
-        continue;
-      }
-      if (t === 'select') { const o = ch.selectedOptions && ch.selectedOptions[0]; out += ' ' + (o ? o.text : '') + ' '; continue; }
-      if (t === 'textarea') { out += ' ' + (ch.value || '') + ' '; continue; }
-      if (t === 'svg') {
-        const ti = ch.querySelector('title');
-        if (ti) out += ' ' + ti.textContent + ' ';
+      if (ch.hasAttribute('aria-label') || ch.hasAttribute('aria-labelledby') || t === 'img' || t === 'input'
+        || t === 'select' || t === 'textarea' || t === 'svg') {
+        out += ' ' + accname.name(ch)[0] + ' ';
         continue;
       }
       if (depth < 25) out += textOf(ch, skip, budget - out.length, depth + 1, allowHidden);
       if (block) out += ' ';
     }
     return out;
-  }
-
-  function labelledBy(el, idsAttr) {
-    const ids = idsAttr === undefined ? attr(el, 'aria-labelledby') : idsAttr;
-    if (!ids) return '';
-    const parts = [];
-    for (const id of ids.trim().split(/\s+/)) {
-      const r = id && byId(el, id);
-      if (!r) continue;
-      const al = r !== el ? attr(r, 'aria-label') : null;
-      parts.push(al && norm(al) ? al : textOf(r, null, 400, 0, true));
-    }
-    return norm(parts.join(' '));
-  }
-
-  // control -> its <label>s, built once per document / shadow root (el.labels scans the whole tree)
-  const labelMaps = new Map();
-  function labelsOf(el) {
-    const root = el.getRootNode ? el.getRootNode() : el.ownerDocument;
-    let m = labelMaps.get(root);
-    if (!m) {
-      m = new Map();
-      for (const l of root.querySelectorAll('label')) {
-        const c = l.control;
-        if (!c) continue;
-        const arr = m.get(c);
-        if (arr) arr.push(l); else m.set(c, [l]);
-      }
-      labelMaps.set(root, m);
-    }
-    return m.get(el) || [];
-  }
-
-  // returns [name, source]
-  function accName(el, role, tag, A) {
-    let n = A['aria-labelledby'] ? labelledBy(el, A['aria-labelledby']) : '';
-    if (n) return [n, 'labelledby'];
-    n = norm(A['aria-label']);
-    if (n) return [n, 'label'];
-    const type = tag === 'input' ? (el.type || '').toLowerCase() : '';
-    if (tag === 'input' && (type === 'button' || type === 'submit' || type === 'reset')) {
-      n = norm(el.value);
-      if (n) return [n, 'value'];
-      if (type === 'submit') return ['Submit', 'default'];
-      if (type === 'reset') return ['Reset', 'default'];
-    }
-    if (tag === 'input' && type === 'image') {
-      n = norm(A.alt || el.value || A.title);
-      return [n || 'Submit', n ? 'alt' : 'default'];
-    }
-    if ((tag === 'input' || tag === 'select' || tag === 'textarea' || tag === 'button' || tag === 'meter' || tag === 'progress') && labelsOf(el).length) {
-      const parts = [];
-      for (const l of labelsOf(el)) parts.push(textOf(l, el, 400, 0, false));
-      n = norm(parts.join(' '));
-      if (n) return [n, 'labelfor'];
-    }
-    if (tag === 'img' || tag === 'area') { n = norm(A.alt); if (n) return [n, 'alt']; }
-    if (NAME_FROM_CONTENT.has(role) || tag === 'summary' || (tag === 'button')) {
-      n = norm(textOf(el, null, 400, 0, false));
-      if (n) return [n, 'content'];
-    }
-    n = norm(A.title);
-    if (n) return [n, 'title'];
-    if (tag === 'input' || tag === 'textarea') {
-      n = norm(A.placeholder || A['aria-placeholder']);
-      if (n) return [n, 'placeholder'];
-    } else {
-      n = norm(A['aria-placeholder']);
-      if (n) return [n, 'placeholder'];
-    }
-    // a link around an image without alt: fall back to the image title / file name is noise; leave empty.
-    return ['', ''];
   }
 
   // ---- geometry and visibility ----
@@ -372,8 +296,39 @@
   const headingEls = [];
   const NO_NAMES = [];
 
+  // the rows and cells of grids, by their role or their table tag
+  const GRID_ROLES = new Set(['row', 'gridcell', 'columnheader', 'rowheader', 'cell']);
+  const FOCUSABLE = 'a[href],button,input,select,textarea,[tabindex],[contenteditable],[role=button],[role=link],[role=checkbox]';
+  function gridRole(el, tag, role) {
+    if (role) return GRID_ROLES.has(role) ? role : null;
+    if (tag === 'td') return 'gridcell';
+    if (tag === 'th') return 'columnheader';
+    if (tag === 'tr') return 'row';
+    return null;
+  }
+  // How a grid's items take the focus: 'rows' for the popup of a combobox (each row is a
+  // choice), 'active' for a grid that moves aria-activedescendant over its cells, 'focus'
+  // for one whose rows or cells take the focus themselves (tabindex).
+  function gridKind(el) {
+    const root = el.getRootNode();
+    if (el.id && root.querySelector) {
+      const id = CSS.escape(el.id);
+      if (root.querySelector('[role=combobox][aria-controls~="' + id + '"],[role=combobox][aria-owns~="' + id + '"]')) return 'rows';
+    }
+    return el.hasAttribute('aria-activedescendant') ? 'active' : 'focus';
+  }
+  function gridItem(el, cellRole, kind) {
+    if (el.hasAttribute('tabindex')) return true;
+    if (kind === 'rows') return cellRole === 'row' && !el.querySelector('th,[role=columnheader]');
+    // an active descendant needs an id: a day of a calendar grid, a selectable row
+    if (kind === 'active' && el.id) return cellRole !== 'row' || el.hasAttribute('aria-selected');
+    return false;
+  }
+  // listboxes that pop up from a listed select-only combobox
+  const popups = new Set();
+
   function landmarkName(el) {
-    return cut(labelledBy(el) || norm(attr(el, 'aria-label')) || '', 80);
+    return el.hasAttribute('aria-labelledby') || el.hasAttribute('aria-label') ? cut(accname.name(el)[0], 80) : '';
   }
 
   function visit(el, st) {
@@ -399,6 +354,7 @@
       else if (k === 'onclick') hasOnclick = true;
     }
     let role = null;
+    let cellRole = null;
     if (roleAttr) { for (const t of roleAttr.trim().toLowerCase().split(/\s+/)) if (t) { role = t; break; } }
     const explicit = role;
     if (role === 'none' || role === 'presentation' || role === 'generic') role = null;
@@ -424,8 +380,21 @@
     } else if (role === 'combobox' && tag !== 'input' && el.querySelector('input:not([type=hidden]),textarea')) {
       // ARIA 1.1 combobox: a wrapper around the text box that is actually typed into; the
       // wrapper is not listed, its input is (found by the walk)
-    } else if (role && INTERACTIVE.has(role) && !s.inChoice) {
+    } else if (role === 'listbox' && s.popups.has(el)) {
+      // the popup of a listed select-only combobox: its options are the combobox's
+      s = Object.assign({}, s, { inChoice: true });
+    } else if (role && INTERACTIVE.has(role) && !(s.inChoice && role === 'option')) {
+      // a control inside an option or a listed row (a remove button) is listed on its own
       if (record(el, role, tag, s)) s = Object.assign({}, s, { inChoice: true });
+    } else if (role === 'separator' && hasAttrs && el.hasAttribute('tabindex') && el.hasAttribute('aria-valuenow')) {
+      // a focusable separator with a value is a window splitter: moved like a slider
+      record(el, 'separator', tag, s);
+    } else if (s.grid && (cellRole = gridRole(el, tag, role)) && gridItem(el, cellRole, s.grid)) {
+      // a row or cell of a grid that takes the focus acts (a date picker's day, a message
+      // row that expands); a cell around a control of its own is that control's
+      // (the cells of a listed row are its parts: the row is what a person picks)
+      if (cellRole === 'row') { record(el, cellRole, tag, s); s = Object.assign({}, s, { inRow: true }); }
+      else if (!s.inRow && !el.querySelector(FOCUSABLE)) record(el, cellRole, tag, s);
     } else if (tag === 'input' && !role) {
       // type=hidden
     } else if (!role && hasOnclick && tag !== 'body' && tag !== 'html' && !el.querySelector('a[href],button,input,select,textarea,[onclick]')) {
@@ -461,6 +430,7 @@
       if (!s.sectioning) s = Object.assign({}, s, { sectioning: true });
     }
 
+    if ((role === 'grid' || role === 'treegrid') && !s.grid) s = Object.assign({}, s, { grid: gridKind(el) });
     if (tag === 'select') return; // options are collected with the select
     if (tag === 'iframe' || tag === 'frame') { enterFrame(el, s); return; }
     if (el.shadowRoot) {
@@ -526,12 +496,25 @@
     if (list.length > MAX_OPTIONS) counts.truncated++;
     return out;
   }
-  function ariaOptions(el) {
+  // The options of an ARIA listbox, or of a select-only combobox: those of its popup too
+  // (aria-controls, aria-owns), shown or not, since a click opens it.
+  function ariaOptions(el, role) {
     const out = [];
-    for (const o of el.querySelectorAll('[role=option]')) {
+    const found = [...el.querySelectorAll('[role=option]')];
+    if (role === 'combobox') {
+      for (const a of ['aria-controls', 'aria-owns']) {
+        for (const id of (attr(el, a) || '').split(/\s+/)) {
+          const p = id && byId(el, id);
+          if (!p || el.contains(p)) continue;
+          if (accname.roleOf(p) === 'listbox') popups.add(p);
+          for (const o of p.querySelectorAll('[role=option]')) found.push(o);
+        }
+      }
+    }
+    for (const o of found) {
       if (out.length >= MAX_OPTIONS) break;
-      if (attr(o, 'aria-hidden') === 'true' || !isShown(o)) continue;
-      const label = cut(norm(attr(o, 'aria-label') || textOf(o, null, 200, 0, false)), 80);
+      if (attr(o, 'aria-hidden') === 'true' || (role !== 'combobox' && !isShown(o))) continue;
+      const label = cut(accname.name(o, 'option')[0], 80);
       const item = { label, value: cut(attr(o, 'data-value') || label, 120) };
       if (attr(o, 'aria-selected') === 'true' || attr(o, 'aria-checked') === 'true') item.selected = true;
       if (attr(o, 'aria-disabled') === 'true') item.disabled = true;
@@ -605,14 +588,18 @@
       if (hiddenOut.length < MAX_HIDDEN) hiddenOut.push({ tag, role, hidden: reason });
       return role === 'listbox' || role === 'combobox' && tag !== 'input';
     }
-    const e = { handle: registry.length, tag, role };
+    const e = { handle: handleOf(el), tag, role };
     const A = {};
     const names = el.hasAttributes() ? el.getAttributeNames() : NO_NAMES;
     for (let i = 0; i < names.length; i++) { const k = names[i]; if (WANTED.has(k)) A[k] = el.getAttribute(k); }
-    const [name, src] = accName(el, role, tag, A);
+    const [name, src] = accname.name(el, role);
     if (name) e.name = cut(name, MAX_NAME);
     else { const h = hintOf(el); if (h) e.hint = h; }
-    if (src && src !== 'content' && src !== 'labelfor' && src !== 'label' && src !== 'labelledby') e.name_from = src;
+    if (src === 'title' || src === 'placeholder') e.name_from = src;
+    if (A['aria-describedby'] || A['aria-description']) {
+      const d = accname.description(el, src === 'title');
+      if (d && d !== name) e.description = cut(d, MAX_NAME);
+    }
     const formCtl = tag === 'input' || tag === 'select' || tag === 'textarea' || tag === 'button';
     if (tag === 'input') {
       const t = (el.type || 'text').toLowerCase();
@@ -620,7 +607,7 @@
       const ac = A.autocomplete;
       if (ac && ac !== 'on' && ac !== 'off') e.autocomplete = cut(ac, 40);
       if (t === 'checkbox' || t === 'radio') e.checked = !!el.checked;
-      else if (t === 'password' || SECRET_AC.test(ac || '') || SECRET_NAME.test(A.name || '')) {
+      else if (accname.secret(el)) {
         // passwords, card numbers, security codes, one-time codes: never their value
         if (el.value) e.has_value = true;
         if (t !== 'password') e.secret = true;
@@ -637,7 +624,7 @@
       e.options = optionsOf(el);
       if (el.multiple) e.multiple = true;
     } else if (role === 'listbox' || (role === 'combobox' && tag !== 'input')) {
-      const o = ariaOptions(el);
+      const o = ariaOptions(el, role);
       if (o.length) e.options = o;
     }
     if (A.name && (tag === 'input' || tag === 'select' || tag === 'textarea')) e.field = cut(A.name, 40);
@@ -667,7 +654,7 @@
     if (formCtl) { try { dis = el.matches(':disabled'); } catch (x) { dis = !!el.disabled; } }
     if (dis || A['aria-disabled'] === 'true' || s.ariaDisabled) e.disabled = true;
     if (e.disabled) counts.disabled++;
-    if (role === 'slider' || role === 'spinbutton') {
+    if (role === 'slider' || role === 'spinbutton' || role === 'separator') {
       const vn = attr(el, 'aria-valuenow'); if (vn !== null && e.value === undefined) e.value = vn;
       const vt = attr(el, 'aria-valuetext'); if (vt) e.value = vt;
       const mn = attr(el, 'aria-valuemin'); if (mn !== null && e.min === undefined) e.min = mn;
@@ -687,7 +674,7 @@
     if (s.lm >= 0) e.landmark = s.lm;
     if (curHeading >= 0) e.heading = curHeading;
     if (s.frame) e.frame = s.frame;
-    registry.push(el);
+    kept.set(e.handle, el);
     elements.push(e);
     if (tag === 'input' && e.type === 'password') counts.password++;
     if (role === 'searchbox' || (tag === 'input' && /search|^q$|query/i.test((attr(el, 'name') || '') + ' ' + (attr(el, 'id') || '')))) counts.search++;
@@ -695,7 +682,7 @@
   }
 
   const root = top.documentElement;
-  if (root) visit(root, { lm: -1, off: { x: 0, y: 0 }, frame: 0, outside: !!modalEl, inChoice: false, sectioning: false, ariaDisabled: false });
+  if (root) visit(root, { lm: -1, off: { x: 0, y: 0 }, frame: 0, outside: !!modalEl, inChoice: false, sectioning: false, ariaDisabled: false, grid: false, popups });
 
   // a heading wrapped in a link or button (<a><h3>Story</h3></a>) names that action, not the
   // group of the actions after it: mark it so grouping skips it
@@ -703,7 +690,7 @@
     const e = elements[i];
     const next = e.heading === undefined ? 0 : e.heading + 1;
     const h = headingEls[next];
-    if (h && registry[e.handle] && registry[e.handle].contains(h)) headings[next].in_action = true;
+    if (h && kept.has(e.handle) && kept.get(e.handle).contains(h)) headings[next].in_action = true;
   }
 
   // ---- page-level cues ----
@@ -734,6 +721,7 @@
   const de = top.documentElement;
   const out = {
     version: 1,
+    doc: reg.doc,
     url: String(top.URL),
     title: cut(norm(top.title), 200),
     lang: (de && attr(de, 'lang')) || undefined,
@@ -754,7 +742,6 @@
     elements,
     hidden: hiddenOut,
   };
-  globalThis.__browserd.elements = registry;
   globalThis.__browserd.frames = frameOwners;
   if (typeof watch === 'function') for (const root of roots) watch(root);
   out.time_ms = Math.round((performance.now() - T0) * 100) / 100;

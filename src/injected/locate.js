@@ -8,11 +8,13 @@
 //   { status: 'ok' | 'gone' | 'hidden' | 'disabled' | 'covered', x, y, covered_by }
 // where x, y is the centre of the element's visible part in TOP-viewport CSS pixels (iframe
 // offsets added). A control hidden behind its styled <label> is located by that label.
-// 'covered' means elementFromPoint at (x, y) hits something that is neither the element,
-// its descendant nor its <label>; covered_by then names the covering element.
+// 'covered' means that at the centre and at every point tried over the element's boxes
+// elementFromPoint hits something that is neither the element, its own descendant (a
+// control or item nested in it is not), its <label>, nor a shape of the SVG drawing it is
+// part of; covered_by then names what covers the centre.
 (handle) => {
   const reg = globalThis.__browserd;
-  const el = reg && reg.elements ? reg.elements[handle] : null;
+  const el = reg && reg.elements ? reg.elements.get(handle) : null;
   if (!el || !el.isConnected) return { status: 'gone' };
   const describe = (e) => {
     if (!e || !e.localName) return '';
@@ -23,6 +25,12 @@
     const t = (e.getAttribute('aria-label') || e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 60);
     return t ? s + ' "' + t + '"' : s;
   };
+  // controls and items nested in an element: a click on them is theirs, not its
+  const NESTED = 'a[href],button,input,select,textarea,[role=button],[role=link],[role=checkbox],[role=radio],'
+    + '[role=switch],[role=option],[role=treeitem],[role=menuitem],[role=row],[role=tab],[role=group],[role=menu]';
+  const svg = el.ownerSVGElement || null;
+  // only a control or an item has others nested in it; a listbox's options are its own
+  const itemLike = el.matches(NESTED);
   let disabled = false;
   try { disabled = el.matches(':disabled'); } catch (e) { disabled = false; }
   if (disabled || el.getAttribute('aria-disabled') === 'true') return { status: 'disabled' };
@@ -75,13 +83,42 @@
     return hit;
   }
 
-  // Whether a hit lands on the element (or its label).
-  function isOk(hit) {
+  // Where a hit lands: 'own' on the element itself (or its label, or a shape of the SVG
+  // drawing it belongs to), 'nested' on a control or item inside it (a child of an
+  // expanded tree item, a button in an option: a click there is theirs), '' elsewhere.
+  function landing(hit) {
+    let nested = false;
     for (let a = hit; a; a = a.parentElement || (a.parentNode && a.parentNode.host) || null) {
-      if (a === el || a === target) return true;
-      if (labels.includes(a)) return true;
+      if (a === el || a === target) return nested ? 'nested' : 'own';
+      if (labels.includes(a)) return 'own';
+      if (itemLike && a.matches && a.matches(NESTED)) nested = true;
     }
-    return false;
+    // a drawing's own shapes over its thumb (a value text, the rail) are part of it
+    if (svg && !nested && (hit === svg || svg.contains(hit))) return 'own';
+    return '';
+  }
+  function isOk(hit) { return landing(hit) === 'own'; }
+
+  // A point of the target's visible boxes where a click lands on it, or null.
+  function freePoint(l, t, rr, b) {
+    const boxes = [];
+    for (const q of target.getClientRects()) {
+      const ql = Math.max(q.left, l), qt = Math.max(q.top, t), qr = Math.min(q.right, rr), qb = Math.min(q.bottom, b);
+      if (qr - ql >= 1 && qb - qt >= 1) boxes.push([ql, qt, qr, qb]);
+    }
+    if (!boxes.length) boxes.push([l, t, rr, b]);
+    const cx = (l + rr) / 2, cy = (t + b) / 2;
+    const pts = [];
+    const F = [0.5, 0.25, 0.75, 0.1, 0.9];
+    for (const [ql, qt, qr, qb] of boxes.slice(0, 4)) {
+      for (const fy of F) for (const fx of F) pts.push([ql + (qr - ql) * fx, qt + (qb - qt) * fy]);
+    }
+    pts.sort((p, q) => Math.hypot(p[0] - cx, p[1] - cy) - Math.hypot(q[0] - cx, q[1] - cy));
+    for (const [px, py] of pts) {
+      const h = hitAt(target.ownerDocument, px, py);
+      if (h && isOk(h)) return [px, py];
+    }
+    return null;
   }
 
   function aim() {
@@ -93,15 +130,12 @@
     let cx = (l + rr) / 2, cy = (t + b) / 2;
     const hit = hitAt(target.ownerDocument, cx, cy);
     if (hit && !isOk(hit)) {
-      // maybe the centre is covered but another point of the element is free: try a few
-      const pts = [[0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75]];
-      let freed = false;
-      for (const [fx, fy] of pts) {
-        const px = l + (rr - l) * fx, py = t + (b - t) * fy;
-        const h2 = hitAt(target.ownerDocument, px, py);
-        if (h2 && isOk(h2)) { cx = px; cy = py; freed = true; break; }
-      }
-      if (!freed) return { status: 'covered', x: cx, y: cy, covered_by: describe(hit) };
+      // the centre is covered (a caption over a picture link) or is a nested control's:
+      // a person clicks where the element shows, so look for a free point on each of its
+      // boxes (a link wraps over lines), nearest the centre first
+      const free = freePoint(l, t, rr, b);
+      if (!free) return { status: 'covered', x: cx, y: cy, covered_by: describe(hit) };
+      cx = free[0]; cy = free[1];
     }
     // add iframe offsets up to the top window, checking each frame element is not covered there
     let x = cx, y = cy;

@@ -63,7 +63,18 @@ pub const WORLD_NAME: &str = "browserd";
 pub const SEND_BINDING: &str = "__browserdSend";
 
 /// Perception's snapshot of a world's document: `collect(watch?)` → JSON string.
-pub const COLLECT: PageScript = PageScript::new("collect", include_str!("collect.js"));
+/// Its accessible names and descriptions are `accname.js`'s: that factory is bound as
+/// `accnameFactory` around it, and each read makes its own (its caches live one read).
+pub const COLLECT: PageScript = PageScript::new(
+    "collect",
+    concat!(
+        "((accnameFactory) => ",
+        include_str!("collect.js"),
+        ")(",
+        include_str!("accname.js"),
+        ")"
+    ),
+);
 /// Scrolls a collected element into view and says where to act on it, or why not.
 pub const LOCATE: PageScript = PageScript::new("locate", include_str!("locate.js"));
 /// Enters a value into a collected choice or slider, or says how to.
@@ -162,7 +173,9 @@ mod tests {
                 rest = after;
             }
         }
-        for field in ["scripts", "elements", "frames", "input", "marks"] {
+        for field in [
+            "scripts", "elements", "ids", "doc", "frames", "input", "marks",
+        ] {
             assert!(PAGE_API.contains(&format!("{field}:")), "{field}");
         }
     }

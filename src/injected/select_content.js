@@ -3,7 +3,7 @@
 // Selects the current content of a listed editable element, so that typing replaces it;
 // false when the element is gone.
 (handle) => {
-  const el = globalThis.__browserd.elements[handle];
+  const el = globalThis.__browserd.elements.get(handle);
   if (!el) return false;
   if (typeof el.select === 'function') { el.select(); return true; }
   const range = el.ownerDocument.createRange();

@@ -79,12 +79,14 @@ impl Operations {
         request: Observe,
     ) -> Result<Observation, OpsError> {
         run::run(&self.sessions, owner, target, async move |guard| {
+            let previous = guard.last_space();
             let tab = run::page_of(guard)?;
             let fresh = match &request.url {
                 Some(url) => open(tab, url, true).await?,
                 None => None,
             };
-            let (space, page) = observe_page(tab, request.max_actions, fresh).await?;
+            let (space, page) =
+                observe_page(tab, request.max_actions, fresh, previous.as_deref()).await?;
             Ok(run::Outcome {
                 space: Some(space),
                 page: Some(page),

@@ -14,18 +14,21 @@ use crate::scrape::{self, ScrapeOptions};
 use super::types::{Mark, PageContent};
 
 /// The action space of the page as it is now (as `fresh` read it, when an action just
-/// did), with the page's URL and title as read then.
+/// did), with the page's URL and title as read then; its elements keep the ids `previous`
+/// gave them, when that observed the same document.
 pub async fn observe_page(
     tab: &Tab,
     max_actions: usize,
     fresh: Option<FreshRead>,
+    previous: Option<&ActionSpace>,
 ) -> Result<(Arc<ActionSpace>, PageInfo), BrowserError> {
     let snapshot = act::snapshot(tab, fresh).await?;
     let page = PageInfo {
         url: snapshot.url.clone(),
         title: snapshot.title.clone(),
     };
-    Ok((Arc::new(perception::perceive(&snapshot, max_actions)), page))
+    let space = perception::perceive_after(&snapshot, max_actions, previous);
+    Ok((Arc::new(space), page))
 }
 
 /// The page's content: its rendered HTML, scraped.

@@ -57,7 +57,7 @@ pub(super) async fn step(
         .and_then(|outcome| outcome.fresh.take());
     let observation = async {
         if observe {
-            Some(observe_page(tab, max_actions, fresh).await)
+            Some(observe_page(tab, max_actions, fresh, space.as_deref()).await)
         } else {
             None
         }

@@ -19,6 +19,10 @@ pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
         "link" => (Prefix::L, ActionKind::Link),
         "button" if el.tag == "input" && t == "file" => (Prefix::B, ActionKind::Upload),
         "button" | "tab" | "menuitem" | "option" | "treeitem" => (Prefix::B, ActionKind::Click),
+        // a focusable row or cell of a grid: a date picker's day, a message row
+        "row" | "gridcell" | "cell" | "columnheader" | "rowheader" => {
+            (Prefix::B, ActionKind::Click)
+        }
         "checkbox" | "radio" | "switch" | "menuitemcheckbox" | "menuitemradio" => {
             (Prefix::B, ActionKind::Toggle)
         }
@@ -32,8 +36,10 @@ pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
                 (Prefix::I, ActionKind::Type)
             }
         }
+        // an ARIA spin button (a div) takes arrow keys, not typing
+        "spinbutton" if el.tag != "input" => (Prefix::I, ActionKind::SetValue),
         "spinbutton" => (Prefix::I, ActionKind::Type),
-        "slider" => (Prefix::I, ActionKind::SetValue),
+        "slider" | "separator" => (Prefix::I, ActionKind::SetValue),
         "combobox" if el.tag == "input" => (Prefix::I, ActionKind::Type),
         // a select-only ARIA combobox (a div) cannot be typed into: choose (its options may
         // only exist once it is opened; choose.js then reports the values it finds)
@@ -131,6 +137,7 @@ fn input_type_word(el: &ElementSnapshot) -> Option<String> {
         (_, "week") => "week",
         (_, "color") => "colour",
         ("slider", _) => "slider",
+        ("separator", _) => "splitter",
         ("combobox", _) if el.tag == "input" => "autocomplete",
         _ if el.multiline => "multi-line",
         _ => return None,
@@ -175,6 +182,13 @@ fn selected_label(el: &ElementSnapshot) -> Option<String> {
         .filter(|l| !l.is_empty())
         .collect();
     (!sel.is_empty()).then(|| sel.join(", "))
+}
+
+/// A choice among listed options: a `<select>`, an ARIA listbox, a select-only combobox.
+fn is_choice(el: &ElementSnapshot) -> bool {
+    el.tag == "select"
+        || (el.role == "listbox" && !el.options.is_empty())
+        || (el.role == "combobox" && el.tag != "input" && !el.options.is_empty())
 }
 
 /// One-line description (without the id) as the agent reads it.
@@ -272,7 +286,7 @@ fn button(el: &ElementSnapshot, n: String, s: &mut String, notes: &mut Vec<Strin
             s.push_str(&n);
             notes.push(if el.selected { "tab, selected" } else { "tab" }.into());
         }
-        "option" | "treeitem" => {
+        "option" | "treeitem" | "row" | "gridcell" | "cell" | "columnheader" | "rowheader" => {
             s.push_str(&n);
             if el.selected {
                 notes.push("selected".into());
@@ -351,6 +365,21 @@ fn input(el: &ElementSnapshot, n: &str, s: &mut String, notes: &mut Vec<String>)
             }
         }
     }
+    if let Some(d) = el.description.as_deref().map(|d| {
+        let d = fold(d);
+        // "(mm/dd/yyyy)" reads as well without its brackets, inside the line's own
+        match d.strip_prefix('(').and_then(|d| d.strip_suffix(')')) {
+            Some(inner) if !inner.contains(['(', ')']) => inner.to_string(),
+            _ => d,
+        }
+    }) {
+        // a field's description says its format or rule ("mm/dd/yyyy", "8 characters or
+        // more"): worth the words when the name does not say it already
+        let dk = key(&d);
+        if !dk.is_empty() && !key(n).contains(&dk) {
+            notes.push(format!("\"{}\"", cut(&d, 60)));
+        }
+    }
     if !notes.is_empty() {
         s.push_str(&format!(" ({})", notes.join(", ")));
         notes.clear();
@@ -360,8 +389,7 @@ fn input(el: &ElementSnapshot, n: &str, s: &mut String, notes: &mut Vec<String>)
 /// What a field holds now: a choice's selection and options, a filled secret, a value, a
 /// combobox's suggestions.
 fn input_value(el: &ElementSnapshot, s: &mut String) {
-    let is_choice = el.tag == "select" || (el.role == "listbox" && !el.options.is_empty());
-    if is_choice {
+    if is_choice(el) {
         if let Some(sel) = selected_label(el) {
             s.push_str(&format!(" = {}", cut(&sel, 60)));
         }
@@ -399,7 +427,9 @@ fn input_value(el: &ElementSnapshot, s: &mut String) {
 pub fn param(el: &ElementSnapshot) -> Param {
     let t = el.input_type.as_deref().unwrap_or("");
     let r#type = match (el.role.as_str(), t) {
-        ("spinbutton", _) | ("slider", _) | (_, "number") | (_, "range") => "number",
+        ("spinbutton", _) | ("slider", _) | ("separator", _) | (_, "number") | (_, "range") => {
+            "number"
+        }
         (_, "email") => "email",
         (_, "url") => "url",
         (_, "tel") => "tel",
@@ -429,10 +459,7 @@ pub fn param(el: &ElementSnapshot) -> Param {
             s
         }
     };
-    let is_choice = el.tag == "select"
-        || (el.role == "listbox" && !el.options.is_empty())
-        || (el.role == "combobox" && el.tag != "input" && !el.options.is_empty());
-    let (default, values) = if is_choice {
+    let (default, values) = if is_choice(el) {
         (selected_label(el), choice_values(el))
     } else if t == "password" || el.secret {
         (None, Vec::new())
@@ -531,6 +558,71 @@ mod tests {
             describe(&e, Prefix::I, &CTX),
             "Email (email, required, e.g. \"name@example.com\")"
         );
+    }
+
+    #[test]
+    fn grid_rows_and_cells_are_buttons_with_their_state() {
+        let mut day = el("gridcell", "td", "14");
+        day.selected = true;
+        assert_eq!(kind_of(&day), Some((Prefix::B, ActionKind::Click)));
+        assert_eq!(describe(&day, Prefix::B, &CTX), "14 (selected)");
+        let mut row = el("row", "tr", "Treegrids are awesome");
+        row.expanded = Some(false);
+        assert_eq!(
+            describe(&row, Prefix::B, &CTX),
+            "Treegrids are awesome (collapsed)"
+        );
+    }
+
+    #[test]
+    fn a_select_only_combobox_offers_its_options_and_an_aria_spin_button_takes_keys() {
+        let mut c = el("combobox", "div", "Favorite Fruit");
+        c.value = Some("Apple".into());
+        for (i, l) in ["Apple", "Banana"].iter().enumerate() {
+            c.options.push(OptionSnapshot {
+                label: l.to_string(),
+                value: l.to_string(),
+                selected: i == 0,
+                disabled: false,
+            });
+        }
+        assert_eq!(kind_of(&c), Some((Prefix::I, ActionKind::Choose)));
+        assert_eq!(
+            describe(&c, Prefix::I, &CTX),
+            "Favorite Fruit = Apple: Apple | Banana"
+        );
+        assert_eq!(param(&c).values, vec!["Apple", "Banana"]);
+        let spin = el("spinbutton", "div", "Day");
+        assert_eq!(kind_of(&spin), Some((Prefix::I, ActionKind::SetValue)));
+        let mut number = el("spinbutton", "input", "Guests");
+        number.input_type = Some("number".into());
+        assert_eq!(kind_of(&number), Some((Prefix::I, ActionKind::Type)));
+    }
+
+    #[test]
+    fn a_window_splitter_is_a_number_set_with_keys() {
+        let mut split = el("separator", "div", "Message list height");
+        split.min = Some("20".into());
+        split.max = Some("80".into());
+        split.value = Some("40".into());
+        assert_eq!(kind_of(&split), Some((Prefix::I, ActionKind::SetValue)));
+        assert_eq!(
+            describe(&split, Prefix::I, &CTX),
+            "Message list height (splitter 20-80) = \"40\""
+        );
+        assert_eq!(param(&split).r#type, "number");
+    }
+
+    #[test]
+    fn a_fields_description_is_said_when_its_name_does_not_say_it() {
+        let mut d = el("textbox", "input", "Date");
+        d.description = Some("(date format: mm/dd/yyyy)".into());
+        assert_eq!(
+            describe(&d, Prefix::I, &CTX),
+            "Date (\"date format: mm/dd/yyyy\")"
+        );
+        d.description = Some("Date".into());
+        assert_eq!(describe(&d, Prefix::I, &CTX), "Date");
     }
 
     #[test]

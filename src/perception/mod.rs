@@ -1,6 +1,7 @@
 //! Perception: turns a page snapshot (what the page script `collect` returns) into the numbered
-//! action space an agent reads — ids by prefix in document order (`L` links, `B` buttons
-//! and toggles, `I` inputs), a description per action, groups from the page's landmarks and
+//! action space an agent reads — ids by prefix (`L` links, `B` buttons and toggles, `I`
+//! inputs), numbered in document order on a page's first observation and kept by each
+//! element from one observation of its document to the next (`ids.rs`), a description per action, groups from the page's landmarks and
 //! headings, the page category and description, and the markdown.
 //!
 //! Owns: the pure functions from `PageSnapshot` to `ActionSpace`. Does not own: talking to
@@ -12,6 +13,7 @@
 //! collected in its own world and spliced in with [`PageSnapshot::embed`].
 pub mod describe;
 pub mod group;
+pub mod ids;
 pub mod page;
 pub mod snapshot;
 pub mod text;
@@ -24,6 +26,7 @@ pub use types::{
 };
 
 use describe::LinkContext;
+pub use ids::IdMemory;
 use std::collections::HashMap;
 use text::{host, key};
 
@@ -35,7 +38,7 @@ struct Candidate<'a> {
 }
 
 /// Elements a person can use, in document order, deduplicated, with ids.
-fn candidates(snap: &PageSnapshot) -> Vec<Candidate<'_>> {
+fn candidates<'a>(snap: &'a PageSnapshot, memory: &mut IdMemory) -> Vec<Candidate<'a>> {
     let mut kept: Vec<Option<(&ElementSnapshot, Prefix, ActionKind)>> = Vec::new();
     let mut seen_handles: Vec<(usize, u32)> = Vec::new();
     // links to the same target with the same (or no) name do the same thing: keep one
@@ -47,6 +50,15 @@ fn candidates(snap: &PageSnapshot) -> Vec<Candidate<'_>> {
         let Some((prefix, kind)) = describe::kind_of(el) else {
             continue;
         };
+        // a grid's cell or row with nothing in it (a calendar's day of another month) is
+        // no choice a person makes
+        let grid_part = matches!(
+            el.role.as_str(),
+            "row" | "gridcell" | "cell" | "columnheader" | "rowheader"
+        );
+        if grid_part && describe::name(el).is_empty() {
+            continue;
+        }
         if seen_handles.contains(&(el.frame.unwrap_or(0), el.handle)) && seen_handles.len() < 64 {
             continue;
         }
@@ -82,15 +94,12 @@ fn candidates(snap: &PageSnapshot) -> Vec<Candidate<'_>> {
         }
         kept.push(Some((el, prefix, kind)));
     }
-    let mut next: HashMap<Prefix, u32> = HashMap::new();
     kept.into_iter()
         .flatten()
         .filter_map(|(el, prefix, kind)| {
-            let n = next.entry(prefix).or_insert(0);
-            *n += 1;
             Some(Candidate {
                 el,
-                id: ActionId::new(prefix, *n)?,
+                id: memory.id_of(snap, el, prefix)?,
                 kind,
             })
         })
@@ -156,7 +165,21 @@ fn priority(el: &ElementSnapshot, category: &str, snap: &PageSnapshot) -> u8 {
 /// in view and in forms first, then main content), grouped markdown, page category and
 /// description.
 pub fn perceive(snapshot: &PageSnapshot, max_nb_actions: usize) -> ActionSpace {
-    let cands = candidates(snapshot);
+    perceive_after(snapshot, max_nb_actions, None)
+}
+
+/// [`perceive`], after `previous` observed the page: an element of the same document keeps
+/// its id, a new one gets a number not given before in this document.
+pub fn perceive_after(
+    snapshot: &PageSnapshot,
+    max_nb_actions: usize,
+    previous: Option<&ActionSpace>,
+) -> ActionSpace {
+    let mut memory = previous
+        .map(|space| space.ids.clone())
+        .unwrap_or_default()
+        .for_page(snapshot);
+    let cands = candidates(snapshot, &mut memory);
     let hosts = own_hosts(snapshot);
     let ctx = LinkContext { own_hosts: &hosts };
     let grouper = group::Grouper::new(snapshot);
@@ -235,12 +258,14 @@ pub fn perceive(snapshot: &PageSnapshot, max_nb_actions: usize) -> ActionSpace {
     let category = page::category(snapshot, &actions);
     let description = page::description(snapshot, category, &actions, omitted);
     let markdown = render_markdown(&actions, omitted, max_nb_actions);
+    memory.remember(&actions);
     ActionSpace {
         description,
         category: Some(category),
         markdown,
         actions,
         omitted,
+        ids: memory,
     }
 }
 
@@ -449,6 +474,7 @@ mod tests {
         top.counts.frames_unreachable = 1;
         assert_eq!(top.unread_frames(), vec![(1, 0)]);
         let child = PageSnapshot {
+            doc: "partner-world".into(),
             frames: vec![Default::default()],
             // the same handles as the top's: each world numbers its own elements
             elements: vec![

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 #[serde(default)]
 pub struct PageSnapshot {
     pub version: u32,
+    /// A token of the document's world (`__browserd.doc`): handles are that world's own,
+    /// and a new document has a new token.
+    pub doc: String,
     pub url: String,
     pub title: String,
     pub lang: Option<String>,
@@ -154,15 +157,22 @@ pub struct OptionSnapshot {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ElementSnapshot {
-    /// Index in `globalThis.__browserd.elements` of the isolated world (for locate.js / choose.js).
+    /// The element's key in `globalThis.__browserd.elements` of the isolated world that
+    /// read it (for locate.js / choose.js): the same in every read while its document lasts.
     pub handle: u32,
+    /// The token of the world that read it, when that is not the top document's (an
+    /// element of another origin's frame, spliced in by [`PageSnapshot::embed`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
     pub tag: String,
     /// Explicit or implicit ARIA role.
     pub role: String,
     pub name: Option<String>,
-    /// Where the name came from when it is not the label or content: value, alt, title,
-    /// placeholder, default.
+    /// Where the name came from when it is a stand-in for a label: title, placeholder.
     pub name_from: Option<String>,
+    /// The accessible description (`aria-describedby`, `aria-description`), when the
+    /// element has one of its own.
+    pub description: Option<String>,
     /// For an unnamed element: a word from its icon / test id / id / class / image file
     /// ("search", "menu toggle") that hints at what it does.
     pub hint: Option<String>,
@@ -291,7 +301,9 @@ impl PageSnapshot {
                 };
             self.headings.push(heading);
         }
+        let child_doc = child.doc;
         let elements = child.elements.into_iter().map(|mut el| {
+            el.doc.get_or_insert_with(|| child_doc.clone());
             el.x += dx;
             el.y += dy;
             el.landmark = map_landmark(el.landmark);

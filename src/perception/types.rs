@@ -23,6 +23,10 @@ pub struct ActionSpace {
     pub actions: Vec<Action>,
     /// Usable actions left out because of `max_nb_actions`.
     pub omitted: usize,
+    /// The ids given in this document so far, for the next observation and for a step on
+    /// an id of an earlier one.
+    #[serde(skip)]
+    pub ids: super::ids::IdMemory,
 }
 
 /// One element action (L, B or I).

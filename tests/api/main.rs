@@ -17,3 +17,4 @@ mod site;
 mod step;
 mod telemetry;
 mod viewer;
+mod widgets;

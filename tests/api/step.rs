@@ -612,3 +612,65 @@ async fn text_is_typed_key_by_key_and_a_suggestion_it_brings_can_be_chosen() {
         "{markdown}"
     );
 }
+
+/// The ids of actions whose descriptions are `names`, in that order.
+fn ids_of(observation: &Value, names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| id_of(observation, name)).collect()
+}
+
+#[tokio::test]
+async fn ids_stay_put_while_the_page_re_renders_and_an_older_id_reaches_its_element_or_says_it_is_gone(
+) {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let (session, first) = open(&app, &site.url("/rerender.html")).await;
+    let names = ["Add task", "Write report", "Call Ada", "Book room"];
+    let before = ids_of(&first, &names);
+    assert_eq!(before, ["B1", "B2", "B3", "B4"]);
+
+    // the list re-renders: a new task first, the first one moved last
+    let (status, second) = step(&app, &session, &before[0], None, false).await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(
+        ids_of(&second, &names),
+        before,
+        "{}",
+        second["space"]["markdown"]
+    );
+    let new_task = id_of(&second, "New task 1");
+    assert_eq!(new_task, "B5", "a new element gets a number never given");
+    let markdown = second["space"]["markdown"].as_str().unwrap_or_default();
+    assert!(
+        markdown.find("New task 1") < markdown.find("Call Ada")
+            && markdown.find("Book room") < markdown.find("Write report"),
+        "the list reads in document order: {markdown}"
+    );
+
+    // an id of the first observation, still on the page, reaches its element
+    let (status, third) = step(&app, &session, &before[2], None, false).await;
+    assert_eq!(status, 200, "{third}");
+    assert!(page_text(&app, &session)
+        .await
+        .contains("Finished: Call Ada"));
+    // ... and once its element is gone, says so, and is never given to another
+    let (status, gone) = step(&app, &session, &before[2], None, false).await;
+    assert_eq!(status, 409, "{gone}");
+    let error = gone["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("Call Ada") && error.contains("no longer on the page"),
+        "{error}"
+    );
+    let (status, fourth) = step(&app, &session, &before[0], None, false).await;
+    assert_eq!(status, 200, "{fourth}");
+    assert_eq!(id_of(&fourth, "New task 2"), "B6");
+    assert!(!fourth["space"]["markdown"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("B3 "));
+
+    // a new document numbers afresh; the old ids are not this page's
+    let (status, reloaded) = step(&app, &session, "S6", None, false).await;
+    assert_eq!(status, 200, "{reloaded}");
+    assert_eq!(ids_of(&reloaded, &names), before);
+    let (status, stale) = step(&app, &session, "B6", None, false).await;
+    assert_eq!(status, 400, "{stale}");
+}

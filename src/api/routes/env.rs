@@ -132,7 +132,7 @@ pub async fn scrape(
     request_body(content = StepRequest, description = "Session fields and the action. Read as JSON whatever the `Content-Type`."),
     responses(
         (status = 200, description = "A fresh observation, with `space` (and `data` after `S2`).", body = ObserveResponse),
-        (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, no `action_id`, an id the last observation did not list (the body names the valid ones), a missing `value` for an input, an option that is not allowed.", body = ErrorBody),
+        (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, no `action_id`, an id no observation of this page listed (the body names the valid ones), a missing `value` for an input, an option that is not allowed.", body = ErrorBody),
         (status = 409, description = "The action id was listed, but its element is gone, hidden, disabled or covered now; observe again for fresh ids.", body = ErrorBody),
         EnvFailures,
     ),
