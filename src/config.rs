@@ -183,6 +183,20 @@ pub struct Settings {
     #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..))]
     pub operation_timeout_secs: u64,
 
+    /// Most megabytes one session's files (downloads and uploads together) may take; a
+    /// download past it is cancelled, an upload past it answered 413.
+    #[arg(long, env = "BROWSERD_FILES_CAP_MB", default_value = "500", value_parser = clap::value_parser!(u64).range(1..))]
+    pub files_cap_mb: u64,
+
+    /// Hours a session's file (download or upload) is kept after it was written (0: until
+    /// the session's data is deleted).
+    #[arg(long, env = "BROWSERD_FILES_RETENTION_HOURS", default_value = "168")]
+    pub files_retention_hours: u64,
+
+    /// Largest upload, in megabytes, one `POST /session/{id}/files` takes (413 beyond).
+    #[arg(long, env = "BROWSERD_UPLOAD_MAX_MB", default_value = "100", value_parser = clap::value_parser!(u64).range(1..))]
+    pub upload_max_mb: u64,
+
     /// Log lines as `text` (for people) or `json` (one object a line, for machines).
     /// `RUST_LOG` filters them (default `info`).
     #[arg(long, env = "BROWSERD_LOG_FORMAT", value_enum, default_value = "text")]
@@ -211,6 +225,19 @@ impl Settings {
 
     pub fn operation_timeout(&self) -> Duration {
         Duration::from_secs(self.operation_timeout_secs)
+    }
+
+    pub fn files_cap(&self) -> u64 {
+        self.files_cap_mb.saturating_mul(1024 * 1024)
+    }
+
+    pub fn files_retention(&self) -> Option<Duration> {
+        (self.files_retention_hours > 0)
+            .then(|| Duration::from_secs(self.files_retention_hours.saturating_mul(3600)))
+    }
+
+    pub fn upload_max(&self) -> usize {
+        usize::try_from(self.upload_max_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
     }
 
     /// The built-in defaults, with the given data directory: what `serve` runs with given

@@ -38,12 +38,12 @@ async fn with_tab<T>(
     work: impl AsyncFnOnce(&Tab) -> Result<T, BrowserError>,
 ) -> Result<T, OneShotError> {
     let url: PageUrl = url.parse().map_err(OneShotError::BadInput)?;
-    let profiles = std::env::temp_dir().join(format!("browserd-oneshot-{}", std::process::id()));
+    let user_data = std::env::temp_dir().join(format!("browserd-oneshot-{}", std::process::id()));
     let stop = Shutdown::new();
     let config = BrowserConfig {
         executable: find_executable(args.chromium.as_deref())?,
         extra_args: args.chromium_args.0.clone(),
-        profiles_dir: profiles.clone(),
+        user_data_dir: user_data.clone(),
         processes: 1,
         warm_contexts: 0,
         operation_timeout: Duration::from_secs(30),
@@ -61,7 +61,7 @@ async fn with_tab<T>(
     .await;
     stop.trigger();
     browsers.stopped().await;
-    let _ = std::fs::remove_dir_all(profiles);
+    let _ = std::fs::remove_dir_all(user_data);
     result
 }
 

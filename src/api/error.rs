@@ -51,6 +51,12 @@ pub enum ApiError {
     },
     #[error("request body is over the limit of {0} bytes")]
     PayloadTooLarge(usize),
+    /// A file over the session's cap, or an upload over its limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A stored value (a profile's state) that cannot be read.
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("{0}")]
     TooManySessions(String),
     /// The key made more requests than its rate allows.
@@ -74,7 +80,8 @@ impl ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
-            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge(_) | Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManySessions(_) | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -104,6 +111,10 @@ impl From<SessionError> for ApiError {
                 Self::TooManySessions(error.to_string())
             }
             SessionError::BadToken => Self::BadToken(error.to_string()),
+            SessionError::ProfileNotFound(_) => Self::NotFound(error.to_string()),
+            SessionError::ProfileInUse(_) | SessionError::NoProfileToSave(_) => {
+                Self::Conflict(error.to_string())
+            }
             SessionError::Browser(browser) => browser.into(),
             SessionError::Store(store) => store.into(),
         }
@@ -116,7 +127,10 @@ impl From<OpsError> for ApiError {
             OpsError::Session(session) => session.into(),
             OpsError::Refused(refused) => refused.into(),
             OpsError::PageLoad(_) => Self::BadGateway(error.to_string()),
-            OpsError::Broke(_) => Self::Internal(error.to_string()),
+            OpsError::Broke(_) | OpsError::Files(_) => Self::Internal(error.to_string()),
+            OpsError::NoFile(_) => Self::NotFound(error.to_string()),
+            OpsError::OverCap(_) | OpsError::OverLimit(_) => Self::TooLarge(error.to_string()),
+            OpsError::Upload(_) => Self::BadRequest(error.to_string()),
         }
     }
 }
@@ -142,7 +156,10 @@ impl From<BrowserError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self::Internal(error.to_string())
+        match error {
+            StoreError::Sealed(_) => Self::Unprocessable(error.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
     }
 }
 

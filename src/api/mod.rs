@@ -35,11 +35,16 @@ use crate::session::Sessions;
 /// Largest request body accepted (413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// The largest upload `POST /session/{id}/files` takes, in bytes (413 beyond).
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimit(pub usize);
+
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub sessions: Sessions,
     pub operations: Operations,
+    pub upload_limit: UploadLimit,
     pub api_keys: ApiKeys,
     pub rates: KeyRates,
     pub metrics: Metrics,
@@ -61,11 +66,34 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::env::observe))
         .routes(routes!(routes::env::step))
         .routes(routes!(routes::env::scrape))
+        .routes(routes!(routes::files::list))
+        .routes(routes!(routes::files::read))
+        .routes(with_own_body_limit(routes!(routes::files::upload)))
+        .routes(routes!(routes::profiles::create))
+        .routes(routes!(routes::profiles::list))
+        .routes(routes!(routes::profiles::get))
+        .routes(routes!(routes::profiles::delete))
+        .routes(routes!(routes::profiles::export))
+        .routes(routes!(routes::profiles::import))
+        .routes(routes!(routes::profiles::save))
         .routes(routes!(routes::cdp::debug))
         .routes(routes!(routes::cdp::connect))
         .routes(routes!(routes::health::health))
         .routes(routes!(telemetry::metrics))
         .routes(routes!(openapi::document))
+}
+
+/// A route that reads its body under a limit of its own (an upload, `UploadLimit`), not
+/// under [`BODY_LIMIT`].
+fn with_own_body_limit(
+    route: utoipa_axum::router::UtoipaMethodRouter<AppState>,
+) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method_router) = route;
+    (
+        schemas,
+        paths,
+        method_router.layer(DefaultBodyLimit::disable()),
+    )
 }
 
 pub fn router(state: AppState) -> Router {

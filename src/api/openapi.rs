@@ -35,6 +35,8 @@ Every error is JSON `{\"error\": \"…\"}`. Every response carries an `x-request
     tags(
         (name = "sessions", description = "Start, read, list and close sessions."),
         (name = "env", description = "Act in a session's page: observe, step, scrape."),
+        (name = "files", description = "A session's files: its downloads, and uploads for its file inputs."),
+        (name = "profiles", description = "Logins kept across sessions: cookies and local storage, sealed at rest; Playwright's storage state in and out."),
         (name = "cdp", description = "A session's Chrome DevTools Protocol endpoint, for Playwright, Puppeteer and other DevTools clients."),
         (name = "service", description = "Health, metrics and this document; no key needed."),
     )

@@ -63,6 +63,8 @@ pub(super) struct Running {
     pub(super) refilling: AtomicBool,
     pub(super) warm_target: usize,
     pub(super) operation_timeout: Duration,
+    /// Where each context's downloads go (see `downloads.rs`).
+    pub(super) downloads: Arc<super::downloads::Downloads>,
 }
 
 impl Running {

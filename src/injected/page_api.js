@@ -3,7 +3,7 @@
 // script is defined there (every definition starts with this statement). Its whole shape:
 //   __browserd.scripts   name → function: the page scripts defined in this world (PageScript)
 //   __browserd.elements  handle → Element: what `collect` listed, for locate / choose /
-//                        ariaValue / selectContent
+//                        ariaValue / selectContent / fileInput
 //   __browserd.frames    owner → <iframe>: frames `collect` could not read, for framePoint /
 //                        frameElement
 //   __browserd.input     the watch `inputWatch` set on the last input, for `settle`

@@ -379,6 +379,7 @@ impl BrowserTools {
             timeout: IDLE,
             keep_alive: false,
             screenshot: false,
+            profile: None,
         };
         let started = self
             .operations

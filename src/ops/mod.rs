@@ -9,6 +9,8 @@
 //! content — and knows nothing of HTTP, JSON bodies or MCP: `api`, `mcp` and the
 //! one-shot commands each turn those values into their own answers.
 //!
+//! A session's files (`files.rs`) are its folder's: downloads, uploads, retention.
+//!
 //! The work on one page, without a session (`page.rs`), is shared with the one-shot
 //! commands, which hold a throwaway tab instead of a session. A session's CDP endpoint
 //! (`cdp.rs`) is an operation too: a client let in, and served until it or the session
@@ -16,6 +18,7 @@
 
 mod cdp;
 mod error;
+mod files;
 mod page;
 mod run;
 mod step;
@@ -28,6 +31,7 @@ use crate::session::Sessions;
 
 pub use crate::act::open;
 pub use error::OpsError;
+pub use files::{media_type, FileLimits};
 pub use page::{content, observe_page};
 pub use types::{
     action_limit, page_url, Mark, Observation, Observe, PageContent, Scrape, SessionChoice, Step,
@@ -38,15 +42,17 @@ pub use types::{
 #[derive(Clone)]
 pub struct Operations {
     sessions: Sessions,
-    /// Where sessions' files go (downloads), under the data directory.
-    files_dir: PathBuf,
+    /// The data directory, under which each session has its folder (`files.rs`).
+    data_dir: PathBuf,
+    file_limits: FileLimits,
 }
 
 impl Operations {
-    pub fn new(sessions: Sessions, files_dir: PathBuf) -> Self {
+    pub fn new(sessions: Sessions, data_dir: PathBuf, file_limits: FileLimits) -> Self {
         Self {
             sessions,
-            files_dir,
+            data_dir,
+            file_limits,
         }
     }
 
@@ -107,8 +113,10 @@ impl Operations {
         request: Step,
     ) -> Result<Observation, OpsError> {
         let history = self.sessions.clone();
+        let data_dir = self.data_dir.clone();
         run::run(&self.sessions, owner, target, async move |guard| {
-            step::step(guard, &history, request).await
+            let files = crate::session::files_folder(&data_dir, &guard.id());
+            step::step(guard, &history, &files, request).await
         })
         .await
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::error::OpsError;
 use super::page::{self, dialog_note};
-use super::types::{Observation, PageContent, SessionChoice, Target};
+use super::types::{download_note, Observation, PageContent, SessionChoice, Target};
 use crate::act::{ActError, FreshRead};
 use crate::browser::{BrowserError, Tab};
 use crate::domain::{Ending, Owner, PageInfo};
@@ -84,7 +84,13 @@ async fn take_session(
 ) -> Result<(SessionGuard, Access), SessionError> {
     let id = match &target.choice {
         SessionChoice::Existing(id) => id.clone(),
-        SessionChoice::New(options) => sessions.start(owner.clone(), *options).await?.record.id,
+        SessionChoice::New(options) => {
+            sessions
+                .start(owner.clone(), options.clone())
+                .await?
+                .record
+                .id
+        }
     };
     session::note_session(&id);
     sessions.acquire(owner, &id).await
@@ -126,13 +132,15 @@ pub(super) async fn run(
         outcome
             .notes
             .extend(tab.take_dialogs().iter().map(dialog_note));
-        Ok::<_, Failure>((outcome, info, screenshot, marks))
+        let downloads = tab.take_downloads().await;
+        outcome.notes.extend(downloads.iter().map(download_note));
+        Ok::<_, Failure>((outcome, info, screenshot, marks, downloads))
     };
     // The session's use is written down while the operation runs: on disk before an
     // answer that reports the session, while a failure is reported as it is.
     let (result, persisted) = tokio::join!(operated, access.persist());
     match result {
-        Ok((outcome, page, screenshot, marks)) => {
+        Ok((outcome, page, screenshot, marks, downloads)) => {
             persisted?;
             if let Some(space) = &outcome.space {
                 guard.set_last_space(Arc::clone(space));
@@ -150,6 +158,7 @@ pub(super) async fn run(
                 space: outcome.space,
                 notes: outcome.notes,
                 marks,
+                downloads,
             })
         }
         Err(Failure::Refused(error)) => {

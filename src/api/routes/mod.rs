@@ -2,5 +2,7 @@
 
 pub mod cdp;
 pub mod env;
+pub mod files;
 pub mod health;
+pub mod profiles;
 pub mod sessions;

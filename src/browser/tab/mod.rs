@@ -3,13 +3,16 @@
 //! Every command is bounded: by the operation timeout, by a crash of the page and by the
 //! death of its browser, whichever comes first, so no request hangs on a broken page.
 //! The commands are kept by concern: navigation and settling (`navigation.rs`), input
-//! (`input.rs`), our isolated worlds and the page scripts run in them (`worlds.rs`), and
-//! pages an input opens (`popups.rs`); this file holds the tab itself, its guard on every
+//! (`input.rs`), our isolated worlds and the page scripts run in them (`worlds.rs`),
+//! pages an input opens (`popups.rs`), files in and out (`files.rs`), and the cookies and
+//! storage a profile keeps (`storage.rs`); this file holds the tab itself, its guard on every
 //! command, and its end.
 
+mod files;
 mod input;
 mod navigation;
 mod popups;
+mod storage;
 mod worlds;
 
 use std::collections::HashMap;
@@ -44,6 +47,8 @@ pub struct Tab {
     worlds: std::sync::Mutex<HashMap<Option<String>, World>>,
     /// Marks each wait's read sent ahead, so that one wait never takes another's.
     next_token: AtomicU64,
+    /// Where the context's downloads go, once it keeps them (`files.rs`).
+    downloads: Option<Arc<super::downloads::ContextDownloads>>,
 }
 
 /// How an input ended: the page settled (with what was read from it then), or the input
@@ -62,6 +67,7 @@ impl Tab {
             openers: Vec::new(),
             worlds: std::sync::Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(0),
+            downloads: None,
         }
     }
 
@@ -167,6 +173,7 @@ impl Tab {
         };
         self.browser.tab_closed();
         parts.stop_listeners();
+        self.forget_downloads(parts.context.inner());
         if !self.browser.is_alive() {
             return Ok(());
         }
@@ -185,6 +192,7 @@ impl Drop for Tab {
         };
         self.browser.tab_closed();
         parts.stop_listeners();
+        self.forget_downloads(parts.context.inner());
         if !self.browser.is_alive() {
             return;
         }

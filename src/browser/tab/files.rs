@@ -1,0 +1,90 @@
+//! Files in and out of the tab's context: where its downloads go, those that ended, and
+//! the files a file input is given.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::Tab;
+use crate::browser::cdp::RawCommand;
+use crate::browser::downloads::ContextDownloads;
+use crate::browser::running::bounded;
+use crate::browser::BrowserError;
+use crate::domain::Download;
+use crate::injected;
+
+impl Tab {
+    /// From now on, the context's downloads are saved in `folder` (made if missing), up to
+    /// `cap` bytes of files there, instead of refused.
+    pub async fn keep_downloads(&mut self, folder: PathBuf, cap: u64) -> Result<(), BrowserError> {
+        tokio::fs::create_dir_all(folder.join(crate::browser::downloads::INCOMING))
+            .await
+            .map_err(|e| BrowserError::Protocol(format!("downloads folder: {e}")))?;
+        let context = self.parts()?.context.inner().clone();
+        let downloads = ContextDownloads::new(folder.clone(), cap);
+        self.browser
+            .downloads
+            .register(&context, Arc::clone(&downloads));
+        self.downloads = Some(downloads);
+        let allow = RawCommand::new(
+            "Browser.setDownloadBehavior",
+            json!({
+                "behavior": "allowAndName",
+                "browserContextId": context,
+                "downloadPath": folder.join(crate::browser::downloads::INCOMING).to_string_lossy(),
+                "eventsEnabled": true,
+            }),
+        );
+        bounded(
+            self.browser.operation_timeout,
+            self.browser.browser.execute(allow),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The downloads that ended since the last call, once none is under way (a download
+    /// still running when the operation timeout comes is left for a later call).
+    pub async fn take_downloads(&self) -> Vec<Download> {
+        let Some(downloads) = &self.downloads else {
+            return Vec::new();
+        };
+        tokio::time::timeout(self.browser.operation_timeout, downloads.take_ended())
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Gives the file input `collect` listed under `handle` in `frame`'s world the file at
+    /// `path`, as a person choosing it would: the page sees `input` and `change`. `false`
+    /// when the element is no longer a file input on the page.
+    pub async fn set_input_file(
+        &self,
+        frame: Option<&str>,
+        handle: u32,
+        path: &Path,
+    ) -> Result<bool, BrowserError> {
+        let input = self
+            .call_script(frame, &[&injected::FILE_INPUT], &[json!(handle)], false)
+            .await?;
+        let Some(object) = input["objectId"].as_str() else {
+            return Ok(false);
+        };
+        let set = self
+            .call(
+                "DOM.setFileInputFiles",
+                json!({ "files": [path.to_string_lossy()], "objectId": object }),
+            )
+            .await;
+        let _ = self
+            .call("Runtime.releaseObject", json!({ "objectId": object }))
+            .await;
+        set.map(|_| true)
+    }
+
+    pub(super) fn forget_downloads(&self, context: &str) {
+        if self.downloads.is_some() {
+            self.browser.downloads.unregister(context);
+        }
+    }
+}
