@@ -264,3 +264,73 @@ async fn bad_profile_requests_are_refused() {
     let (status, _) = app.get("/profiles/not-a-uuid", Some(KEY)).await;
     assert_eq!(status, 404);
 }
+
+/// Runs `storage_state.mjs MODE` with the tests' Chromium; the account page's title.
+async fn playwright(mode: &str, site: &Site, file: &std::path::Path) -> String {
+    let chromium = browserd::browser::find_executable(None).expect("chromium");
+    let script =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cdp/storage_state.mjs");
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(90),
+        tokio::process::Command::new("node")
+            .arg(script)
+            .arg(mode)
+            .arg(chromium)
+            .arg(&site.address)
+            .arg(file)
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the script finishes")
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "storage_state.mjs {mode}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT in {stdout}"));
+    let value: Value = serde_json::from_str(line).expect("JSON");
+    value["title"].as_str().expect("title").to_string()
+}
+
+#[tokio::test]
+async fn a_login_made_in_playwright_logs_browserd_in_and_goes_back() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let files = tempfile::tempdir().unwrap();
+    let made = files.path().join("made.json");
+    assert_eq!(playwright("signin", &site, &made).await, "Account of alice");
+
+    let state: Value = serde_json::from_slice(&std::fs::read(&made).unwrap()).unwrap();
+    let profile = create_profile(&app, json!({"name": "from playwright"})).await;
+    let response = app
+        .client
+        .put(app.url(&format!("/profiles/{profile}/storage_state")))
+        .bearer_auth(KEY)
+        .json(&state)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+
+    let (session, page) =
+        account_page(&app, &site, Some(json!({"id": profile, "persist": true}))).await;
+    assert_eq!(page["metadata"]["title"], "Account of alice", "{page}");
+    close(&app, &session).await;
+
+    // And back: browserd's export opens Playwright's context signed in; without it, not.
+    let (status, exported) = app
+        .get(&format!("/profiles/{profile}/storage_state"), Some(KEY))
+        .await;
+    assert_eq!(status, 200);
+    let back = files.path().join("back.json");
+    std::fs::write(&back, exported.to_string()).unwrap();
+    assert_eq!(playwright("check", &site, &back).await, "Account of alice");
+    let empty = files.path().join("empty.json");
+    std::fs::write(&empty, r#"{"cookies": [], "origins": []}"#).unwrap();
+    assert_eq!(playwright("check", &site, &empty).await, "Sign in");
+}
