@@ -39,6 +39,10 @@ pub enum Command {
     Observe {
         /// The page (http:, https: or about:blank).
         url: String,
+        /// Start signed in: a Playwright storage state (`context.storageState()`, or a
+        /// profile's `GET /profiles/{id}/storage_state`): its cookies and local storage.
+        #[arg(long, value_name = "FILE")]
+        storage_state: Option<PathBuf>,
         #[command(flatten)]
         browser: BrowserArgs,
     },
@@ -56,6 +60,9 @@ pub enum Command {
         /// The whole visible page instead of its main content.
         #[arg(long)]
         full: bool,
+        /// Start signed in, from a Playwright storage state (not with --html).
+        #[arg(long, value_name = "FILE", conflicts_with = "html")]
+        storage_state: Option<PathBuf>,
         #[command(flatten)]
         browser: BrowserArgs,
     },
