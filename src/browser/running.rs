@@ -94,7 +94,8 @@ impl Running {
         )
         .await?;
         let prepared = async {
-            // A download must never wedge a session: refuse them.
+            // Until a session keeps its downloads (`Tab::keep_downloads`), a download must
+            // never wedge the page: refuse them.
             self.browser
                 .execute(RawCommand::new(
                     "Browser.setDownloadBehavior",

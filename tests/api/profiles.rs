@@ -102,6 +102,15 @@ async fn a_login_kept_in_a_profile_is_there_in_the_next_session_and_after_a_rest
     assert_eq!(status, 409, "{refused}");
     let (reader, _) = account_page(&app, &site, Some(json!({"id": profile}))).await;
     close(&app, &reader).await;
+    // The session ends on another origin: the one it signed in at is kept all the same.
+    let elsewhere = site.address.replace("127.0.0.1", "localhost") + "/article.html";
+    let (status, page) = call(
+        &app,
+        "/env/observe",
+        json!({"session_id": session, "keep_alive": true, "url": elsewhere}),
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
     close(&app, &session).await;
 
     let (_, page) = account_page(&app, &site, None).await;

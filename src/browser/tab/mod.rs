@@ -49,6 +49,9 @@ pub struct Tab {
     next_token: AtomicU64,
     /// Where the context's downloads go, once it keeps them (`files.rs`).
     downloads: Option<Arc<super::downloads::ContextDownloads>>,
+    /// The web origins the page was seen at (each read of its URL): whose local storage
+    /// a profile keeps (`storage.rs`).
+    visited: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// How an input ended: the page settled (with what was read from it then), or the input
@@ -68,6 +71,7 @@ impl Tab {
             worlds: std::sync::Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(0),
             downloads: None,
+            visited: Default::default(),
         }
     }
 
@@ -137,7 +141,11 @@ impl Tab {
     /// `pushState` included), without asking the page.
     pub async fn url(&self) -> Result<Option<String>, BrowserError> {
         let page = &self.parts()?.page;
-        self.guarded(async { Ok(page.url().await?) }).await
+        let url = self.guarded(async { Ok(page.url().await?) }).await?;
+        if let Some(url) = &url {
+            self.visited(url);
+        }
+        Ok(url)
     }
 
     /// The URL of the document in `frame` as the browser last reported it, without asking
@@ -153,7 +161,10 @@ impl Tab {
     /// The page's URL and title.
     pub async fn info(&self) -> Result<PageInfo, BrowserError> {
         let value = self.run(&injected::PAGE_INFO, &[]).await?;
-        serde_json::from_value(value).map_err(|e| BrowserError::Protocol(format!("page info: {e}")))
+        let info: PageInfo = serde_json::from_value(value)
+            .map_err(|e| BrowserError::Protocol(format!("page info: {e}")))?;
+        self.visited(&info.url);
+        Ok(info)
     }
 
     /// Dialogs (`alert`, `confirm`, `beforeunload`…) accepted since the last call.

@@ -66,8 +66,8 @@ impl Tab {
         .await
     }
 
-    /// The context's cookies, and the local storage of `origins` and of every origin a
-    /// page of the context shows now.
+    /// The context's cookies, and the local storage of `origins`, of the origins the tab's
+    /// page was seen at, and of every origin a page of the context shows now.
     pub async fn storage_state(&self, origins: &[String]) -> Result<StorageState, BrowserError> {
         let context = self.parts()?.context.inner().clone();
         let reply = self
@@ -78,6 +78,13 @@ impl Tab {
             .map(|all| all.iter().filter_map(cookie_of).collect())
             .unwrap_or_default();
         let mut wanted: BTreeSet<String> = origins.iter().cloned().collect();
+        wanted.extend(
+            self.visited
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .cloned(),
+        );
         wanted.extend(self.shown_origins(&context).await?);
         let mut state = StorageState {
             cookies,
@@ -231,6 +238,18 @@ async fn evaluate(page: &Page, expression: &str) -> Result<Value, BrowserError> 
         )));
     }
     Ok(reply.result["result"]["value"].clone())
+}
+
+impl Tab {
+    /// Notes the origin of a URL the page was seen at.
+    pub(super) fn visited(&self, url: &str) {
+        if let Some(origin) = web_origin(url) {
+            self.visited
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(origin);
+        }
+    }
 }
 
 /// The origin of `url` if it is a web page's.
