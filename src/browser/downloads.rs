@@ -38,10 +38,17 @@ pub(super) struct ContextDownloads {
 
 #[derive(Default)]
 struct Pending {
-    /// Started and not ended.
-    in_progress: usize,
+    /// How many downloads of the context have begun: the number of the next one.
+    begun: u64,
+    /// The numbers of those begun and not ended, by guid.
+    in_progress: HashMap<String, u64>,
     ended: Vec<Download>,
 }
+
+/// Where a context's downloads stood when an operation began: those that begin after it
+/// are the operation's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DownloadMark(u64);
 
 impl ContextDownloads {
     pub(super) fn new(folder: PathBuf, cap: u64) -> Arc<Self> {
@@ -58,14 +65,19 @@ impl ContextDownloads {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Waits until no download of the context is under way, then takes those that ended
-    /// since the last call.
-    pub(super) async fn take_ended(&self) -> Vec<Download> {
+    pub(super) fn mark(&self) -> DownloadMark {
+        DownloadMark(self.state().begun)
+    }
+
+    /// Waits until no download begun since `mark` is under way, then takes those that
+    /// ended since the last call. Downloads begun earlier are not waited for: one that
+    /// never ends holds up no later operation.
+    pub(super) async fn take_ended(&self, mark: DownloadMark) -> Vec<Download> {
         let mut changed = self.changed.subscribe();
         loop {
             {
                 let mut state = self.state();
-                if state.in_progress == 0 {
+                if !state.in_progress.values().any(|&n| n >= mark.0) {
                     return std::mem::take(&mut state.ended);
                 }
             }
@@ -75,16 +87,23 @@ impl ContextDownloads {
         }
     }
 
-    fn began(&self) {
-        self.state().in_progress += 1;
+    /// Whether a download of the context is under way.
+    pub(super) fn under_way(&self) -> bool {
+        !self.state().in_progress.is_empty()
+    }
+
+    fn began(&self, guid: &str) {
+        let mut state = self.state();
+        let number = state.begun;
+        state.begun += 1;
+        state.in_progress.insert(guid.to_string(), number);
+        drop(state);
         self.changed.send_replace(());
     }
 
-    fn ended(&self, download: Download, counted: bool) {
+    fn ended(&self, guid: &str, download: Download) {
         let mut state = self.state();
-        if counted {
-            state.in_progress = state.in_progress.saturating_sub(1);
-        }
+        state.in_progress.remove(guid);
         state.ended.push(download);
         drop(state);
         self.changed.send_replace(());
@@ -166,7 +185,7 @@ impl Downloads {
                 Event::Began(event) => {
                     let context = this.context_of_frame(browser, event.frame_id.inner()).await;
                     if let Some((_, downloads)) = &context {
-                        downloads.began();
+                        downloads.began(&event.guid);
                     }
                     started.insert(
                         event.guid.clone(),
@@ -210,7 +229,6 @@ impl Downloads {
         let Some(download) = started.remove(&event.guid) else {
             return;
         };
-        let counted = download.context.is_some();
         let context = download.context.or_else(|| {
             event
                 .file_path
@@ -239,13 +257,13 @@ impl Downloads {
                     Ok(Err(error)) => {
                         tracing::warn!(%error, "cannot keep a finished download");
                         return downloads.ended(
+                            &event.guid,
                             Download {
                                 name: FileName::sanitized(&download.suggested),
                                 size: 0,
                                 url: download.url,
                                 state: DownloadState::Canceled,
                             },
-                            counted,
                         );
                     }
                     Err(_) => return,
@@ -266,7 +284,7 @@ impl Downloads {
                 }
             }
         };
-        downloads.ended(ended, counted);
+        downloads.ended(&event.guid, ended);
     }
 
     /// The registered context a download's frame belongs to: a page's main frame has its

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 pub use cdp_proxy::{serve_cdp_client, ClientFrame, ServerFrame};
 pub use dialogs::Dialog;
-pub use downloads::{place, used, INCOMING};
+pub use downloads::{place, used, DownloadMark, INCOMING};
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
 pub use tab::{Armed, Key, Popup, Settled, Tab};

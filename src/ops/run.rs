@@ -16,6 +16,10 @@ use crate::domain::{Ending, Owner, PageInfo};
 use crate::perception::ActionSpace;
 use crate::session::{self, Access, SessionError, SessionGuard, Sessions};
 
+/// What the agent reads while a download goes on past the operation.
+const DOWNLOAD_UNDER_WAY: &str =
+    "A download is still under way; it will be in the session's files when it is done.";
+
 /// What an operation produced, before the session part is added.
 #[derive(Default)]
 pub(super) struct Outcome {
@@ -108,6 +112,7 @@ pub(super) async fn run(
     let operated = async {
         // A CDP client of the session may have closed its page since the last operation.
         page_of(&mut guard)?.replace_closed_page().await?;
+        let mark = page_of(&mut guard)?.download_mark();
         let mut outcome = operation(&mut guard).await?;
         let tab = page_of(&mut guard)?;
         let info = match outcome.page.take() {
@@ -132,8 +137,11 @@ pub(super) async fn run(
         outcome
             .notes
             .extend(tab.take_dialogs().iter().map(dialog_note));
-        let downloads = tab.take_downloads().await;
+        let (downloads, under_way) = tab.take_downloads(mark).await;
         outcome.notes.extend(downloads.iter().map(download_note));
+        if under_way {
+            outcome.notes.push(DOWNLOAD_UNDER_WAY.into());
+        }
         Ok::<_, Failure>((outcome, info, screenshot, marks, downloads))
     };
     // The session's use is written down while the operation runs: on disk before an

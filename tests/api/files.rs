@@ -315,3 +315,46 @@ async fn files_over_the_cap_are_refused_and_nothing_is_kept() {
     assert_eq!(status, 413, "{body}");
     assert!(body["error"].as_str().unwrap().contains("limit"), "{body}");
 }
+
+#[tokio::test]
+async fn a_download_that_outlasts_its_step_is_reported_when_it_ends() {
+    let site = serve_site().await;
+    let app = spawn_app_with(|settings| settings.operation_timeout_secs = 3).await;
+    let (session, page) = open(&app, &site.url("/files.html")).await;
+    let after = step(
+        &app,
+        &session,
+        &action_described(&page, "Download the big archive"),
+        None,
+    )
+    .await;
+    let description = after["space"]["description"].as_str().unwrap();
+    assert!(description.contains("still under way"), "{description}");
+    assert!(after.get("downloads").is_none(), "{after}");
+
+    site.gate_reached().await;
+    site.open_gate();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    let files = loop {
+        let (status, files) = listed(&app, &session, KEY).await;
+        assert_eq!(status, 200);
+        if !files.as_array().unwrap().is_empty() {
+            break files;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the download never landed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(sizes(&files), vec![("slow.bin".to_string(), 2000)]);
+    let (status, next) = call(
+        &app,
+        "/env/observe",
+        json!({"session_id": session, "keep_alive": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{next}");
+    assert_eq!(next["downloads"][0]["name"], "slow.bin", "{next}");
+    assert_eq!(next["downloads"][0]["size"], 2000);
+}

@@ -89,6 +89,37 @@ async fn download() -> Response {
         .into_response()
 }
 
+/// A download whose first half comes at once and the rest when the test opens the gate.
+async fn slow_download(State(gate): State<Gate>) -> Response {
+    let halves = futures_util::stream::unfold(0, move |sent| {
+        let gate = gate.clone();
+        async move {
+            match sent {
+                0 => Some((Ok::<_, std::io::Error>(vec![1u8; 1000]), 1)),
+                1 => {
+                    gate.reached.send_replace(true);
+                    let mut opened = gate.opened.subscribe();
+                    let _ = opened.wait_for(|opened| *opened).await;
+                    Some((Ok(vec![2u8; 1000]), 2))
+                }
+                _ => None,
+            }
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"slow.bin\"".to_string(),
+            ),
+            (header::CONTENT_LENGTH, "2000".to_string()),
+        ],
+        axum::body::Body::from_stream(halves),
+    )
+        .into_response()
+}
+
 /// A page that arrives when the test opens the gate.
 async fn gate(State(gate): State<Gate>) -> Html<&'static str> {
     gate.reached.send_replace(true);
@@ -196,6 +227,7 @@ pub async fn serve_site() -> Site {
         .route("/hang", get(hang))
         .route("/gate", get(gate).with_state(gate_state.clone()))
         .route("/download", get(download))
+        .route("/slow-download", get(slow_download).with_state(gate_state.clone()))
         .route("/export", axum::routing::post(export))
         .route("/upload", axum::routing::post(upload))
         .route("/account", get(account).with_state(secrets.clone()))

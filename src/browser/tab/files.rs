@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::Tab;
 use crate::browser::cdp::RawCommand;
-use crate::browser::downloads::ContextDownloads;
+use crate::browser::downloads::{ContextDownloads, DownloadMark};
 use crate::browser::running::bounded;
 use crate::browser::BrowserError;
 use crate::domain::Download;
@@ -44,15 +44,26 @@ impl Tab {
         .map(|_| ())
     }
 
-    /// The downloads that ended since the last call, once none is under way (a download
-    /// still running when the operation timeout comes is left for a later call).
-    pub async fn take_downloads(&self) -> Vec<Download> {
-        let Some(downloads) = &self.downloads else {
-            return Vec::new();
-        };
-        tokio::time::timeout(self.browser.operation_timeout, downloads.take_ended())
-            .await
+    /// Where the context's downloads stand now, for [`take_downloads`](Self::take_downloads).
+    pub fn download_mark(&self) -> DownloadMark {
+        self.downloads
+            .as_ref()
+            .map(|downloads| downloads.mark())
             .unwrap_or_default()
+    }
+
+    /// The downloads that ended since the last call, once none begun since `mark` is under
+    /// way; and whether one is still under way (one running past the operation timeout is
+    /// left for a later call).
+    pub async fn take_downloads(&self, mark: DownloadMark) -> (Vec<Download>, bool) {
+        let Some(downloads) = &self.downloads else {
+            return (Vec::new(), false);
+        };
+        let ended =
+            tokio::time::timeout(self.browser.operation_timeout, downloads.take_ended(mark))
+                .await
+                .unwrap_or_default();
+        (ended, downloads.under_way())
     }
 
     /// Gives the file input `collect` listed under `handle` in `frame`'s world the file at
