@@ -343,3 +343,20 @@ async fn a_login_made_in_playwright_logs_browserd_in_and_goes_back() {
     std::fs::write(&empty, r#"{"cookies": [], "origins": []}"#).unwrap();
     assert_eq!(playwright("check", &site, &empty).await, "Sign in");
 }
+
+#[tokio::test]
+async fn an_origin_the_browser_will_not_open_is_left_out_and_the_rest_restored() {
+    let (app, site) = (spawn_app().await, serve_site().await);
+    let state = json!({
+        "cookies": [{"name": "sid", "value": site.secrets.cookie, "domain": "127.0.0.1", "path": "/",
+            "expires": -1, "httpOnly": true, "secure": false, "sameSite": "Lax"}],
+        "origins": [
+            // Port 1 is one Chromium never opens (net::ERR_UNSAFE_PORT).
+            {"origin": "http://127.0.0.1:1", "localStorage": [{"name": "x", "value": "y"}]},
+            {"origin": site.address, "localStorage": [{"name": "token", "value": site.secrets.token}]},
+        ],
+    });
+    let profile = create_profile(&app, json!({"name": "odd origin", "storage_state": state})).await;
+    let (_, page) = account_page(&app, &site, Some(json!({"id": profile}))).await;
+    assert_eq!(page["metadata"]["title"], "Account of alice", "{page}");
+}

@@ -49,7 +49,9 @@ impl Tab {
         }
         self.with_helper_page(async |page| {
             for origin in origins {
-                visit(page, &origin.origin).await?;
+                if !visit(page, &origin.origin).await? {
+                    continue;
+                }
                 let items: Vec<(&str, &str)> = origin
                     .local_storage
                     .iter()
@@ -97,7 +99,9 @@ impl Tab {
             .with_helper_page(async |page| {
                 let mut read = Vec::new();
                 for origin in &wanted {
-                    visit(page, origin).await?;
+                    if !visit(page, origin).await? {
+                        continue;
+                    }
                     let items =
                         evaluate(page, "JSON.stringify(Object.entries(localStorage))").await?;
                     let items: Vec<(String, String)> = items
@@ -200,13 +204,22 @@ impl Tab {
     }
 }
 
-/// Takes the helper page to `origin` and waits until its document is that origin's.
-async fn visit(page: &Page, origin: &str) -> Result<(), BrowserError> {
-    page.execute(RawCommand::new(
-        "Page.navigate",
-        json!({ "url": format!("{origin}/") }),
-    ))
-    .await?;
+/// Takes the helper page to `origin` and waits until its document is that origin's;
+/// `false` when the browser will not open it at all (a port it never opens, for one).
+async fn visit(page: &Page, origin: &str) -> Result<bool, BrowserError> {
+    let navigated = page
+        .execute(RawCommand::new(
+            "Page.navigate",
+            json!({ "url": format!("{origin}/") }),
+        ))
+        .await?;
+    if let Some(error) = navigated.result["errorText"]
+        .as_str()
+        .filter(|e| !e.is_empty())
+    {
+        tracing::warn!(%origin, %error, "the local storage of an origin the browser does not open is left out");
+        return Ok(false);
+    }
     loop {
         let now = evaluate(
             page,
@@ -214,7 +227,7 @@ async fn visit(page: &Page, origin: &str) -> Result<(), BrowserError> {
         )
         .await;
         if matches!(&now, Ok(Value::String(shown)) if shown == origin) {
-            return Ok(());
+            return Ok(true);
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
