@@ -49,8 +49,8 @@ pub enum ApiError {
         message: String,
         status: SessionStatus,
     },
-    #[error("request body is over the limit of {0} bytes")]
-    PayloadTooLarge(usize),
+    #[error("request body is over the limit of 1 MiB (16 MiB for a profile's storage state)")]
+    PayloadTooLarge,
     /// A file over the session's cap, or an upload over its limit.
     #[error("{0}")]
     TooLarge(String),
@@ -80,7 +80,7 @@ impl ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
-            Self::PayloadTooLarge(_) | Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManySessions(_) | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

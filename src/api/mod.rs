@@ -35,6 +35,10 @@ use crate::session::Sessions;
 /// Largest request body accepted (413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Largest storage state a profile takes (`POST /profiles`, its import): a site's local
+/// storage alone may pass [`BODY_LIMIT`].
+pub const STATE_LIMIT: usize = 16 * 1024 * 1024;
+
 /// The largest upload `POST /session/{id}/files` takes, in bytes (413 beyond).
 #[derive(Debug, Clone, Copy)]
 pub struct UploadLimit(pub usize);
@@ -68,13 +72,22 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::env::scrape))
         .routes(routes!(routes::files::list))
         .routes(routes!(routes::files::read))
-        .routes(with_own_body_limit(routes!(routes::files::upload)))
-        .routes(routes!(routes::profiles::create))
+        .routes(with_body_limit(
+            routes!(routes::files::upload),
+            DefaultBodyLimit::disable(),
+        ))
+        .routes(with_body_limit(
+            routes!(routes::profiles::create),
+            DefaultBodyLimit::max(STATE_LIMIT),
+        ))
         .routes(routes!(routes::profiles::list))
         .routes(routes!(routes::profiles::get))
         .routes(routes!(routes::profiles::delete))
         .routes(routes!(routes::profiles::export))
-        .routes(routes!(routes::profiles::import))
+        .routes(with_body_limit(
+            routes!(routes::profiles::import),
+            DefaultBodyLimit::max(STATE_LIMIT),
+        ))
         .routes(routes!(routes::profiles::save))
         .routes(routes!(routes::cdp::debug))
         .routes(routes!(routes::cdp::connect))
@@ -83,17 +96,15 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::document))
 }
 
-/// A route that reads its body under a limit of its own (an upload, `UploadLimit`), not
-/// under [`BODY_LIMIT`].
-fn with_own_body_limit(
+/// A route that reads its body under a limit of its own instead of [`BODY_LIMIT`]: an
+/// upload (none here: the handler counts against [`UploadLimit`]), a storage state
+/// ([`STATE_LIMIT`]).
+fn with_body_limit(
     route: utoipa_axum::router::UtoipaMethodRouter<AppState>,
+    limit: DefaultBodyLimit,
 ) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
     let (schemas, paths, method_router) = route;
-    (
-        schemas,
-        paths,
-        method_router.layer(DefaultBodyLimit::disable()),
-    )
+    (schemas, paths, method_router.layer(limit))
 }
 
 pub fn router(state: AppState) -> Router {

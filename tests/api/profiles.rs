@@ -272,6 +272,16 @@ async fn bad_profile_requests_are_refused() {
     assert_eq!(status, 404);
     let (status, _) = app.get("/profiles/not-a-uuid", Some(KEY)).await;
     assert_eq!(status, 404);
+
+    // A storage state may pass the API's 1 MiB (a site's local storage), up to 16 MiB.
+    let state = |bytes: usize| {
+        json!({"name": "big", "storage_state": {"origins": [{"origin": "http://127.0.0.1:9",
+            "localStorage": [{"name": "blob", "value": "x".repeat(bytes)}]}]}})
+    };
+    let (status, made) = call(&app, "/profiles", state(2 * 1024 * 1024)).await;
+    assert_eq!(status, 200, "{made}");
+    let (status, refused) = call(&app, "/profiles", state(17 * 1024 * 1024)).await;
+    assert_eq!(status, 413, "{refused}");
 }
 
 /// Runs `storage_state.mjs MODE` with the tests' Chromium; the account page's title.

@@ -36,7 +36,7 @@ pub struct DeletedResponse {
         (status = 200, description = "The new profile.", body = ProfileResponse),
         (status = 400, description = "No `name`, or a storage state that is not valid.", body = ErrorBody),
         (status = 401, description = "No or unknown API key.", body = ErrorBody),
-        (status = 413, description = "Request body over 1 MiB.", body = ErrorBody),
+        (status = 413, description = "Request body over 16 MiB.", body = ErrorBody),
         (status = 500, description = "The profile could not be written.", body = ErrorBody),
     ),
     security(("api_key" = []))
@@ -174,7 +174,7 @@ pub async fn export(
         (status = 401, description = "No or unknown API key.", body = ErrorBody),
         (status = 404, description = "No such profile for this key.", body = ErrorBody),
         (status = 409, description = "A session that saves into it is running.", body = ErrorBody),
-        (status = 413, description = "Request body over 1 MiB.", body = ErrorBody),
+        (status = 413, description = "Request body over 16 MiB.", body = ErrorBody),
         (status = 500, description = "The profile could not be written.", body = ErrorBody),
     ),
     security(("api_key" = []))
