@@ -195,27 +195,30 @@ impl Operations {
     }
 }
 
-/// Removes the files under `sessions/*/files/` last written more than `retention` before
-/// `now`.
+/// Removes the files under `sessions/*/files/` (those still coming in, which a stopped
+/// server left, included) last written more than `retention` before `now`.
 fn sweep(sessions: &Path, retention: Duration, now: SystemTime) -> usize {
     let Ok(folders) = std::fs::read_dir(sessions) else {
         return 0;
     };
     let mut removed = 0;
     for folder in folders.flatten() {
-        let Ok(files) = std::fs::read_dir(folder.path().join("files")) else {
-            continue;
-        };
-        for file in files.flatten() {
-            let old = file
-                .metadata()
-                .ok()
-                .filter(|meta| meta.is_file())
-                .and_then(|meta| meta.modified().ok())
-                .and_then(|modified| now.duration_since(modified).ok())
-                .is_some_and(|age| age > retention);
-            if old && std::fs::remove_file(file.path()).is_ok() {
-                removed += 1;
+        let files = folder.path().join("files");
+        for place in [files.join(INCOMING), files] {
+            let Ok(entries) = std::fs::read_dir(place) else {
+                continue;
+            };
+            for file in entries.flatten() {
+                let old = file
+                    .metadata()
+                    .ok()
+                    .filter(|meta| meta.is_file())
+                    .and_then(|meta| meta.modified().ok())
+                    .and_then(|modified| now.duration_since(modified).ok())
+                    .is_some_and(|age| age > retention);
+                if old && std::fs::remove_file(file.path()).is_ok() {
+                    removed += 1;
+                }
             }
         }
     }

@@ -185,6 +185,20 @@ async fn downloads_from_a_link_a_blob_and_a_form_post_land_and_survive_a_restart
     assert_eq!(kind, "text/csv");
     let (status, bytes, _) = read(&app, &session, "report%20(1).bin", KEY).await;
     assert_eq!((status, bytes.len()), (200, 2048));
+    let response = app
+        .client
+        .get(app.url(&format!("/session/{session}/files/notes.txt")))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .expect("sent");
+    let header = |name: &str| response.headers()[name].to_str().unwrap().to_string();
+    assert_eq!(
+        header("content-disposition"),
+        "attachment; filename*=UTF-8''notes.txt"
+    );
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("content-length"), "1234");
 }
 
 #[tokio::test]

@@ -83,6 +83,8 @@ pub async fn read(
             (header::CONTENT_TYPE, file.media_type.clone()),
             (header::CONTENT_LENGTH, file.size.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
+            // A page's file is data to save, never a page of this server to render.
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
         Body::from_stream(tokio_util_stream(content)),
     )
