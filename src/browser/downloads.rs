@@ -34,6 +34,9 @@ pub(super) struct ContextDownloads {
     cap: u64,
     state: Mutex<Pending>,
     changed: watch::Sender<()>,
+    /// The context's pages the session's tab has held (their main frames have the page's
+    /// target id): a download they start is placed here without asking the browser.
+    pages: Mutex<std::collections::HashSet<String>>,
 }
 
 #[derive(Default)]
@@ -58,7 +61,23 @@ impl ContextDownloads {
             cap,
             state: Mutex::new(Pending::default()),
             changed: watch::Sender::new(()),
+            pages: Mutex::default(),
         })
+    }
+
+    /// Notes a page of the context, by its target id.
+    pub(super) fn add_page(&self, target: &str) {
+        self.pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(target.to_string());
+    }
+
+    fn has_page(&self, target: &str) -> bool {
+        self.pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(target)
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, Pending> {
@@ -184,6 +203,7 @@ impl Downloads {
             match event {
                 Event::Began(event) => {
                     let context = this.context_of_frame(browser, event.frame_id.inner()).await;
+                    tracing::debug!(guid = %event.guid, placed = context.is_some(), "a download began");
                     if let Some((_, downloads)) = &context {
                         downloads.began(&event.guid);
                     }
@@ -284,17 +304,28 @@ impl Downloads {
                 }
             }
         };
+        tracing::debug!(guid = %event.guid, state = ?ended.state, "a download ended");
         downloads.ended(&event.guid, ended);
     }
 
     /// The registered context a download's frame belongs to: a page's main frame has its
-    /// target's id, which the browser can place in a context. A frame inside a page is
-    /// placed when its download ends, by the folder it landed in.
+    /// target's id, which its tab noted or the browser can place in a context. A frame
+    /// inside a page is placed when its download ends, by the folder it landed in.
     async fn context_of_frame(
         &self,
         browser: &Browser,
         frame: &str,
     ) -> Option<(String, Arc<ContextDownloads>)> {
+        let noted = self
+            .contexts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .find(|(_, downloads)| downloads.has_page(frame))
+            .map(|(id, downloads)| (id.clone(), Arc::clone(downloads)));
+        if noted.is_some() {
+            return noted;
+        }
         let info = RawCommand::new("Target.getTargetInfo", json!({ "targetId": frame }));
         let reply = browser.execute(info).await.ok()?;
         let context = reply.result["targetInfo"]["browserContextId"].as_str()?;

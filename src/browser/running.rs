@@ -95,11 +95,17 @@ impl Running {
         .await?;
         let prepared = async {
             // Until a session keeps its downloads (`Tab::keep_downloads`), a download must
-            // never wedge the page: refuse them.
+            // never wedge the page: refuse them. Whether the connection hears of downloads
+            // is the last call's `eventsEnabled`, for every context at once: each call
+            // keeps it on, or the sessions' downloads would go unheard.
             self.browser
                 .execute(RawCommand::new(
                     "Browser.setDownloadBehavior",
-                    serde_json::json!({ "behavior": "deny", "browserContextId": context.inner() }),
+                    serde_json::json!({
+                        "behavior": "deny",
+                        "browserContextId": context.inner(),
+                        "eventsEnabled": true,
+                    }),
                 ))
                 .await?;
             self.create_page(context.clone()).await

@@ -93,6 +93,14 @@ impl Tab {
         set.map(|_| true)
     }
 
+    /// Notes the tab's page (after it took a new one) as one whose downloads are its
+    /// context's, so that they are placed at once when they begin.
+    pub(super) fn note_page(&self) {
+        if let (Some(downloads), Some(parts)) = (&self.downloads, &self.parts) {
+            downloads.add_page(parts.page.target_id().inner());
+        }
+    }
+
     pub(super) fn forget_downloads(&self, context: &str) {
         if self.downloads.is_some() {
             self.browser.downloads.unregister(context);
