@@ -26,6 +26,17 @@ use tokio::sync::watch;
 use super::cdp::RawCommand;
 use crate::domain::{Download, DownloadState, FileName};
 
+impl DownloadMark {
+    /// How many downloads the page `page` was sent since the mark, now that it has been
+    /// sent `announced` in all (none when the tab holds another page now).
+    pub(super) fn expected(&self, page: &str, announced: u64) -> u64 {
+        match &self.page {
+            Some(marked) if marked == page => announced.saturating_sub(self.announced),
+            _ => 0,
+        }
+    }
+}
+
 /// One context's downloads: where they go, and those not reported yet.
 pub(super) struct ContextDownloads {
     folder: PathBuf,
@@ -49,9 +60,14 @@ struct Pending {
 }
 
 /// Where a context's downloads stood when an operation began: those that begin after it
-/// are the operation's.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DownloadMark(u64);
+/// are the operation's; and how many its page had been sent (`network.rs`), so that one
+/// sent during the operation is waited for even before the browser says it began.
+#[derive(Debug, Clone, Default)]
+pub struct DownloadMark {
+    begun: u64,
+    page: Option<String>,
+    announced: u64,
+}
 
 impl ContextDownloads {
     pub(super) fn new(folder: PathBuf, cap: u64) -> Arc<Self> {
@@ -84,19 +100,33 @@ impl ContextDownloads {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(super) fn mark(&self) -> DownloadMark {
-        DownloadMark(self.state().begun)
+    pub(super) fn mark(&self, page: &str, announced: u64) -> DownloadMark {
+        DownloadMark {
+            begun: self.state().begun,
+            page: Some(page.to_string()),
+            announced,
+        }
+    }
+
+    /// Waits until `count` downloads of the context have begun since `mark`.
+    pub(super) async fn begun_since(&self, mark: &DownloadMark, count: u64) {
+        let mut changed = self.changed.subscribe();
+        while self.state().begun < mark.begun + count {
+            if changed.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     /// Waits until no download begun since `mark` is under way, then takes those that
     /// ended since the last call. Downloads begun earlier are not waited for: one that
     /// never ends holds up no later operation.
-    pub(super) async fn take_ended(&self, mark: DownloadMark) -> Vec<Download> {
+    pub(super) async fn take_ended(&self, mark: &DownloadMark) -> Vec<Download> {
         let mut changed = self.changed.subscribe();
         loop {
             {
                 let mut state = self.state();
-                if !state.in_progress.values().any(|&n| n >= mark.0) {
+                if !state.in_progress.values().any(|&n| n >= mark.begun) {
                     return std::mem::take(&mut state.ended);
                 }
             }

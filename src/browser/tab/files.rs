@@ -14,6 +14,10 @@ use crate::browser::BrowserError;
 use crate::domain::Download;
 use crate::injected;
 
+/// How long an operation waits for the browser to say that a download the page was sent
+/// began.
+const ANNOUNCED_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Tab {
     /// From now on, the context's downloads are saved in `folder` (made if missing), up to
     /// `cap` bytes of files there, instead of refused.
@@ -46,23 +50,35 @@ impl Tab {
 
     /// Where the context's downloads stand now, for [`take_downloads`](Self::take_downloads).
     pub fn download_mark(&self) -> DownloadMark {
-        self.downloads
-            .as_ref()
-            .map(|downloads| downloads.mark())
-            .unwrap_or_default()
+        match (&self.downloads, &self.parts) {
+            (Some(downloads), Some(parts)) => downloads.mark(
+                parts.page.target_id().inner(),
+                parts.in_flight.downloads_announced(),
+            ),
+            _ => DownloadMark::default(),
+        }
     }
 
-    /// The downloads that ended since the last call, once none begun since `mark` is under
-    /// way; and whether one is still under way (one running past the operation timeout is
-    /// left for a later call).
+    /// The downloads that ended since the last call, once those the page was sent since
+    /// `mark` have begun and none begun since is under way; and whether one is still under
+    /// way (one running past the operation timeout is left for a later call).
     pub async fn take_downloads(&self, mark: DownloadMark) -> (Vec<Download>, bool) {
-        let Some(downloads) = &self.downloads else {
+        let (Some(downloads), Some(parts)) = (&self.downloads, &self.parts) else {
             return (Vec::new(), false);
         };
-        let ended =
-            tokio::time::timeout(self.browser.operation_timeout, downloads.take_ended(mark))
-                .await
-                .unwrap_or_default();
+        let expected = mark.expected(
+            parts.page.target_id().inner(),
+            parts.in_flight.downloads_announced(),
+        );
+        // The page was sent a download the browser has not said it began yet: it says so
+        // a moment after the page stopped loading. Not for ever: a download whose news
+        // goes elsewhere (a CDP client of the session took the downloads over) is left.
+        let begun = downloads.begun_since(&mark, expected);
+        let _ = tokio::time::timeout(ANNOUNCED_WAIT, begun).await;
+        let taken = downloads.take_ended(&mark);
+        let ended = tokio::time::timeout(self.browser.operation_timeout, taken)
+            .await
+            .unwrap_or_default();
         (ended, downloads.under_way())
     }
 
