@@ -21,7 +21,7 @@ const PAGE = 'data:text/html,<title>bench</title><h1>A small page</h1><p>' + 'te
 
 async function startBrowserd() {
   const server = await startServer('cdp');
-  const profiles = path.join(server.dataDir, 'profiles');
+  const profiles = path.join(server.dataDir, 'chromium');
   const portFile = fs.readdirSync(profiles).map((d) => path.join(profiles, d, 'DevToolsActivePort')).find((f) => fs.existsSync(f));
   const [devtoolsPort, devtoolsPath] = fs.readFileSync(portFile, 'utf8').trim().split('\n');
   const direct = `ws://127.0.0.1:${devtoolsPort}${devtoolsPath}`;

@@ -39,6 +39,10 @@ pub enum Command {
     Observe {
         /// The page (http:, https: or about:blank).
         url: String,
+        /// Start signed in: a Playwright storage state (`context.storageState()`, or a
+        /// profile's `GET /profiles/{id}/storage_state`): its cookies and local storage.
+        #[arg(long, value_name = "FILE")]
+        storage_state: Option<PathBuf>,
         #[command(flatten)]
         browser: BrowserArgs,
     },
@@ -56,6 +60,9 @@ pub enum Command {
         /// The whole visible page instead of its main content.
         #[arg(long)]
         full: bool,
+        /// Start signed in, from a Playwright storage state (not with --html).
+        #[arg(long, value_name = "FILE", conflicts_with = "html")]
+        storage_state: Option<PathBuf>,
         #[command(flatten)]
         browser: BrowserArgs,
     },
@@ -191,6 +198,19 @@ pub struct Settings {
     /// Hours a replay picture is kept; older ones are deleted (the steps stay on record).
     #[arg(long, env = "BROWSERD_REPLAY_RETENTION_HOURS", default_value = "168", value_parser = clap::value_parser!(u64).range(1..))]
     pub replay_retention_hours: u64,
+    /// Most megabytes one session's files (downloads and uploads together) may take; a
+    /// download past it is cancelled, an upload past it answered 413.
+    #[arg(long, env = "BROWSERD_FILES_CAP_MB", default_value = "500", value_parser = clap::value_parser!(u64).range(1..))]
+    pub files_cap_mb: u64,
+
+    /// Hours a session's file (download or upload) is kept after it was written (0: until
+    /// the session's data is deleted).
+    #[arg(long, env = "BROWSERD_FILES_RETENTION_HOURS", default_value = "168")]
+    pub files_retention_hours: u64,
+
+    /// Largest upload, in megabytes, one `POST /session/{id}/files` takes (413 beyond).
+    #[arg(long, env = "BROWSERD_UPLOAD_MAX_MB", default_value = "100", value_parser = clap::value_parser!(u64).range(1..))]
+    pub upload_max_mb: u64,
 
     /// Log lines as `text` (for people) or `json` (one object a line, for machines).
     /// `RUST_LOG` filters them (default `info`).
@@ -220,6 +240,19 @@ impl Settings {
 
     pub fn operation_timeout(&self) -> Duration {
         Duration::from_secs(self.operation_timeout_secs)
+    }
+
+    pub fn files_cap(&self) -> u64 {
+        self.files_cap_mb.saturating_mul(1024 * 1024)
+    }
+
+    pub fn files_retention(&self) -> Option<Duration> {
+        (self.files_retention_hours > 0)
+            .then(|| Duration::from_secs(self.files_retention_hours.saturating_mul(3600)))
+    }
+
+    pub fn upload_max(&self) -> usize {
+        usize::try_from(self.upload_max_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
     }
 
     /// The built-in defaults, with the given data directory: what `serve` runs with given

@@ -26,12 +26,17 @@ async fn main() -> ExitCode {
         Command::Serve(settings) => return serve(&settings).await,
         Command::Mcp(settings) => return mcp(&settings).await,
         Command::Config(settings) => Ok(settings.effective_toml(&sources)),
-        Command::Observe { url, browser } => oneshot::observe(&browser, &url).await,
+        Command::Observe {
+            url,
+            storage_state,
+            browser,
+        } => oneshot::observe(&browser, &url, storage_state.as_deref()).await,
         Command::Scrape {
             url,
             html,
             base_url,
             full,
+            storage_state,
             browser,
         } => {
             let options = ScrapeOptions {
@@ -40,7 +45,9 @@ async fn main() -> ExitCode {
             };
             match (html, url) {
                 (Some(path), _) => oneshot::scrape_file(&path, base_url.as_deref(), &options),
-                (None, Some(url)) => oneshot::scrape_url(&browser, &url, &options).await,
+                (None, Some(url)) => {
+                    oneshot::scrape_url(&browser, &url, storage_state.as_deref(), &options).await
+                }
                 (None, None) => Err(oneshot::OneShotError::BadInput(
                     "give a URL or --html FILE".into(),
                 )),

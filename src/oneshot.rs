@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::act::ActError;
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers, Tab};
 use crate::config::BrowserArgs;
-use crate::domain::PageUrl;
+use crate::domain::{PageUrl, StorageState};
 use crate::ops;
 use crate::scrape::{self, ScrapeOptions};
 use crate::shutdown::Shutdown;
@@ -35,15 +35,17 @@ pub enum OneShotError {
 async fn with_tab<T>(
     args: &BrowserArgs,
     url: &str,
+    storage_state: Option<&Path>,
     work: impl AsyncFnOnce(&Tab) -> Result<T, BrowserError>,
 ) -> Result<T, OneShotError> {
     let url: PageUrl = url.parse().map_err(OneShotError::BadInput)?;
-    let profiles = std::env::temp_dir().join(format!("browserd-oneshot-{}", std::process::id()));
+    let state = storage_state.map(read_state).transpose()?;
+    let user_data = std::env::temp_dir().join(format!("browserd-oneshot-{}", std::process::id()));
     let stop = Shutdown::new();
     let config = BrowserConfig {
         executable: find_executable(args.chromium.as_deref())?,
         extra_args: args.chromium_args.0.clone(),
-        profiles_dir: profiles.clone(),
+        user_data_dir: user_data.clone(),
         processes: 1,
         warm_contexts: 0,
         operation_timeout: Duration::from_secs(30),
@@ -51,6 +53,9 @@ async fn with_tab<T>(
     let (browsers, _events) = Browsers::start(config, stop.clone()).await?;
     let result = async {
         let mut tab = browsers.open_tab().await?;
+        if let Some(state) = &state {
+            tab.restore_state(state).await?;
+        }
         let value = match ops::open(&mut tab, &url, false).await {
             Ok(_) => work(&tab).await.map_err(OneShotError::from),
             Err(error) => Err(error.into()),
@@ -61,13 +66,33 @@ async fn with_tab<T>(
     .await;
     stop.trigger();
     browsers.stopped().await;
-    let _ = std::fs::remove_dir_all(profiles);
+    let _ = std::fs::remove_dir_all(user_data);
     result
 }
 
-/// The action list of the page at `url`, as `space.markdown` gives it.
-pub async fn observe(args: &BrowserArgs, url: &str) -> Result<String, OneShotError> {
-    with_tab(args, url, async |tab: &Tab| {
+/// A Playwright storage state from a file, checked.
+fn read_state(path: &Path) -> Result<StorageState, OneShotError> {
+    let text = std::fs::read(path).map_err(|source| OneShotError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let state: StorageState = serde_json::from_slice(&text).map_err(|e| {
+        OneShotError::BadInput(format!("{} is not a storage state: {e}", path.display()))
+    })?;
+    state
+        .check()
+        .map_err(|e| OneShotError::BadInput(format!("{}: {e}", path.display())))?;
+    Ok(state)
+}
+
+/// The action list of the page at `url` (in a browser holding `storage_state`, if given),
+/// as `space.markdown` gives it.
+pub async fn observe(
+    args: &BrowserArgs,
+    url: &str,
+    storage_state: Option<&Path>,
+) -> Result<String, OneShotError> {
+    with_tab(args, url, storage_state, async |tab: &Tab| {
         let (space, _) = ops::observe_page(tab, ops::ACTION_LIMIT_DEFAULT, None, None).await?;
         Ok(space.markdown.clone())
     })
@@ -78,9 +103,10 @@ pub async fn observe(args: &BrowserArgs, url: &str) -> Result<String, OneShotErr
 pub async fn scrape_url(
     args: &BrowserArgs,
     url: &str,
+    storage_state: Option<&Path>,
     options: &ScrapeOptions,
 ) -> Result<String, OneShotError> {
-    with_tab(args, url, async |tab: &Tab| {
+    with_tab(args, url, storage_state, async |tab: &Tab| {
         Ok(ops::content(tab, options).await?.markdown)
     })
     .await

@@ -1,6 +1,7 @@
 //! An element action of the agent's list (`L`, `B`, `I`) carried out as a person would:
 //! a click at the element's visible centre, a text box focused and typed into, an option
-//! chosen or a slider moved; then the wait for what it caused.
+//! chosen or a slider moved, a file chosen for a file input; then the wait for what it
+//! caused.
 
 use serde_json::json;
 
@@ -43,11 +44,15 @@ pub async fn element(
 ) -> Result<Option<FreshRead>, ActError> {
     let needs_value = matches!(
         action.kind,
-        ActionKind::Type | ActionKind::SetValue | ActionKind::Choose
+        ActionKind::Type | ActionKind::SetValue | ActionKind::Choose | ActionKind::Upload
     );
     let value = match (needs_value, value) {
         (true, None) => {
             let hint = match action.param.as_ref().map(|p| p.values.as_slice()) {
+                _ if action.kind == ActionKind::Upload => {
+                    "the name of a file of the session (upload one with POST /session/{id}/files)"
+                        .to_string()
+                }
                 Some(values) if !values.is_empty() => format!("one of {}", values.join(", ")),
                 _ => "the text to type".to_string(),
             };
@@ -60,8 +65,18 @@ pub async fn element(
         (_, value) => value.unwrap_or_default(),
     };
     match action.kind {
-        ActionKind::Link | ActionKind::Click | ActionKind::Toggle | ActionKind::Upload => {
-            click(tab, action).await
+        ActionKind::Link | ActionKind::Click | ActionKind::Toggle => click(tab, action).await,
+        ActionKind::Upload => {
+            // `value` is the file's path, which the operations room resolved from its name.
+            locate(tab, action).await?;
+            let frame = frames::innermost(&action.world);
+            if !tab
+                .set_input_file(frame, action.handle, std::path::Path::new(value))
+                .await?
+            {
+                return Err(unusable(action, "it is no longer a file input".into()));
+            }
+            settled_read(tab).await
         }
         ActionKind::Type => {
             type_text(tab, action, value).await?;

@@ -49,12 +49,14 @@ pub enum ApiError {
         message: String,
         status: SessionStatus,
     },
-    /// A well-formed request for something browserd does not have (a proxy, a captcha
-    /// solver, an LLM extraction): refused, not ignored.
+    #[error("request body is over the limit of 1 MiB (16 MiB for a profile's storage state)")]
+    PayloadTooLarge,
+    /// A file over the session's cap, or an upload over its limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A stored value (a profile's state) that cannot be read.
     #[error("{0}")]
     Unprocessable(String),
-    #[error("request body is over the limit of {0} bytes")]
-    PayloadTooLarge(usize),
     #[error("{0}")]
     TooManySessions(String),
     /// The key made more requests than its rate allows.
@@ -78,8 +80,8 @@ impl ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone { .. } => StatusCode::GONE,
+            Self::PayloadTooLarge | Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManySessions(_) | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -109,6 +111,10 @@ impl From<SessionError> for ApiError {
                 Self::TooManySessions(error.to_string())
             }
             SessionError::BadToken => Self::BadToken(error.to_string()),
+            SessionError::ProfileNotFound(_) => Self::NotFound(error.to_string()),
+            SessionError::ProfileInUse(_) | SessionError::NoProfileToSave(_) => {
+                Self::Conflict(error.to_string())
+            }
             SessionError::Browser(browser) => browser.into(),
             SessionError::Store(store) => store.into(),
         }
@@ -121,7 +127,10 @@ impl From<OpsError> for ApiError {
             OpsError::Session(session) => session.into(),
             OpsError::Refused(refused) => refused.into(),
             OpsError::PageLoad(_) => Self::BadGateway(error.to_string()),
-            OpsError::Broke(_) => Self::Internal(error.to_string()),
+            OpsError::Broke(_) | OpsError::Files(_) => Self::Internal(error.to_string()),
+            OpsError::NoFile(_) => Self::NotFound(error.to_string()),
+            OpsError::OverCap(_) | OpsError::OverLimit(_) => Self::TooLarge(error.to_string()),
+            OpsError::Upload(_) => Self::BadRequest(error.to_string()),
         }
     }
 }
@@ -147,7 +156,10 @@ impl From<BrowserError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self::Internal(error.to_string())
+        match error {
+            StoreError::Sealed(_) => Self::Unprocessable(error.to_string()),
+            other => Self::Internal(other.to_string()),
+        }
     }
 }
 

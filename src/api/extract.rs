@@ -176,7 +176,7 @@ async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes
         .await
         .map_err(|rejection: BytesRejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge(super::BODY_LIMIT)
+                ApiError::PayloadTooLarge
             } else {
                 ApiError::BadRequest(format!("cannot read the request body: {rejection}"))
             }

@@ -36,11 +36,20 @@ use crate::session::Sessions;
 /// Largest request body accepted (413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Largest storage state a profile takes (`POST /profiles`, its import): a site's local
+/// storage alone may pass [`BODY_LIMIT`].
+pub const STATE_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The largest upload `POST /session/{id}/files` takes, in bytes (413 beyond).
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimit(pub usize);
+
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub sessions: Sessions,
     pub operations: Operations,
+    pub upload_limit: UploadLimit,
     pub api_keys: ApiKeys,
     pub rates: KeyRates,
     pub metrics: Metrics,
@@ -62,6 +71,25 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::env::observe))
         .routes(routes!(routes::env::step))
         .routes(routes!(routes::env::scrape))
+        .routes(routes!(routes::files::list))
+        .routes(routes!(routes::files::read))
+        .routes(with_body_limit(
+            routes!(routes::files::upload),
+            DefaultBodyLimit::disable(),
+        ))
+        .routes(with_body_limit(
+            routes!(routes::profiles::create),
+            DefaultBodyLimit::max(STATE_LIMIT),
+        ))
+        .routes(routes!(routes::profiles::list))
+        .routes(routes!(routes::profiles::get))
+        .routes(routes!(routes::profiles::delete))
+        .routes(routes!(routes::profiles::export))
+        .routes(with_body_limit(
+            routes!(routes::profiles::import),
+            DefaultBodyLimit::max(STATE_LIMIT),
+        ))
+        .routes(routes!(routes::profiles::save))
         .routes(routes!(routes::cdp::debug))
         .routes(routes!(routes::cdp::connect))
         .routes(routes!(routes::live::page))
@@ -80,6 +108,17 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::health::health))
         .routes(routes!(telemetry::metrics))
         .routes(routes!(openapi::document))
+}
+
+/// A route that reads its body under a limit of its own instead of [`BODY_LIMIT`]: an
+/// upload (none here: the handler counts against [`UploadLimit`]), a storage state
+/// ([`STATE_LIMIT`]).
+fn with_body_limit(
+    route: utoipa_axum::router::UtoipaMethodRouter<AppState>,
+    limit: DefaultBodyLimit,
+) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method_router) = route;
+    (schemas, paths, method_router.layer(limit))
 }
 
 pub fn router(state: AppState) -> Router {

@@ -35,6 +35,8 @@ Every error is JSON `{\"error\": \"…\"}`. Every response carries an `x-request
     tags(
         (name = "sessions", description = "Start, read, list and close sessions."),
         (name = "env", description = "Act in a session's page: observe, step, scrape."),
+        (name = "files", description = "A session's files: its downloads, and uploads for its file inputs."),
+        (name = "profiles", description = "Logins kept across sessions: cookies and local storage, sealed at rest; Playwright's storage state in and out."),
         (name = "cdp", description = "A session's Chrome DevTools Protocol endpoint, for Playwright, Puppeteer and other DevTools clients."),
         (name = "notte-sdk", description = "The Notte SDK 1.10 dialect (`/sessions/…`, `/sessions/{id}/page/…`): the same operations as v1.2, for `NotteClient(api_key=…, server_url=…)`."),
         (name = "viewer", description = "See what a session does: its live view (and take-over), its replay. The sessions page for people is `/ui`."),

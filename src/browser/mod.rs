@@ -2,15 +2,17 @@
 //!
 //! Owns the Chromium processes (launch, supervision, relaunch after a crash: `launch.rs`,
 //! `pool.rs`), one isolated browser context per [`Tab`] and a few kept ready in advance
-//! (`running.rs`), the page's requests and dialogs (`network.rs`, `dialogs.rs`), and every
-//! command sent to a page (`tab/`), and a handle on a session's page for what watches it
-//! beside the operations (`screen.rs`: pictures, the screencast, a person's input). It runs the page side's scripts (`crate::injected`)
+//! (`running.rs`), the page's requests and dialogs (`network.rs`, `dialogs.rs`), the downloads of each
+//! context (`downloads.rs`), every command sent to a page (`tab/`), and a handle on a
+//! session's page for what watches it beside the operations (`screen.rs`: pictures, the
+//! screencast, a person's input). It runs the page side's scripts (`crate::injected`)
 //! without knowing what they read. It knows nothing of sessions or HTTP: it reports a dead
 //! browser as a [`BrowserEvent`] and lets its caller decide what that means.
 
 mod cdp;
 mod cdp_proxy;
 mod dialogs;
+mod downloads;
 mod launch;
 mod network;
 mod pool;
@@ -23,6 +25,7 @@ use std::time::Duration;
 
 pub use cdp_proxy::{serve_cdp_client, ClientFrame, ServerFrame};
 pub use dialogs::Dialog;
+pub use downloads::{place, used, DownloadMark, INCOMING};
 pub use launch::{find_executable, INSTALL_HINT};
 pub use pool::Browsers;
 pub use screen::{Frame, MouseButton, MouseKind, PageTab, Screen, Screencast, Touch, Viewport};
@@ -82,8 +85,9 @@ impl From<chromiumoxide::error::CdpError> for BrowserError {
 pub struct BrowserConfig {
     pub executable: PathBuf,
     pub extra_args: Vec<String>,
-    /// Parent of each browser's own, fresh profile directory.
-    pub profiles_dir: PathBuf,
+    /// Parent of each browser's own, fresh `--user-data-dir` (Chromium's profile, not
+    /// browserd's profiles, which live in the store).
+    pub user_data_dir: PathBuf,
     pub processes: usize,
     pub warm_contexts: usize,
     pub operation_timeout: Duration,

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::network::{
-    EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, InitiatorType, RequestId,
-    ResourceType,
+    EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, EventResponseReceived,
+    InitiatorType, RequestId, ResourceType,
 };
 use chromiumoxide::Page;
 use futures_util::StreamExt;
@@ -32,6 +32,9 @@ struct Requests {
     started: u64,
     /// When a request last started or ended.
     last_activity: Option<Instant>,
+    /// Documents the page was sent that the browser will save rather than show (an
+    /// attachment): downloads to expect, ahead of the browser's word that one began.
+    downloads_announced: u64,
 }
 
 /// The page's requests in flight.
@@ -50,6 +53,11 @@ impl InFlight {
     /// How many requests the page has started so far.
     pub(super) fn started(&self) -> u64 {
         self.lock().started
+    }
+
+    /// How many documents the page was sent that are downloads (see [`is_download`]).
+    pub(super) fn downloads_announced(&self) -> u64 {
+        self.lock().downloads_announced
     }
 
     /// Requests pending and not yet stale.
@@ -102,6 +110,7 @@ pub(super) async fn track(
     let mut sent = page.event_listener::<EventRequestWillBeSent>().await?;
     let mut finished = page.event_listener::<EventLoadingFinished>().await?;
     let mut failed = page.event_listener::<EventLoadingFailed>().await?;
+    let mut responses = page.event_listener::<EventResponseReceived>().await?;
     let in_flight = InFlight {
         requests: Arc::default(),
         ended: Arc::default(),
@@ -123,6 +132,11 @@ pub(super) async fn track(
                     requests.pending.insert(event.request_id.clone(), Instant::now());
                     requests.started += 1;
                 }
+                Some(event) = responses.next() => {
+                    if is_download(&event) {
+                        tracked.lock().downloads_announced += 1;
+                    }
+                }
                 Some(event) = finished.next() => tracked.ended(&event.request_id),
                 Some(event) = failed.next() => tracked.ended(&event.request_id),
                 else => break,
@@ -130,6 +144,30 @@ pub(super) async fn track(
         }
     });
     Ok((in_flight, task))
+}
+
+/// Whether a response is a document the browser saves instead of showing: one sent as an
+/// attachment, or as bare bytes.
+fn is_download(event: &EventResponseReceived) -> bool {
+    if event.r#type != ResourceType::Document {
+        return false;
+    }
+    let attachment = event
+        .response
+        .headers
+        .inner()
+        .as_object()
+        .is_some_and(|headers| {
+            headers.iter().any(|(name, value)| {
+                name.eq_ignore_ascii_case("content-disposition")
+                    && value.as_str().is_some_and(|v| {
+                        v.trim_start()
+                            .to_ascii_lowercase()
+                            .starts_with("attachment")
+                    })
+            })
+        });
+    attachment || event.response.mime_type == "application/octet-stream"
 }
 
 /// Whether the page may still change when this request ends (see the module's doc).
@@ -214,5 +252,61 @@ mod tests {
                 "{resource} by {initiator}"
             );
         }
+    }
+
+    fn response(resource: &str, mime: &str, headers: serde_json::Value) -> EventResponseReceived {
+        serde_json::from_value(serde_json::json!({
+            "requestId": "1.1",
+            "loaderId": "L",
+            "timestamp": 1.0,
+            "type": resource,
+            "hasExtraInfo": false,
+            "frameId": "F",
+            "response": {
+                "url": "http://127.0.0.1/report",
+                "status": 200,
+                "statusText": "OK",
+                "headers": headers,
+                "mimeType": mime,
+                "charset": "",
+                "connectionReused": false,
+                "connectionId": 1,
+                "encodedDataLength": 0,
+                "securityState": "neutral"
+            }
+        }))
+        .expect("a responseReceived event")
+    }
+
+    #[test]
+    fn documents_sent_as_attachments_or_bare_bytes_are_downloads() {
+        let attachment =
+            serde_json::json!({"Content-Disposition": "Attachment; filename=\"a.pdf\""});
+        assert!(is_download(&response(
+            "Document",
+            "application/pdf",
+            attachment.clone()
+        )));
+        assert!(is_download(&response(
+            "Document",
+            "application/octet-stream",
+            serde_json::json!({})
+        )));
+        assert!(!is_download(&response(
+            "Document",
+            "text/html",
+            serde_json::json!({})
+        )));
+        let inline = serde_json::json!({"content-disposition": "inline"});
+        assert!(!is_download(&response(
+            "Document",
+            "application/pdf",
+            inline
+        )));
+        assert!(!is_download(&response(
+            "XHR",
+            "application/octet-stream",
+            attachment
+        )));
     }
 }

@@ -44,8 +44,8 @@ impl Browsers {
         config: BrowserConfig,
         shutdown: Shutdown,
     ) -> Result<(Self, mpsc::UnboundedReceiver<BrowserEvent>), BrowserError> {
-        // Profiles left by a server that was killed are of no use to anyone.
-        let _ = std::fs::remove_dir_all(&config.profiles_dir);
+        // Chromium's profiles left by a server that was killed are of no use to anyone.
+        let _ = std::fs::remove_dir_all(&config.user_data_dir);
         let (events, events_rx) = mpsc::unbounded_channel();
         let mut launched = Vec::new();
         let mut slots = Vec::new();
@@ -137,7 +137,7 @@ impl Browsers {
 
 fn profile_dir(config: &BrowserConfig, id: BrowserId) -> PathBuf {
     config
-        .profiles_dir
+        .user_data_dir
         .join(format!("{}-{}", id.slot, id.generation))
 }
 
@@ -185,7 +185,9 @@ async fn start_browser(
         refilling: AtomicBool::new(false),
         warm_target: config.warm_contexts,
         operation_timeout: config.operation_timeout,
+        downloads: Default::default(),
     });
+    tokio::spawn(super::downloads::Downloads::follow(Arc::clone(&running)));
     running.refill();
     metrics::counter!("browserd_browser_launches_total").increment(1);
     tracing::info!(pid, slot = id.slot, generation = id.generation, executable = %config.executable.display(), "browser launched");

@@ -68,6 +68,8 @@ pub(super) struct Running {
     pub(super) refilling: AtomicBool,
     pub(super) warm_target: usize,
     pub(super) operation_timeout: Duration,
+    /// Where each context's downloads go (see `downloads.rs`).
+    pub(super) downloads: Arc<super::downloads::Downloads>,
 }
 
 impl Running {
@@ -97,11 +99,18 @@ impl Running {
         )
         .await?;
         let prepared = async {
-            // A download must never wedge a session: refuse them.
+            // Until a session keeps its downloads (`Tab::keep_downloads`), a download must
+            // never wedge the page: refuse them. Whether the connection hears of downloads
+            // is the last call's `eventsEnabled`, for every context at once: each call
+            // keeps it on, or the sessions' downloads would go unheard.
             self.browser
                 .execute(RawCommand::new(
                     "Browser.setDownloadBehavior",
-                    serde_json::json!({ "behavior": "deny", "browserContextId": context.inner() }),
+                    serde_json::json!({
+                        "behavior": "deny",
+                        "browserContextId": context.inner(),
+                        "eventsEnabled": true,
+                    }),
                 ))
                 .await?;
             self.create_page(context.clone()).await

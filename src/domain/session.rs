@@ -182,11 +182,13 @@ impl TryFrom<i64> for SessionTimeout {
 }
 
 /// What a caller asks for when starting a session.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StartOptions {
     pub timeout: SessionTimeout,
     pub keep_alive: bool,
     pub screenshot: bool,
+    /// The profile the session starts from, if any.
+    pub profile: Option<super::ProfileUse>,
 }
 
 /// A session as it is on record.

@@ -84,6 +84,8 @@ pub const FRAME_POINT: PageScript = PageScript::new("framePoint", include_str!("
 /// The `<iframe>` `collect` could not read, by its index, as a remote object.
 pub const FRAME_ELEMENT: PageScript =
     PageScript::new("frameElement", include_str!("frame_element.js"));
+/// A collected file input, by its handle, as a remote object.
+pub const FILE_INPUT: PageScript = PageScript::new("fileInput", include_str!("file_input.js"));
 /// The `aria-valuenow` of a collected element, as a number.
 pub const ARIA_VALUE: PageScript = PageScript::new("ariaValue", include_str!("aria_value.js"));
 /// Selects the content of a collected editable element, so that typing replaces it.
@@ -104,12 +106,13 @@ pub const READY_STATE: PageScript = PageScript::new("readyState", include_str!("
 pub const MARKS: PageScript = PageScript::new("marks", include_str!("marks.js"));
 
 /// Every page script, for the checks that hold them to their contract.
-pub const ALL: [PageScript; 13] = [
+pub const ALL: [PageScript; 14] = [
     COLLECT,
     LOCATE,
     CHOOSE,
     FRAME_POINT,
     FRAME_ELEMENT,
+    FILE_INPUT,
     ARIA_VALUE,
     SELECT_CONTENT,
     SETTLE,

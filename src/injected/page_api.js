@@ -4,7 +4,7 @@
 //   __browserd.scripts   name → function: the page scripts defined in this world (PageScript)
 //   __browserd.elements  Map handle → Element: what `collect` listed, in this or an earlier
 //                        read, while it is in the document; for locate / choose /
-//                        ariaValue / selectContent
+//                        ariaValue / selectContent / fileInput
 //   __browserd.ids       { of: WeakMap Element → handle, next }: an element's handle, the same
 //                        in every read while the document lasts, never given to another
 //   __browserd.doc       a token of this document's world: handles are this world's own

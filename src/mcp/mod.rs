@@ -7,6 +7,7 @@
 //! the operations room (`crate::ops`), so results and error messages are the same as the
 //! HTTP API's. Putting the core together and serving MCP over HTTP is `startup`'s.
 
+mod files;
 mod render;
 mod tools;
 

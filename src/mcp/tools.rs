@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::render;
-use crate::domain::{Owner, SessionId, SessionStatus, SessionTimeout, StartOptions};
+use crate::domain::{Owner, ProfileUse, SessionId, SessionStatus, SessionTimeout, StartOptions};
 use crate::ops::{self, Operations, OpsError, SessionChoice, Target};
 use crate::scrape::ScrapeOptions;
 
@@ -44,7 +44,9 @@ const IDLE: SessionTimeout = SessionTimeout::MAX;
 const INSTRUCTIONS: &str = "A real web browser. browser_observe opens a page and lists what \
 can be done on it, each with an id; browser_step acts by id; browser_scrape reads the page as \
 markdown; browser_screenshot shows it. The browser session (page, cookies, history) lasts \
-for this connection; browser_close ends it.";
+for this connection; browser_close ends it. browser_use_profile keeps a login across sessions; \
+downloads land in the session's files (browser_files, browser_read_file), and browser_upload \
+puts a file there for a file input.";
 
 const OBSERVE: &str = "Look at the browser's page: its title, URL, and a numbered list of \
 what can be done on it, grouped by the page's sections: links (L1, L2, ...), buttons, \
@@ -102,7 +104,7 @@ struct ScrapeArgs {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NoArgs {}
+pub(super) struct NoArgs {}
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -113,12 +115,12 @@ struct ScreenshotArgs {
 
 /// The tool's input schema, from its argument type (an object, so the SDK's check passes;
 /// a test holds it to that).
-fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+pub(super) fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
     schema_for_input::<T>().unwrap_or_else(|_| schema_for_type::<T>())
 }
 
 /// The arguments as `T`, or a tool error naming what is wrong with them.
-fn parse<T: DeserializeOwned>(arguments: JsonObject) -> Result<T, CallToolResult> {
+pub(super) fn parse<T: DeserializeOwned>(arguments: JsonObject) -> Result<T, CallToolResult> {
     serde_path_to_error::deserialize(serde_json::Value::Object(arguments)).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
@@ -137,13 +139,18 @@ pub struct BrowserTools {
     operations: Operations,
     owner: Owner,
     open: Arc<tokio::sync::Mutex<HashMap<Connection, SessionId>>>,
+    /// The profile each connection's sessions start from, once it chose one.
+    profiles: Arc<std::sync::Mutex<HashMap<Connection, ProfileUse>>>,
     connection_of: ConnectionOf,
+    /// Whether a tool may read a file of this machine (`browser_upload`'s `path`): over
+    /// stdio the host is this machine's; over HTTP it may be anyone's.
+    local_files: bool,
     tool_router: ToolRouter<Self>,
 }
 
 /// The session a call acts in, and what the model should know about it.
-struct InSession {
-    id: SessionId,
+pub(super) struct InSession {
+    pub(super) id: SessionId,
     /// Set when the connection's earlier session had ended and a new one was opened.
     note: Option<String>,
 }
@@ -163,13 +170,17 @@ impl InSession {
 
 #[tool_router]
 impl BrowserTools {
-    pub fn new(operations: Operations, connection_of: ConnectionOf) -> Self {
+    /// The tools over `operations`; `local_files` lets `browser_upload` read files of this
+    /// machine (stdio only).
+    pub fn new(operations: Operations, connection_of: ConnectionOf, local_files: bool) -> Self {
         Self {
             operations,
             owner: Owner::of_api_key(OWNER),
             open: Arc::default(),
+            profiles: Arc::default(),
             connection_of,
-            tool_router: Self::tool_router(),
+            local_files,
+            tool_router: Self::tool_router() + super::files::router(),
         }
     }
 
@@ -339,7 +350,7 @@ impl BrowserTools {
     /// ended (timed out, or failed with the browser), saying so.
     /// A tool call's arguments, parsed, and the connection's session: what every tool
     /// but close starts with, or the tool error that ends it.
-    async fn prepare<T: DeserializeOwned>(
+    pub(super) async fn prepare<T: DeserializeOwned>(
         &self,
         arguments: JsonObject,
         context: &RequestContext<RoleServer>,
@@ -376,10 +387,17 @@ impl BrowserTools {
                     .unwrap_or_default()
             ));
         }
+        let profile = self
+            .profiles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&connection)
+            .cloned();
         let options = StartOptions {
             timeout: IDLE,
             keep_alive: false,
             screenshot: false,
+            profile,
         };
         let started = self
             .operations
@@ -389,6 +407,49 @@ impl BrowserTools {
         let id = started.record.id;
         open.insert(connection, id.clone());
         Ok(InSession { id, note })
+    }
+}
+
+impl BrowserTools {
+    pub(super) fn operations(&self) -> &Operations {
+        &self.operations
+    }
+
+    pub(super) fn owner(&self) -> &Owner {
+        &self.owner
+    }
+
+    pub(super) fn local_files(&self) -> bool {
+        self.local_files
+    }
+
+    /// Ends the connection's session, if it has one, and opens a new one from `profile`,
+    /// which the connection's later sessions start from too.
+    pub(super) async fn reopen_with(
+        &self,
+        context: &RequestContext<RoleServer>,
+        profile: ProfileUse,
+    ) -> Result<(), OpsError> {
+        let connection = (self.connection_of)(&context.extensions);
+        if let Some(id) = self.open.lock().await.remove(&connection) {
+            self.operations.close(&self.owner, &id).await?;
+        }
+        let previous = self
+            .profiles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(connection.clone(), profile);
+        match self.session_for(context).await {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                let mut profiles = self.profiles.lock().unwrap_or_else(|p| p.into_inner());
+                match previous {
+                    Some(previous) => profiles.insert(connection, previous),
+                    None => profiles.remove(&connection),
+                };
+                Err(error)
+            }
+        }
     }
 }
 

@@ -45,7 +45,7 @@ impl Operations {
             ended,
             guard,
         } = client;
-        let downloads = self.files_dir.join("downloads").join(id.as_str());
+        let downloads = self.files_folder(id);
         let served = browser::serve_cdp_client(
             endpoint,
             downloads.to_string_lossy().into_owned(),

@@ -2,6 +2,7 @@
 //! with the session as it was, or failed with the session ended as `error`.
 
 use crate::act::ActError;
+use crate::domain::FileName;
 use crate::session::SessionError;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,4 +21,19 @@ pub enum OpsError {
     /// The browser failed under the operation: the session has ended as `error`.
     #[error("{0}; the session has ended with status `error`")]
     Broke(String),
+    /// No such file in the session (or no such session for the caller).
+    #[error("no file \"{0}\" in this session")]
+    NoFile(FileName),
+    /// A file would take the session's files over their cap; nothing was kept.
+    #[error("the session's files would be over their cap of {0} bytes; nothing was kept")]
+    OverCap(u64),
+    /// An upload over the largest one the server takes; nothing was kept.
+    #[error("the upload is over the limit of {0} bytes; nothing was kept")]
+    OverLimit(u64),
+    /// An upload's content could not be read.
+    #[error("the upload could not be read: {0}")]
+    Upload(String),
+    /// The session's folder could not be read or written.
+    #[error("the session's files: {0}")]
+    Files(String),
 }

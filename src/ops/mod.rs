@@ -9,6 +9,8 @@
 //! content — and knows nothing of HTTP, JSON bodies or MCP: `api`, `mcp` and the
 //! one-shot commands each turn those values into their own answers.
 //!
+//! A session's files (`files.rs`) are its folder's: downloads, uploads, retention.
+//!
 //! The work on one page, without a session (`page.rs`), is shared with the one-shot
 //! commands, which hold a throwaway tab instead of a session. A session's CDP endpoint
 //! (`cdp.rs`) is an operation too: a client let in, and served until it or the session
@@ -16,6 +18,7 @@
 
 mod cdp;
 mod error;
+mod files;
 mod live;
 mod page;
 mod replay;
@@ -32,6 +35,7 @@ pub use crate::act::{open, PageAction};
 pub use crate::browser::{Frame, MouseButton, MouseKind, PageTab, Touch, Viewport};
 pub use crate::perception::ActionId;
 pub use error::OpsError;
+pub use files::{media_type, FileLimits};
 pub use live::{Hands, Seen, TouchError, Viewer};
 pub use page::{content, observe_page};
 pub use replay::{Picture, Replay, ReplaySettings, ReplayStep};
@@ -44,17 +48,24 @@ pub use types::{
 #[derive(Clone)]
 pub struct Operations {
     sessions: Sessions,
-    /// Where sessions' files go (downloads), under the data directory.
-    files_dir: PathBuf,
+    /// The data directory, under which each session has its folder (`files.rs`).
+    data_dir: PathBuf,
+    file_limits: FileLimits,
     replays: ReplaySettings,
     feeds: live::Feeds,
 }
 
 impl Operations {
-    pub fn new(sessions: Sessions, files_dir: PathBuf, replays: ReplaySettings) -> Self {
+    pub fn new(
+        sessions: Sessions,
+        data_dir: PathBuf,
+        file_limits: FileLimits,
+        replays: ReplaySettings,
+    ) -> Self {
         Self {
             sessions,
-            files_dir,
+            data_dir,
+            file_limits,
             replays,
             feeds: live::Feeds::default(),
         }
@@ -124,9 +135,11 @@ impl Operations {
         request: Step,
     ) -> Result<Observation, OpsError> {
         let history = self.sessions.clone();
+        let data_dir = self.data_dir.clone();
         let replays = self.replays.clone();
         run::run(&self.sessions, owner, target, async move |guard| {
-            step::step(guard, &history, &replays, request).await
+            let files = crate::session::files_folder(&data_dir, &guard.id());
+            step::step(guard, &history, &replays, &files, request).await
         })
         .await
     }

@@ -9,12 +9,16 @@ use std::sync::Arc;
 
 use super::error::OpsError;
 use super::page::{self, dialog_note};
-use super::types::{Observation, PageContent, SessionChoice, Target};
+use super::types::{download_note, Observation, PageContent, SessionChoice, Target};
 use crate::act::{ActError, FreshRead};
 use crate::browser::{BrowserError, Tab};
 use crate::domain::{Ending, Owner, PageInfo};
 use crate::perception::ActionSpace;
 use crate::session::{self, Access, SessionError, SessionGuard, Sessions};
+
+/// What the agent reads while a download goes on past the operation.
+const DOWNLOAD_UNDER_WAY: &str =
+    "A download is still under way; it will be in the session's files when it is done.";
 
 /// What an operation produced, before the session part is added.
 #[derive(Default)]
@@ -84,7 +88,13 @@ async fn take_session(
 ) -> Result<(SessionGuard, Access), SessionError> {
     let id = match &target.choice {
         SessionChoice::Existing(id) => id.clone(),
-        SessionChoice::New(options) => sessions.start(owner.clone(), *options).await?.record.id,
+        SessionChoice::New(options) => {
+            sessions
+                .start(owner.clone(), options.clone())
+                .await?
+                .record
+                .id
+        }
     };
     session::note_session(&id);
     sessions.acquire(owner, &id).await
@@ -102,6 +112,7 @@ pub(super) async fn run(
     let operated = async {
         // A CDP client of the session may have closed its page since the last operation.
         page_of(&mut guard)?.replace_closed_page().await?;
+        let mark = page_of(&mut guard)?.download_mark();
         let mut outcome = operation(&mut guard).await?;
         let tab = page_of(&mut guard)?;
         let info = match outcome.page.take() {
@@ -126,19 +137,24 @@ pub(super) async fn run(
         outcome
             .notes
             .extend(tab.take_dialogs().iter().map(dialog_note));
+        let (downloads, under_way) = tab.take_downloads(mark).await;
+        outcome.notes.extend(downloads.iter().map(download_note));
+        if under_way {
+            outcome.notes.push(DOWNLOAD_UNDER_WAY.into());
+        }
         let details = if target.details {
             Some((tab.tabs().await?, tab.viewport().await?))
         } else {
             None
         };
-        Ok::<_, Failure>((outcome, info, screenshot, marks, details))
+        Ok::<_, Failure>((outcome, info, screenshot, marks, downloads, details))
     };
     // The session's use is written down while the operation runs: on disk before an
     // answer that reports the session, while a failure is reported as it is.
     let (result, persisted) = tokio::join!(operated, access.persist());
     guard.publish_screen();
     match result {
-        Ok((outcome, page, screenshot, marks, details)) => {
+        Ok((outcome, page, screenshot, marks, downloads, details)) => {
             persisted?;
             if let Some(space) = &outcome.space {
                 guard.set_last_space(Arc::clone(space));
@@ -156,6 +172,7 @@ pub(super) async fn run(
                 space: outcome.space,
                 notes: outcome.notes,
                 marks,
+                downloads,
                 details,
             })
         }

@@ -1,6 +1,7 @@
 //! A step: one action of the agent's list (or a special one) carried out, written down in
 //! the session's history, and followed by a fresh observation.
 
+use std::path::Path;
 use std::time::Instant;
 
 use super::page::{content, observe_page};
@@ -9,8 +10,8 @@ use super::run::{page_of, Failure, Outcome};
 use super::types::{Step, StepAction};
 use crate::act::{self, ActError, Effect};
 use crate::browser::{BrowserError, Tab};
-use crate::domain::StepRecord;
-use crate::perception::{self, Prefix};
+use crate::domain::{FileName, StepRecord};
+use crate::perception::{self, ActionKind, Prefix};
 use crate::scrape::ScrapeOptions;
 use crate::session::{SessionGuard, Sessions};
 
@@ -20,6 +21,7 @@ pub(super) async fn step(
     guard: &mut SessionGuard,
     history: &Sessions,
     replays: &ReplaySettings,
+    files: &Path,
     request: Step,
 ) -> Result<Outcome, Failure> {
     let Step {
@@ -46,7 +48,14 @@ pub(super) async fn step(
         }
         _ => None,
     };
-    let mut performed = perform(tab, &action, listed.as_ref(), value.as_deref(), enter).await;
+    let entered = match listed.as_ref() {
+        Some(action) if action.kind == ActionKind::Upload => match value.as_deref() {
+            Some(name) => Some(session_file(files, name)?),
+            None => None,
+        },
+        _ => value.clone(),
+    };
+    let mut performed = perform(tab, &action, listed.as_ref(), entered.as_deref(), enter).await;
     let tab: &Tab = tab;
     // The page after the step is observed while the step is written down: the record must
     // be on disk before the answer, not before the observation.
@@ -158,6 +167,20 @@ async fn perform(
         Effect::Terminate => outcome.terminate = true,
     }
     Ok(outcome)
+}
+
+/// The path of the session's file `name`, for a file input; refused when the name is not
+/// a file name or no such file was uploaded or downloaded.
+fn session_file(files: &Path, name: &str) -> Result<String, Failure> {
+    let refuse = |message: String| Failure::from(ActError::BadValue(message));
+    let name: FileName = name.parse().map_err(|e| refuse(format!("`value`: {e}")))?;
+    let path = files.join(name.as_str());
+    if !path.is_file() {
+        return Err(refuse(format!(
+            "no file \"{name}\" in this session: upload it first (POST /session/{{id}}/files), or name one GET /session/{{id}}/files lists"
+        )));
+    }
+    Ok(path.to_string_lossy().into_owned())
 }
 
 /// The word the step history keeps for how a step went.

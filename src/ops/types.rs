@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use crate::act::PageAction;
 use crate::browser::{PageTab, Viewport};
-use crate::domain::{PageInfo, PageUrl, SessionId, SessionRecord, StartOptions};
+use crate::domain::{
+    Download, DownloadState, PageInfo, PageUrl, SessionId, SessionRecord, StartOptions,
+};
 use crate::perception::{ActionId, ActionSpace, Bounds};
 use crate::scrape::{ScrapeOptions, ScrapedImage};
 
@@ -107,6 +109,9 @@ pub struct Observation {
     pub notes: Vec<String>,
     /// The actions drawn on the screenshot, with their boxes, when marks were asked for.
     pub marks: Option<Vec<Mark>>,
+    /// The downloads that ended since the session's last answer (those the operation
+    /// caused, waited for), saved in the session's files.
+    pub downloads: Vec<Download>,
     /// The session's tabs (oldest first) and the viewport's place, when asked for.
     pub details: Option<(Vec<PageTab>, Viewport)>,
 }
@@ -129,6 +134,24 @@ impl Observation {
             }
             description
         })
+    }
+}
+
+/// What the agent reads of a download: `Downloaded report.pdf (2048 bytes,
+/// application/pdf); it is in the session's files.`
+pub fn download_note(download: &Download) -> String {
+    match download.state {
+        DownloadState::Saved => format!(
+            "Downloaded {} ({} bytes, {}); it is in the session's files.",
+            download.name,
+            download.size,
+            super::media_type(&download.name)
+        ),
+        DownloadState::Canceled => format!("The download of {} was cancelled.", download.name),
+        DownloadState::OverCap => format!(
+            "The download of {} was not kept: the session's files would be over their cap.",
+            download.name
+        ),
     }
 }
 

@@ -17,7 +17,8 @@ pub fn kind_of(el: &ElementSnapshot) -> Option<(Prefix, ActionKind)> {
     let t = el.input_type.as_deref().unwrap_or("");
     Some(match el.role.as_str() {
         "link" => (Prefix::L, ActionKind::Link),
-        "button" if el.tag == "input" && t == "file" => (Prefix::B, ActionKind::Upload),
+        // a file input takes the name of a file of the session as its value
+        "button" if el.tag == "input" && t == "file" => (Prefix::I, ActionKind::Upload),
         "button" | "tab" | "menuitem" | "option" | "treeitem" => (Prefix::B, ActionKind::Click),
         // a focusable row or cell of a grid: a date picker's day, a message row
         "row" | "gridcell" | "cell" | "columnheader" | "rowheader" => {
@@ -136,6 +137,7 @@ fn input_type_word(el: &ElementSnapshot) -> Option<String> {
         (_, "month") => "month",
         (_, "week") => "week",
         (_, "color") => "colour",
+        (_, "file") => "file upload",
         ("slider", _) => "slider",
         ("separator", _) => "splitter",
         ("combobox", _) if el.tag == "input" => "autocomplete",
@@ -292,12 +294,7 @@ fn button(el: &ElementSnapshot, n: String, s: &mut String, notes: &mut Vec<Strin
                 notes.push("selected".into());
             }
         }
-        _ => {
-            s.push_str(&n);
-            if el.input_type.as_deref() == Some("file") {
-                notes.push("file upload".into());
-            }
-        }
+        _ => s.push_str(&n),
     }
 }
 
@@ -440,6 +437,7 @@ pub fn param(el: &ElementSnapshot) -> Param {
         (_, "month") => "month",
         (_, "week") => "week",
         (_, "color") => "color",
+        (_, "file") => "file",
         _ => "string",
     }
     .to_string();
@@ -459,7 +457,9 @@ pub fn param(el: &ElementSnapshot) -> Param {
             s
         }
     };
-    let (default, values) = if is_choice(el) {
+    let (default, values) = if t == "file" {
+        (None, Vec::new())
+    } else if is_choice(el) {
         (selected_label(el), choice_values(el))
     } else if t == "password" || el.secret {
         (None, Vec::new())

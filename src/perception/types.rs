@@ -81,7 +81,8 @@ pub struct Bounds {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Param {
     pub name: String,
-    /// string, number, date, time, datetime, month, week, email, url, tel, password, color.
+    /// string, number, date, time, datetime, month, week, email, url, tel, password, color,
+    /// file (the name of a file of the session, see `POST /session/{id}/files`).
     pub r#type: String,
     pub default: Option<String>,
     /// Allowed values for a choice (select, listbox); empty otherwise.
@@ -98,7 +99,7 @@ pub enum ActionKind {
     Click,
     /// Click a checkbox, radio or switch (flips / sets its state).
     Toggle,
-    /// Click a file input (opens a file chooser).
+    /// Give a file input the session's file named by `value`, as choosing it would.
     Upload,
     /// Focus and type `value` (text boxes, search boxes, text areas, number fields, editable regions).
     Type,

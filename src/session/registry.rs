@@ -11,7 +11,10 @@ use tokio::sync::{broadcast, mpsc, watch};
 use super::token::TokenKey;
 use crate::browser::{BrowserError, BrowserEvent, BrowserId, Browsers, CdpEndpoint, Screen, Tab};
 use crate::domain::StepRecord;
-use crate::domain::{now, Ending, Owner, SessionId, SessionRecord, SessionStatus, StartOptions};
+use crate::domain::{
+    now, Ending, Owner, ProfileId, ProfileUse, SessionId, SessionRecord, SessionStatus,
+    StartOptions,
+};
 use crate::perception::ActionSpace;
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
@@ -28,6 +31,12 @@ pub enum SessionError {
     KeyAtCapacity(u32),
     #[error("missing or wrong token for this session: use the `cdp_url`, `viewer_url` or `replay_url` the session's JSON gives, or `Authorization: Bearer <API key>`")]
     BadToken,
+    #[error("no profile {0} for this API key")]
+    ProfileNotFound(ProfileId),
+    #[error("profile {0} is in use by a session that saves into it; start read-only (`persist: false`) or close that session first")]
+    ProfileInUse(ProfileId),
+    #[error("session {0} was not started from a profile with `persist: true`; there is nothing to save into")]
+    NoProfileToSave(SessionId),
     #[error("{0}")]
     Browser(#[from] BrowserError),
     #[error("{0}")]
@@ -52,6 +61,8 @@ pub struct Limits {
     pub max_session_minutes: u32,
     /// How long one timeout "minute" lasts.
     pub minute: Duration,
+    /// Most bytes one session's files may take.
+    pub files_cap: u64,
 }
 
 impl Limits {
@@ -88,6 +99,10 @@ pub(super) struct Live {
     pub(super) screen: watch::Sender<Option<Screen>>,
     /// The session's steps as they are recorded, for its viewers.
     pub(super) steps: broadcast::Sender<StepRecord>,
+    /// The profile the session started from.
+    pub(super) profile: Option<ProfileUse>,
+    /// The origins whose storage that profile held: read again when it is saved.
+    pub(super) profile_origins: Vec<String>,
 }
 
 impl Live {
@@ -106,6 +121,8 @@ impl Live {
 #[derive(Default)]
 pub(super) struct Registry {
     pub(super) live: HashMap<SessionId, Arc<Live>>,
+    /// Profiles a live (or starting) session will save into: one writer each.
+    pub(super) writers: std::collections::HashSet<ProfileId>,
     /// Starts under way, counted against the limit before their session exists.
     starting: u32,
     /// The same, by owner.
@@ -119,16 +136,18 @@ pub struct Sessions {
 }
 
 pub(super) struct Inner {
+    /// Under which each session has its folder (`super::session_folder`).
+    pub(super) data_dir: std::path::PathBuf,
     pub(super) store: Store,
     browsers: Browsers,
-    limits: Limits,
+    pub(super) limits: Limits,
     pub(super) tokens: TokenKey,
     registry: Mutex<Registry>,
 }
 
 /// Exclusive use of one session's page for one operation.
 pub struct SessionGuard {
-    live: Arc<Live>,
+    pub(super) live: Arc<Live>,
     tab: tokio::sync::OwnedMutexGuard<Option<Tab>>,
 }
 
@@ -199,9 +218,16 @@ impl SessionGuard {
 }
 
 impl Sessions {
-    pub fn new(store: Store, browsers: Browsers, limits: Limits, tokens: TokenKey) -> Self {
+    pub fn new(
+        store: Store,
+        browsers: Browsers,
+        limits: Limits,
+        tokens: TokenKey,
+        data_dir: std::path::PathBuf,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
+                data_dir,
                 store,
                 browsers,
                 limits,
@@ -241,6 +267,9 @@ impl Sessions {
         owner: Owner,
         options: StartOptions,
     ) -> Result<Started, SessionError> {
+        let profile = self
+            .profile_for_start(&owner, options.profile.as_ref())
+            .await?;
         {
             let mut registry = self.registry();
             if registry.live.len() as u32 + registry.starting >= self.inner.limits.max_sessions {
@@ -258,11 +287,20 @@ impl Sessions {
                     return Err(SessionError::KeyAtCapacity(per_key));
                 }
             }
+            if let Some(writing) = options.profile.as_ref().filter(|p| p.persist) {
+                if !registry.writers.insert(writing.id.clone()) {
+                    return Err(SessionError::ProfileInUse(writing.id.clone()));
+                }
+            }
             registry.starting += 1;
             *registry.starting_by.entry(owner.clone()).or_default() += 1;
         }
-        let result = self.start_reserved(owner.clone(), options).await;
+        let writing = options.profile.clone().filter(|p| p.persist);
+        let result = self.start_reserved(owner.clone(), options, profile).await;
         let mut registry = self.registry();
+        if let (Err(_), Some(writing)) = (&result, writing) {
+            registry.writers.remove(&writing.id);
+        }
         registry.starting -= 1;
         if let Some(starting) = registry.starting_by.get_mut(&owner) {
             *starting -= 1;
@@ -277,8 +315,20 @@ impl Sessions {
         &self,
         owner: Owner,
         options: StartOptions,
+        profile: Option<crate::domain::StorageState>,
     ) -> Result<Started, SessionError> {
-        let tab = self.inner.browsers.open_tab().await?;
+        let id = SessionId::generate();
+        let mut tab = self.inner.browsers.open_tab().await?;
+        let folder = super::files_folder(&self.inner.data_dir, &id);
+        tab.keep_downloads(folder, self.inner.limits.files_cap)
+            .await?;
+        let profile_origins = match &profile {
+            Some(state) => {
+                tab.restore_state(state).await?;
+                state.origin_names()
+            }
+            None => Vec::new(),
+        };
         let screenshot = if options.screenshot {
             Some(tab.screenshot().await?)
         } else {
@@ -287,7 +337,7 @@ impl Sessions {
         let screen = tab.screen();
         let now = now();
         let record = SessionRecord {
-            id: SessionId::generate(),
+            id,
             owner,
             status: SessionStatus::Active,
             timeout: options.timeout,
@@ -309,6 +359,8 @@ impl Sessions {
             ended: watch::Sender::new(None),
             screen: watch::Sender::new(screen),
             steps: broadcast::Sender::new(STEPS_IN_FLIGHT),
+            profile: options.profile,
+            profile_origins,
         };
         self.registry()
             .live
@@ -417,6 +469,7 @@ impl Sessions {
         let record = live.record();
         self.registry().live.remove(&record.id);
         live.ended.send_replace(Some(ending.to_string()));
+        self.save_on_end(&live, tab.as_ref()).await;
         let ended = self.record_ending(&record.id, &ending).await;
         if let Some(tab) = tab.take() {
             close_tab(tab).await;
@@ -438,7 +491,9 @@ impl Sessions {
         let recorded = self.record_ending(id, &ending).await;
         // Wait for a running operation of the session (it is bounded by the operation
         // timeout) before taking its page away.
-        if let Some(tab) = live.tab.lock().await.take() {
+        let tab = live.tab.lock().await.take();
+        self.save_on_end(&live, tab.as_ref()).await;
+        if let Some(tab) = tab {
             close_tab(tab).await;
         }
         recorded
@@ -555,6 +610,7 @@ mod tests {
             max_sessions_per_key: 0,
             max_session_minutes: 30,
             minute: Duration::from_secs(60),
+            files_cap: 1 << 20,
         }
     }
 

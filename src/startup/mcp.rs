@@ -53,11 +53,11 @@ pub async fn run_mcp(settings: &McpSettings) -> Result<(), McpError> {
     core.spawn_reaper(&shutdown);
     let served = match settings.http {
         None => {
-            let tools = BrowserTools::new(core.operations.clone(), |_| None);
+            let tools = BrowserTools::new(core.operations.clone(), |_| None, true);
             mcp::serve_stdio(tools, &shutdown).await.map_err(Into::into)
         }
         Some(addr) => {
-            let tools = BrowserTools::new(core.operations.clone(), mcp_session_id);
+            let tools = BrowserTools::new(core.operations.clone(), mcp_session_id, false);
             serve_http(tools, addr, &shutdown).await
         }
     };

@@ -19,10 +19,10 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use crate::api::{self, ApiKeys, AppState, KeyRates, Metrics};
+use crate::api::{self, ApiKeys, AppState, KeyRates, Metrics, UploadLimit};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
-use crate::ops::{Operations, ReplaySettings};
+use crate::ops::{FileLimits, Operations, ReplaySettings};
 use crate::session::{Limits, Sessions, TokenKey};
 use crate::shutdown::Shutdown;
 use crate::store::{Store, StoreError};
@@ -90,7 +90,7 @@ impl Core {
             BrowserConfig {
                 executable,
                 extra_args: settings.browser.chromium_args.0.clone(),
-                profiles_dir: data_dir.join("profiles"),
+                user_data_dir: data_dir.join("chromium"),
                 processes: settings.browsers.get(),
                 warm_contexts: settings.warm_contexts,
                 operation_timeout: settings.operation_timeout(),
@@ -103,9 +103,10 @@ impl Core {
             max_sessions_per_key: settings.max_sessions_per_key,
             max_session_minutes: settings.max_session_minutes,
             minute: settings.minute(),
+            files_cap: settings.files_cap(),
         };
         let tokens = token_key(data_dir)?;
-        let sessions = Sessions::new(store, browsers.clone(), limits, tokens);
+        let sessions = Sessions::new(store, browsers.clone(), limits, tokens, data_dir.clone());
         let abandoned = sessions
             .recover_abandoned()
             .await
@@ -121,6 +122,10 @@ impl Core {
             operations: Operations::new(
                 sessions.clone(),
                 data_dir.clone(),
+                FileLimits {
+                    cap: settings.files_cap(),
+                    retention: settings.files_retention(),
+                },
                 ReplaySettings {
                     sessions_dir: data_dir.join("sessions"),
                     max_bytes: settings.replay_max_mib.saturating_mul(1024 * 1024),
@@ -141,10 +146,11 @@ impl Core {
         self.browsers.pids()
     }
 
-    /// Times sessions out, and deletes replay pictures past their retention, until
-    /// `shutdown`.
+    /// Times sessions out, and removes their files and replay pictures past retention,
+    /// until `shutdown`.
     pub fn spawn_reaper(&self, shutdown: &Shutdown) {
         tokio::spawn(self.sessions.clone().run_reaper(shutdown.clone()));
+        tokio::spawn(sweep_files(self.operations.clone(), shutdown.clone()));
         let replays = self.operations.replays().clone();
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
@@ -182,6 +188,7 @@ impl Application {
         let state = AppState {
             sessions: core.sessions.clone(),
             operations: core.operations.clone(),
+            upload_limit: UploadLimit(settings.upload_max()),
             rates: KeyRates::new(settings.requests_per_minute_per_key),
             api_keys,
             metrics,
@@ -224,6 +231,23 @@ impl Application {
         core.stop().await;
         tracing::info!("stopped");
         served
+    }
+}
+
+/// Removes sessions' files past their retention until `shutdown`.
+async fn sweep_files(operations: Operations, shutdown: Shutdown) {
+    let Some(every) = operations.sweep_interval() else {
+        return;
+    };
+    loop {
+        let removed = operations.sweep_files().await;
+        if removed > 0 {
+            tracing::info!(removed, "removed sessions' files past their retention");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait() => return,
+        }
     }
 }
 

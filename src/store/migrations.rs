@@ -8,6 +8,7 @@ use super::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_sessions.sql"),
     include_str!("migrations/0002_steps.sql"),
+    include_str!("migrations/0003_profiles.sql"),
 ];
 
 pub(super) fn apply(connection: &mut Connection) -> Result<(), StoreError> {

@@ -1,11 +1,13 @@
 //! The embedded SQLite database under the data directory: schema migrations and the
-//! rows of sessions.
+//! rows of sessions, steps and profiles (whose states are sealed, `sealed.rs`).
 //!
 //! Owns every SQL statement of the server. Callers get and give domain types; they know
 //! nothing of SQL. Each write is committed (WAL, `synchronous = FULL`) before the call
 //! returns, so a response never reports what is not on disk.
 
 mod migrations;
+mod profiles;
+mod sealed;
 mod sessions;
 mod steps;
 
@@ -23,6 +25,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database task failed: {0}")]
     Task(String),
+    /// The key that seals profiles cannot be read or made.
+    #[error("the profile key {0}")]
+    Key(String),
+    /// A profile's sealed state does not open.
+    #[error("the profile's state cannot be read: {0}")]
+    Sealed(String),
 }
 
 /// A handle to the database; cheap to clone. Statements run on tokio's blocking pool so a
@@ -30,11 +38,12 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     connection: Arc<Mutex<Connection>>,
+    sealer: sealed::Sealer,
 }
 
 impl Store {
     /// Opens (creating if needed) `browserd.sqlite3` in `data_dir` and brings its schema
-    /// up to date.
+    /// up to date; reads (or makes, on first start) the key that seals profiles.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         let mut connection = Connection::open(data_dir.join("browserd.sqlite3"))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
@@ -44,6 +53,7 @@ impl Store {
         migrations::apply(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            sealer: sealed::Sealer::of_data_dir(data_dir)?,
         })
     }
 

@@ -12,11 +12,11 @@ const COLUMNS: &str =
 const READ_COLUMNS: &str = "id, owner, status, timeout_minutes, keep_alive, created_at, last_accessed_at, ended_at, error, \
      (SELECT url_after FROM steps WHERE steps.session_id = sessions.id ORDER BY seq DESC LIMIT 1)";
 
-fn time_text(time: DateTime<Utc>) -> String {
+pub(super) fn time_text(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(super) fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("time {text:?}: {e}")))

@@ -113,3 +113,43 @@ fn a_reader_that_stops_early_is_no_failure() {
     assert!(output.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_shot_starts_signed_in_from_a_storage_state() {
+    let site = serve_site().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state.json");
+    let json = serde_json::json!({
+        "cookies": [{"name": "sid", "value": site.secrets.cookie, "domain": "127.0.0.1", "path": "/",
+            "expires": -1, "httpOnly": true, "secure": false, "sameSite": "Lax"}],
+        "origins": [{"origin": site.address, "localStorage": [{"name": "token", "value": site.secrets.token}]}],
+    });
+    std::fs::write(&state, json.to_string()).expect("written");
+    let url = site.url("/account");
+    let (ok, markdown, stderr) = browserd(vec![
+        "observe".into(),
+        url.clone(),
+        "--storage-state".into(),
+        state.display().to_string(),
+    ])
+    .await;
+    assert!(ok, "{stderr}");
+    assert!(markdown.contains("Sign out"), "{markdown}");
+    let (ok, markdown, stderr) = browserd(vec!["observe".into(), url.clone()]).await;
+    assert!(ok, "{stderr}");
+    assert!(
+        markdown.contains("User name") && !markdown.contains("Sign out"),
+        "{markdown}"
+    );
+
+    std::fs::write(&state, r#"{"origins": [{"origin": "file:///etc"}]}"#).expect("written");
+    let (ok, _, stderr) = browserd(vec![
+        "observe".into(),
+        url,
+        "--storage-state".into(),
+        state.display().to_string(),
+    ])
+    .await;
+    assert!(!ok);
+    assert!(stderr.contains("not an http(s) origin"), "{stderr}");
+}

@@ -151,3 +151,31 @@ async fn an_mcp_host_fills_a_form_by_ids_over_streamable_http_and_sigterm_cleans
         "the server removes its data directory when it stops"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mcp_host_keeps_a_login_in_a_profile_and_handles_files() {
+    let site = serve_site().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/files_session.py");
+    let python = test_python();
+    let site_address = site.address.clone();
+    let data_dir = data.path().to_path_buf();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(python)
+            .arg(script)
+            .env("BROWSERD_BIN", env!("CARGO_BIN_EXE_browserd"))
+            .env("BROWSERD_SITE", site_address)
+            .env("BROWSERD_MCP_DATA_DIR", data_dir)
+            .env("BROWSERD_CHROMIUM_ARGS", HOST_RULES)
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("python runs");
+    assert!(
+        output.status.success(),
+        "files_session.py failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

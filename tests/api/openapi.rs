@@ -186,6 +186,16 @@ async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
         ("POST", "/sessions/{id}/page/execute"),
         ("POST", "/sessions/{id}/page/scrape"),
         ("POST", "/sessions/{id}/page/screenshot"),
+        ("GET", "/session/{id}/files"),
+        ("GET", "/session/{id}/files/{name}"),
+        ("POST", "/session/{id}/files"),
+        ("POST", "/profiles"),
+        ("GET", "/profiles"),
+        ("GET", "/profiles/{id}"),
+        ("DELETE", "/profiles/{id}"),
+        ("GET", "/profiles/{id}/storage_state"),
+        ("PUT", "/profiles/{id}/storage_state"),
+        ("POST", "/session/{id}/profile/save"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_string(), path.to_string()))
@@ -456,6 +466,8 @@ async fn real_responses_validate_against_the_document() {
     contract.check("GET", "/sessions", status, &body);
     assert_eq!(status, 401);
 
+    files_and_profiles(&app, &mut contract, &session).await;
+
     let debug = format!("/session/{session}/debug");
     let (status, body) = call(&app, "GET", &debug, key, None).await;
     contract.check("GET", "/session/{id}/debug", status, &body);
@@ -582,7 +594,8 @@ async fn real_responses_validate_against_the_document() {
         .collect();
     let unchecked: Vec<_> = documented
         .difference(&answered)
-        // Not JSON: metrics' text, the WebSockets, the viewer's page and pictures.
+        // Not JSON: metrics' text, the WebSockets, the viewer's page and pictures, a file's
+        // bytes (checked on their own).
         .filter(|(_, path)| {
             ![
                 "/metrics",
@@ -590,9 +603,135 @@ async fn real_responses_validate_against_the_document() {
                 "/session/{id}/live",
                 "/session/{id}/live/ws",
                 "/session/{id}/replay/{picture}",
+                "/session/{id}/files/{name}",
             ]
             .contains(&path.as_str())
         })
         .collect();
     assert!(unchecked.is_empty(), "no 200 of {unchecked:?} was checked");
+}
+
+/// A session's files and the profiles, against the document: successes and refusals.
+async fn files_and_profiles(app: &TestApp, contract: &mut Contract, session: &str) {
+    let key = Some(KEY);
+    let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("hello.txt");
+    let response = app
+        .client
+        .post(app.url(&format!("/session/{session}/files")))
+        .bearer_auth(KEY)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("JSON");
+    contract.check("POST", "/session/{id}/files", status, &body);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        app,
+        "POST",
+        &format!("/session/{session}/files"),
+        key,
+        Some("{}".into()),
+    )
+    .await;
+    contract.check("POST", "/session/{id}/files", status, &body);
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = call(app, "GET", &format!("/session/{session}/files"), key, None).await;
+    contract.check("GET", "/session/{id}/files", status, &body);
+    assert_eq!(body[0]["name"], "hello.txt");
+    for (name, expected) in [("missing.txt", 404), ("a%5Cb", 400)] {
+        let path = format!("/session/{session}/files/{name}");
+        let (status, body) = call(app, "GET", &path, key, None).await;
+        contract.check("GET", "/session/{id}/files/{name}", status, &body);
+        assert_eq!(status, expected, "{body}");
+    }
+    let document = &contract.document["paths"]["/session/{id}/files/{name}"]["get"];
+    assert!(document["responses"]["200"]["content"]["application/octet-stream"].is_object());
+
+    let state = json!({"cookies": [{"name": "a", "value": "b", "domain": "127.0.0.1", "path": "/",
+        "expires": -1, "httpOnly": true, "secure": false, "sameSite": "Lax"}], "origins": []});
+    let (status, made) = call(
+        app,
+        "POST",
+        "/profiles",
+        key,
+        Some(json!({"name": "doc", "storage_state": state}).to_string()),
+    )
+    .await;
+    contract.check("POST", "/profiles", status, &made);
+    assert_eq!(status, 200, "{made}");
+    let (status, body) = call(app, "POST", "/profiles", key, Some("{}".into())).await;
+    contract.check("POST", "/profiles", status, &body);
+    assert_eq!(status, 400);
+    let profile = made["profile_id"].as_str().expect("id").to_string();
+    let one = format!("/profiles/{profile}");
+    let (status, body) = call(app, "GET", "/profiles", key, None).await;
+    contract.check("GET", "/profiles", status, &body);
+    let (status, body) = call(app, "GET", &one, key, None).await;
+    contract.check("GET", "/profiles/{id}", status, &body);
+    let (status, exported) = call(app, "GET", &format!("{one}/storage_state"), key, None).await;
+    contract.check("GET", "/profiles/{id}/storage_state", status, &exported);
+    assert_eq!(exported, state);
+    let (status, body) = call(
+        app,
+        "PUT",
+        &format!("{one}/storage_state"),
+        key,
+        Some(state.to_string()),
+    )
+    .await;
+    contract.check("PUT", "/profiles/{id}/storage_state", status, &body);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        app,
+        "POST",
+        &format!("/session/{session}/profile/save"),
+        key,
+        None,
+    )
+    .await;
+    contract.check("POST", "/session/{id}/profile/save", status, &body);
+    assert_eq!(status, 409, "{body}");
+    let (status, body) = call(app, "DELETE", &one, key, None).await;
+    contract.check("DELETE", "/profiles/{id}", status, &body);
+    assert_eq!(status, 200);
+    let (status, body) = call(app, "DELETE", &one, key, None).await;
+    contract.check("DELETE", "/profiles/{id}", status, &body);
+    assert_eq!(status, 404);
+
+    let (status, started) = call(
+        app,
+        "POST",
+        "/profiles",
+        key,
+        Some(json!({"name": "saved"}).to_string()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let start =
+        json!({"keep_alive": true, "profile": {"id": started["profile_id"], "persist": true}});
+    let (status, writer) = call(app, "POST", "/session/start", key, Some(start.to_string())).await;
+    contract.check("POST", "/session/start", status, &writer);
+    assert_eq!(status, 200, "{writer}");
+    let writer = writer["session_id"].as_str().expect("id");
+    let (status, body) = call(
+        app,
+        "POST",
+        &format!("/session/{writer}/profile/save"),
+        key,
+        None,
+    )
+    .await;
+    contract.check("POST", "/session/{id}/profile/save", status, &body);
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = call(
+        app,
+        "POST",
+        "/session/close",
+        key,
+        Some(json!({"session_id": writer}).to_string()),
+    )
+    .await;
+    assert_eq!(status, 200);
 }

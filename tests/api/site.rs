@@ -1,6 +1,8 @@
 //! A small web site on 127.0.0.1 for the browser to visit: the files of
 //! `tests/fixtures/site/`, `/echo` (shows the query it got), `/gate` (answers once the
-//! test opens the gate), `/download` (an attachment) and `/hang` (never answers).
+//! test opens the gate), `/download` and `/export` (attachments, one from a form post),
+//! `/upload` (says what file it got), `/account` and `/signin` (a login kept in an
+//! HttpOnly cookie and a local-storage token) and `/hang` (never answers).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +16,9 @@ use tokio::sync::watch;
 
 pub struct Site {
     pub address: String,
+    /// The session cookie `/signin` sets (`sid`), and the token its page keeps in local
+    /// storage: new for each site, so that a test can look for them.
+    pub secrets: Secrets,
     gate: Gate,
     task: tokio::task::JoinHandle<()>,
 }
@@ -84,12 +89,118 @@ async fn download() -> Response {
         .into_response()
 }
 
+/// A download whose first half comes at once and the rest when the test opens the gate.
+async fn slow_download(State(gate): State<Gate>) -> Response {
+    let halves = futures_util::stream::unfold(0, move |sent| {
+        let gate = gate.clone();
+        async move {
+            match sent {
+                0 => Some((Ok::<_, std::io::Error>(vec![1u8; 1000]), 1)),
+                1 => {
+                    gate.reached.send_replace(true);
+                    let mut opened = gate.opened.subscribe();
+                    let _ = opened.wait_for(|opened| *opened).await;
+                    Some((Ok(vec![2u8; 1000]), 2))
+                }
+                _ => None,
+            }
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"slow.bin\"".to_string(),
+            ),
+            (header::CONTENT_LENGTH, "2000".to_string()),
+        ],
+        axum::body::Body::from_stream(halves),
+    )
+        .into_response()
+}
+
 /// A page that arrives when the test opens the gate.
 async fn gate(State(gate): State<Gate>) -> Html<&'static str> {
     gate.reached.send_replace(true);
     let mut opened = gate.opened.subscribe();
     let _ = opened.wait_for(|opened| *opened).await;
     Html("<!doctype html><title>Gate</title><h1>Gate</h1><button>Late arrival</button>")
+}
+
+/// What a form post to `/export` downloads (`export.csv`).
+pub const EXPORT_CSV: &str = "id,name\n1,Ada\n2,Grace\n3,Hedy\n";
+
+async fn export() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"export.csv\"",
+            ),
+        ],
+        EXPORT_CSV,
+    )
+        .into_response()
+}
+
+/// Says which file the form sent, and its size.
+async fn upload(mut form: axum::extract::Multipart) -> Html<String> {
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("doc") {
+            let name = field.file_name().unwrap_or("(none)").replace('<', "&lt;");
+            let size = field.bytes().await.map(|b| b.len()).unwrap_or(0);
+            return Html(format!(
+                "<!doctype html><title>Received {name} ({size} bytes)</title><h1>Received</h1>"
+            ));
+        }
+    }
+    Html("<!doctype html><title>Nothing received</title>".into())
+}
+
+#[derive(Clone)]
+pub struct Secrets {
+    pub cookie: String,
+    pub token: String,
+}
+
+const SIGN_IN: &str = "<!doctype html><title>Sign in</title><h1>Sign in</h1>\
+<form method=\"post\" action=\"/signin\"><label>User name <input name=\"user\"></label>\
+<label>Password <input type=\"password\" name=\"password\"></label><button>Sign in</button></form>";
+
+/// The account page with the session cookie; the sign-in form without. Its title says
+/// whether the page's token is in local storage too.
+async fn account(State(secrets): State<Secrets>, headers: axum::http::HeaderMap) -> Html<String> {
+    let signed_in = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .any(|pair| pair.trim() == format!("sid={}", secrets.cookie));
+    if !signed_in {
+        return Html(SIGN_IN.into());
+    }
+    Html(format!(
+        "<!doctype html><title>Account</title><h1>Welcome, alice</h1><a href=\"/signout\">Sign out</a>\
+<script>if (location.search === '?new=1') localStorage.setItem('token', '{token}');\
+document.title = localStorage.getItem('token') === '{token}' ? 'Account of alice' : 'Account without token';</script>",
+        token = secrets.token
+    ))
+}
+
+async fn sign_in(State(secrets): State<Secrets>) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/account?new=1".to_string()),
+            (
+                header::SET_COOKIE,
+                format!("sid={}; HttpOnly; Path=/; SameSite=Lax", secrets.cookie),
+            ),
+        ],
+    )
+        .into_response()
 }
 
 async fn hang() -> Html<&'static str> {
@@ -106,18 +217,28 @@ pub async fn serve_site() -> Site {
         reached: Arc::new(watch::Sender::new(false)),
         opened: Arc::new(watch::Sender::new(false)),
     };
+    let secrets = Secrets {
+        cookie: format!("sid-{}", uuid::Uuid::new_v4().simple()),
+        token: format!("tok-{}", uuid::Uuid::new_v4().simple()),
+    };
     let app = Router::new()
         .route("/", get(|| async { Html("<!doctype html><title>Home</title><h1>Home</h1><a href=\"/form.html\">Form</a>") }))
         .route("/echo", get(echo))
         .route("/hang", get(hang))
         .route("/gate", get(gate).with_state(gate_state.clone()))
         .route("/download", get(download))
+        .route("/slow-download", get(slow_download).with_state(gate_state.clone()))
+        .route("/export", axum::routing::post(export))
+        .route("/upload", axum::routing::post(upload))
+        .route("/account", get(account).with_state(secrets.clone()))
+        .route("/signin", axum::routing::post(sign_in).with_state(secrets.clone()))
         .route("/{name}", get(file));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
     Site {
         address,
+        secrets,
         gate: gate_state,
         task,
     }

@@ -16,7 +16,10 @@ import sys
 
 from mcp import Client, StdioServerParameters
 
-TOOLS = {"browser_observe", "browser_step", "browser_scrape", "browser_screenshot", "browser_close"}
+TOOLS = {
+    "browser_observe", "browser_step", "browser_scrape", "browser_screenshot", "browser_close",
+    "browser_use_profile", "browser_files", "browser_read_file", "browser_upload",
+}
 
 
 def text_of(result) -> str:

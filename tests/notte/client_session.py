@@ -67,6 +67,15 @@ def main() -> int:
     assert scraped.data is not None and "The fixture article" in scraped.data.markdown, scraped.data
     assert scraped.data.images and scraped.data.images[0].id == "F1", scraped.data.images
 
+    # A download a step causes, and a file input (an I action taking a file), read by the
+    # client's own models: the answer's extra `downloads` and the `file` parameter type.
+    files = client.observe(url=f"{site}/files.html")
+    downloaded = client.step(action_id=action_id(files, "Download the report"))
+    assert "Downloaded report.bin (2048 bytes" in downloaded.space.description, downloaded.space
+    upload = client.observe(url=f"{site}/upload.html")
+    document = next(a for a in upload.space.actions(status="all") if "Document" in a.description)
+    assert document.id.startswith("I") and document.params[0].type == "file", document
+
     closed = client.close()
     assert closed.status == "closed", closed
     assert closed.session_id == started.session_id

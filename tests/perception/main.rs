@@ -167,14 +167,14 @@ fn forms_page_lists_every_kind_of_control() {
         "I8 Volume (slider 0-100) = \"40\"",
         "I9 \"Voucher code\" (placeholder)",
         "I10 Reference (read-only) = \"A-17\"",
-        "B6 CV (file upload)",
-        "B7 Newsletter (switch on)",
-        "I11 Gift wrap = None: None | Paper | Box",
-        "I12 Card message (multi-line)",
-        "B8 Save preferences",
-        "B9 Orders (tab, selected)",
-        "B10 Returns (tab)",
-        "B11 More options (collapsed)",
+        "I11 CV (file upload)",
+        "B6 Newsletter (switch on)",
+        "I12 Gift wrap = None: None | Paper | Box",
+        "I13 Card message (multi-line)",
+        "B7 Save preferences",
+        "B8 Orders (tab, selected)",
+        "B9 Returns (tab)",
+        "B10 More options (collapsed)",
         "L4 About us",
         "L5 Contact (email)",
     ];
@@ -196,9 +196,11 @@ fn forms_page_lists_every_kind_of_control() {
     assert_eq!(p("I4").default.as_deref(), Some("Germany"));
     assert_eq!(p("I6").r#type, "number");
     assert_eq!(p("I7").r#type, "date");
-    assert_eq!(p("I11").values, vec!["None", "Paper", "Box"]);
+    assert_eq!(p("I12").values, vec!["None", "Paper", "Box"]);
+    assert_eq!(p("I11").r#type, "file");
+    assert_eq!(p("I11").default, None);
     use browserd::perception::ActionKind::*;
-    let kinds: Vec<_> = ["L1", "B2", "B6", "I2", "I4", "I8"]
+    let kinds: Vec<_> = ["L1", "B2", "I11", "I2", "I4", "I8"]
         .iter()
         .map(|id| find(&s, id).kind)
         .collect();

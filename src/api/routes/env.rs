@@ -185,6 +185,11 @@ fn observation_to_wire(
         screenshot: observation.screenshot,
         data: observation.content.map(content_to_wire),
         space,
+        downloads: observation
+            .downloads
+            .iter()
+            .map(wire::DownloadResponse::new)
+            .collect(),
         marks: observation.marks.map(|marks| {
             marks
                 .into_iter()

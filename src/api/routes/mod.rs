@@ -2,8 +2,10 @@
 
 pub mod cdp;
 pub mod env;
+pub mod files;
 pub mod health;
 pub mod live;
+pub mod profiles;
 pub mod replay;
 pub mod sessions;
 pub mod ui;

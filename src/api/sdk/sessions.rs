@@ -103,6 +103,7 @@ fn start_options(
         timeout,
         keep_alive: false,
         screenshot: false,
+        profile: request.profile.as_ref().map(|p| p.parse()).transpose()?,
     })
 }
 

@@ -30,6 +30,8 @@ pub struct SdkStartRequest {
     pub browser_type: Option<String>,
     /// Must be `true` (or absent): sessions are headless.
     pub headless: Option<bool>,
+    /// A profile to start from (`{"id": …, "persist": true}` to save back into it).
+    pub profile: Option<crate::api::wire::ProfileField>,
     /// Every other field the SDK knows (viewport, user agent, Chrome flags, an external
     /// CDP browser, extra headers, vaults, auth, stealth, ad blocking…) is refused.
     #[serde(flatten)]

@@ -3,13 +3,17 @@
 //! Every command is bounded: by the operation timeout, by a crash of the page and by the
 //! death of its browser, whichever comes first, so no request hangs on a broken page.
 //! The commands are kept by concern: navigation and settling (`navigation.rs`), input
-//! (`input.rs`), our isolated worlds and the page scripts run in them (`worlds.rs`), and
-//! pages an input opens (`popups.rs`), the session's tabs (`tabs.rs`); this file holds the tab itself, its guard on every
+//! (`input.rs`), our isolated worlds and the page scripts run in them (`worlds.rs`),
+//! pages an input opens (`popups.rs`), the session's tabs (`tabs.rs`), files in and out
+//! (`files.rs`), and the cookies and storage a profile keeps (`storage.rs`); this file
+//! holds the tab itself, its guard on every
 //! command, and its end.
 
+mod files;
 mod input;
 mod navigation;
 mod popups;
+mod storage;
 mod tabs;
 mod worlds;
 
@@ -45,6 +49,11 @@ pub struct Tab {
     worlds: std::sync::Mutex<HashMap<Option<String>, World>>,
     /// Marks each wait's read sent ahead, so that one wait never takes another's.
     next_token: AtomicU64,
+    /// Where the context's downloads go, once it keeps them (`files.rs`).
+    downloads: Option<Arc<super::downloads::ContextDownloads>>,
+    /// The web origins the page was seen at (each read of its URL): whose local storage
+    /// a profile keeps (`storage.rs`).
+    visited: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 /// How an input ended: the page settled (with what was read from it then), or the input
@@ -63,6 +72,8 @@ impl Tab {
             openers: Vec::new(),
             worlds: std::sync::Mutex::new(HashMap::new()),
             next_token: AtomicU64::new(0),
+            downloads: None,
+            visited: Default::default(),
         }
     }
 
@@ -144,7 +155,11 @@ impl Tab {
     /// `pushState` included), without asking the page.
     pub async fn url(&self) -> Result<Option<String>, BrowserError> {
         let page = &self.parts()?.page;
-        self.guarded(async { Ok(page.url().await?) }).await
+        let url = self.guarded(async { Ok(page.url().await?) }).await?;
+        if let Some(url) = &url {
+            self.visited(url);
+        }
+        Ok(url)
     }
 
     /// The URL of the document in `frame` as the browser last reported it, without asking
@@ -160,7 +175,10 @@ impl Tab {
     /// The page's URL and title.
     pub async fn info(&self) -> Result<PageInfo, BrowserError> {
         let value = self.run(&injected::PAGE_INFO, &[]).await?;
-        serde_json::from_value(value).map_err(|e| BrowserError::Protocol(format!("page info: {e}")))
+        let info: PageInfo = serde_json::from_value(value)
+            .map_err(|e| BrowserError::Protocol(format!("page info: {e}")))?;
+        self.visited(&info.url);
+        Ok(info)
     }
 
     /// Dialogs (`alert`, `confirm`, `beforeunload`…) accepted since the last call.
@@ -180,6 +198,7 @@ impl Tab {
         };
         self.browser.tab_closed();
         parts.stop_listeners();
+        self.forget_downloads(parts.context.inner());
         if !self.browser.is_alive() {
             return Ok(());
         }
@@ -198,6 +217,7 @@ impl Drop for Tab {
         };
         self.browser.tab_closed();
         parts.stop_listeners();
+        self.forget_downloads(parts.context.inner());
         if !self.browser.is_alive() {
             return;
         }

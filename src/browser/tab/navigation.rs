@@ -255,6 +255,7 @@ impl Tab {
                 tracing::warn!(%error, "cannot close a hung page");
             }
         }
+        self.note_page();
         self.worlds().clear();
         Ok(())
     }

@@ -41,6 +41,7 @@ impl Tab {
         if let Some(opener) = self.parts.replace(fresh) {
             self.openers.push(opener);
         }
+        self.note_page();
         self.worlds().clear();
         // The popup may still be loading: wait as after a navigation.
         let _ = tokio::time::timeout(self.browser.operation_timeout, async {
@@ -125,6 +126,7 @@ impl Tab {
         if let Some(old) = self.parts.replace(fresh) {
             old.stop_listeners();
         }
+        self.note_page();
         self.worlds().clear();
         tracing::info!("the session's page was closed by a CDP client; it took another");
         Ok(())

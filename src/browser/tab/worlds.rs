@@ -73,7 +73,7 @@ impl Tab {
 
     /// Calls the last of `scripts` (with the others defined too) with `arguments` in our
     /// world of `frame`; its value as JSON when `by_value`, else a handle on it.
-    async fn call_script(
+    pub(super) async fn call_script(
         &self,
         frame: Option<&str>,
         scripts: &[&PageScript],

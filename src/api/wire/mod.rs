@@ -14,6 +14,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 
+mod files;
+
+pub use files::*;
+
 use super::error::ApiError;
 use crate::domain::{
     ImageCategory, PageCategory, PageUrl, SessionId, SessionRecord, SessionStatus, SessionTimeout,
@@ -69,6 +73,9 @@ pub struct StartRequest {
     /// Include a base64 PNG screenshot of the blank page in the response.
     #[serde(default)]
     pub screenshot: Option<bool>,
+    /// Start from a profile: its cookies and local storage (see `/profiles`).
+    #[serde(default)]
+    pub profile: Option<files::ProfileField>,
 }
 
 /// An integer field that also takes a whole number written as a float (`5.0`): JSON
@@ -150,6 +157,11 @@ pub fn start_options(
         timeout,
         keep_alive: body.keep_alive.or(query.keep_alive).unwrap_or(false),
         screenshot: body.screenshot.or(query.screenshot).unwrap_or(false),
+        profile: body
+            .profile
+            .as_ref()
+            .map(files::ProfileField::parse)
+            .transpose()?,
     })
 }
 
@@ -499,6 +511,7 @@ pub fn target(fields: &SessionFields) -> Result<Target, ApiError> {
             timeout,
             keep_alive,
             screenshot: false,
+            profile: None,
         }),
     };
     Ok(Target {
@@ -629,6 +642,11 @@ pub struct ObserveResponse {
     /// scale of 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub marks: Option<Vec<MarkResponse>>,
+    /// The downloads that ended since the session's last answer (those this call caused
+    /// were waited for), in the session's files (`GET /session/{id}/files`). Absent when
+    /// there were none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub downloads: Vec<DownloadResponse>,
 }
 
 /// One action as drawn on a marked screenshot.
