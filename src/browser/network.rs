@@ -10,6 +10,9 @@
 //! A request that has been pending for longer than [`STALE`] no longer counts: a
 //! long poll, a stalled beacon or a request whose end the protocol never reported must
 //! not keep a page "busy" until the settle bound every time.
+//!
+//! It also counts the documents the page was sent that the browser will save rather than
+//! show (attachments): a download is known here before the browser announces it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
