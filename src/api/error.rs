@@ -115,6 +115,7 @@ impl From<SessionError> for ApiError {
             SessionError::ProfileInUse(_) | SessionError::NoProfileToSave(_) => {
                 Self::Conflict(error.to_string())
             }
+            SessionError::OtherProfile(..) => Self::Unprocessable(error.to_string()),
             SessionError::Browser(browser) => browser.into(),
             SessionError::Store(store) => store.into(),
         }

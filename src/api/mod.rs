@@ -105,6 +105,10 @@ fn described_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sdk::page::execute))
         .routes(routes!(sdk::page::scrape))
         .routes(routes!(sdk::page::screenshot))
+        .routes(routes!(sdk::files::cookies, sdk::files::set_cookies))
+        .routes(routes!(sdk::files::files, sdk::files::upload))
+        .routes(routes!(sdk::files::create_profile))
+        .routes(routes!(sdk::files::save_profile))
         .routes(routes!(routes::health::health))
         .routes(routes!(telemetry::metrics))
         .routes(routes!(openapi::document))
@@ -127,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to(openapi::DOCS_HOME) }))
         // The Notte SDK lists sessions at `/sessions/`.
         .route("/sessions/", get(routes::sessions::list))
+        .route("/sessions/{id}/files/{name}", get(routes::files::read))
         .route("/ui", get(routes::ui::sessions))
         .route("/ui/", get(routes::ui::sessions))
         .route("/ui/style.css", get(routes::ui::style))

@@ -3,6 +3,6 @@
 // The file input `collect` listed under `handle`, as a remote object, for the driver to set
 // its files as a person choosing them would (the page then sees `input` and `change`).
 (handle) => {
-  const el = globalThis.__browserd.elements[handle];
+  const el = globalThis.__browserd.elements.get(handle);
   return el && el.isConnected && el.localName === 'input' && el.type === 'file' ? el : null;
 }

@@ -18,6 +18,9 @@ use crate::browser::{self, INCOMING};
 use crate::domain::{FileName, Owner, SessionFile, SessionId, SessionStatus};
 use crate::session::{files_folder, SessionError};
 
+/// The list of a session's uploads' names, in its folder beside `files/`.
+const UPLOADED: &str = "uploaded";
+
 /// The limits on sessions' files.
 #[derive(Debug, Clone, Copy)]
 pub struct FileLimits {
@@ -166,6 +169,7 @@ impl Operations {
         .await;
         let _ = tokio::fs::remove_file(&temporary).await;
         let (name, size) = received?;
+        self.note_upload(id, &name).await;
         tracing::info!(session_id = %id, size, "file uploaded into a session");
         Ok(SessionFile {
             media_type: media_type(&name),
@@ -173,6 +177,42 @@ impl Operations {
             size,
             modified_at: crate::domain::now(),
         })
+    }
+
+    /// The names of the files that came into session `id` as uploads (the others are its
+    /// pages' downloads), as far as its folder says.
+    pub async fn uploaded(&self, id: &SessionId) -> std::collections::HashSet<String> {
+        let list = crate::session::session_folder(&self.data_dir, id).join(UPLOADED);
+        tokio::fs::read_to_string(list)
+            .await
+            .map(|text| text.lines().map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
+    /// When a file written `at` is deleted by the retention sweep; `None` when files are
+    /// kept until their session's data is deleted.
+    pub fn expiry(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let retention = chrono::Duration::from_std(self.file_limits.retention?).ok()?;
+        Some(at + retention)
+    }
+
+    /// Notes that `name` came in as an upload, beside (not among) the session's files.
+    async fn note_upload(&self, id: &SessionId, name: &FileName) {
+        let list = crate::session::session_folder(&self.data_dir, id).join(UPLOADED);
+        let noted = async {
+            let mut file = tokio::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&list)
+                .await?;
+            file.write_all(format!("{name}\n").as_bytes()).await
+        };
+        if let Err(error) = noted.await {
+            tracing::warn!(session_id = %id, %error, "cannot note an upload's name");
+        }
     }
 
     /// How often files past retention are looked for: a tenth of the period, at least once

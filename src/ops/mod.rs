@@ -17,6 +17,7 @@
 //! goes. So are a live view of a session (`live.rs`) and its replay (`replay.rs`).
 
 mod cdp;
+mod cookies;
 mod error;
 mod files;
 mod live;

@@ -63,17 +63,22 @@ impl Sessions {
     }
 
     /// Saves session `id`'s cookies and storage into its profile now (it must have been
-    /// started with `persist`); the session goes on.
+    /// started with `persist`; `into`, when given, must be that profile); the session goes
+    /// on.
     pub async fn save_profile(
         &self,
         owner: &Owner,
         id: &SessionId,
+        into: Option<&ProfileId>,
     ) -> Result<ProfileRecord, SessionError> {
         let (mut guard, access) = self.acquire(owner, id).await?;
         access.persist().await?;
         let Some(profile) = guard.live.profile.clone().filter(|p| p.persist) else {
             return Err(SessionError::NoProfileToSave(id.clone()));
         };
+        if into.is_some_and(|into| *into != profile.id) {
+            return Err(SessionError::OtherProfile(id.clone(), profile.id));
+        }
         let origins = guard.live.profile_origins.clone();
         let record = guard.record();
         let Some(tab) = guard.tab_mut() else {

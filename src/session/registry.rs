@@ -37,6 +37,8 @@ pub enum SessionError {
     ProfileInUse(ProfileId),
     #[error("session {0} was not started from a profile with `persist: true`; there is nothing to save into")]
     NoProfileToSave(SessionId),
+    #[error("session {0} saves into the profile it started from, {1}, not another")]
+    OtherProfile(SessionId, ProfileId),
     #[error("{0}")]
     Browser(#[from] BrowserError),
     #[error("{0}")]

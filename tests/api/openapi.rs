@@ -186,6 +186,12 @@ async fn the_document_is_valid_openapi_3_1_and_describes_every_route() {
         ("POST", "/sessions/{id}/page/execute"),
         ("POST", "/sessions/{id}/page/scrape"),
         ("POST", "/sessions/{id}/page/screenshot"),
+        ("GET", "/sessions/{id}/cookies"),
+        ("POST", "/sessions/{id}/cookies"),
+        ("GET", "/sessions/{id}/files"),
+        ("POST", "/sessions/{id}/files"),
+        ("POST", "/profiles/create"),
+        ("POST", "/sessions/{id}/profile/save"),
         ("GET", "/session/{id}/files"),
         ("GET", "/session/{id}/files/{name}"),
         ("POST", "/session/{id}/files"),
@@ -555,6 +561,7 @@ async fn real_responses_validate_against_the_document() {
     contract.check("GET", "/sessions/{id}/debug", status, &body);
     let (status, body) = call(&app, "GET", &format!("/sessions/{sdk}/replay"), key, None).await;
     contract.check("GET", "/sessions/{id}/replay", status, &body);
+    sdk_files_and_profiles(&app, &mut contract, &sdk).await;
     let (status, body) = call(&app, "DELETE", &format!("/sessions/{sdk}/stop"), key, None).await;
     contract.check("DELETE", "/sessions/{id}/stop", status, &body);
     assert_eq!(body["status"], "closed", "{body}");
@@ -731,6 +738,67 @@ async fn files_and_profiles(app: &TestApp, contract: &mut Contract, session: &st
         "/session/close",
         key,
         Some(json!({"session_id": writer}).to_string()),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+/// The Notte SDK's cookies, files and profile routes, against the document.
+async fn sdk_files_and_profiles(app: &TestApp, contract: &mut Contract, session: &str) {
+    let key = Some(KEY);
+    let cookies =
+        json!({"cookies": [{"name": "a", "value": "b", "domain": "127.0.0.1", "path": "/"}]});
+    let path = format!("/sessions/{session}/cookies");
+    let (status, body) = call(app, "POST", &path, key, Some(cookies.to_string())).await;
+    contract.check("POST", "/sessions/{id}/cookies", status, &body);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(app, "GET", &path, key, None).await;
+    contract.check("GET", "/sessions/{id}/cookies", status, &body);
+    assert_eq!(body["cookies"][0]["name"], "a", "{body}");
+    let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("sdk.txt");
+    let response = app
+        .client
+        .post(app.url(&format!("/sessions/{session}/files")))
+        .bearer_auth(KEY)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("JSON");
+    contract.check("POST", "/sessions/{id}/files", status, &body);
+    assert_eq!(body["source"], "user_upload", "{body}");
+    let (status, body) = call(app, "GET", &format!("/sessions/{session}/files"), key, None).await;
+    contract.check("GET", "/sessions/{id}/files", status, &body);
+    assert_eq!(body["total"], 1, "{body}");
+    let (status, body) = call(app, "POST", "/profiles/create", key, None).await;
+    contract.check("POST", "/profiles/create", status, &body);
+    let profile = body["profile_id"].as_str().expect("id").to_string();
+    let start = json!({"profile": {"id": profile, "persist": true}});
+    let (status, body) = call(app, "POST", "/sessions/start", key, Some(start.to_string())).await;
+    contract.check("POST", "/sessions/start", status, &body);
+    let writer = body["session_id"].as_str().expect("id").to_string();
+    let save = format!("/sessions/{writer}/profile/save");
+    let (status, body) = call(
+        app,
+        "POST",
+        &save,
+        key,
+        Some(json!({"profile_id": profile}).to_string()),
+    )
+    .await;
+    contract.check("POST", "/sessions/{id}/profile/save", status, &body);
+    assert_eq!(status, 200, "{body}");
+    let other = json!({"profile_id": "00000000-0000-4000-8000-000000000000"}).to_string();
+    let (status, body) = call(app, "POST", &save, key, Some(other)).await;
+    contract.check("POST", "/sessions/{id}/profile/save", status, &body);
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = call(
+        app,
+        "DELETE",
+        &format!("/sessions/{writer}/stop"),
+        key,
+        None,
     )
     .await;
     assert_eq!(status, 200);

@@ -96,6 +96,27 @@ async fn a_session_s_cdp_url_goes_into_playwright_and_back() {
 }
 
 #[tokio::test]
+async fn the_notte_sdk_uploads_chooses_downloads_and_sets_cookies() {
+    let app = spawn_app().await;
+    let site = serve_site().await;
+    let done = sdk("files", &app.address, &site.address).await;
+    assert_eq!(done["uploaded"]["filename"], "cv.txt", "{done}");
+    assert_eq!(done["uploaded"]["size"], 12, "{done}");
+    assert!(
+        done["chosen"].as_str().unwrap().contains("input,change"),
+        "{done}"
+    );
+    let listed = done["listed"].to_string();
+    assert!(
+        listed.contains("cv.txt") && listed.contains("user_upload"),
+        "{listed}"
+    );
+    assert!(listed.contains("session_download"), "{listed}");
+    assert!(done["saved_size"].as_u64() > Some(0), "{done}");
+    assert!(done["cookies"].to_string().contains("seen"), "{done}");
+}
+
+#[tokio::test]
 async fn the_sdk_dialect_refuses_what_browserd_does_not_have() {
     let app = spawn_app().await;
     let start = |body: &'static str| {

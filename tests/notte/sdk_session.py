@@ -2,6 +2,7 @@
 
     python sdk_session.py form SERVER_URL API_KEY SITE_URL
     python sdk_session.py cdp  SERVER_URL API_KEY SITE_URL
+    python sdk_session.py files SERVER_URL API_KEY SITE_URL
 
 Prints one line `RESULT {json}`; any exception fails the run.
 """
@@ -94,10 +95,41 @@ def cdp(client, site):
     }))
 
 
+def files(client, site):
+    import tempfile
+
+    folder = tempfile.mkdtemp()
+    document = os.path.join(folder, "cv.txt")
+    with open(document, "w") as handle:
+        handle.write("twelve bytes")
+    with client.Session() as session:
+        uploaded = session.storage.upload(document)
+        session.execute(type="goto", url=site + "/upload.html")
+        observation = session.observe()
+        chooser = next(a for a in observation.space.interaction_actions if a.type == "upload_file")
+        session.execute(type="upload_file", id=chooser.id, file_path=uploaded.filename)
+        chosen = session.observe().metadata.title
+        session.execute(type="goto", url=site + "/files.html")
+        report = action_id(session.observe(), "click", "report")
+        session.execute(type="download_file", id=report)
+        listed = session.storage.list()
+        download = next(f for f in listed.files if f.source == "session_download")
+        saved = session.storage.download(download.filename, local_dir=folder)
+        session.set_cookies(cookies=[{"name": "seen", "value": "yes", "domain": "127.0.0.1", "path": "/"}])
+        cookies = session.get_cookies()
+    print("RESULT " + json.dumps({
+        "uploaded": {"filename": uploaded.filename, "size": uploaded.size, "source": str(uploaded.source)},
+        "chosen": chosen,
+        "listed": sorted((f.filename, f.size, str(f.source)) for f in listed.files),
+        "saved_size": os.path.getsize(saved),
+        "cookies": [c["name"] if isinstance(c, dict) else c.name for c in cookies],
+    }))
+
+
 def main():
     mode, server, key, site = sys.argv[1:5]
     client = NotteClient(api_key=key, server_url=server)
-    {"form": form, "cdp": cdp}[mode](client, site)
+    {"form": form, "cdp": cdp, "files": files}[mode](client, site)
 
 
 if __name__ == "__main__":

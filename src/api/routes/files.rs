@@ -13,6 +13,7 @@ use crate::api::error::{ApiError, ErrorBody};
 use crate::api::extract::Caller;
 use crate::api::wire::{self, FileResponse};
 use crate::api::UploadLimit;
+use crate::domain::{Owner, SessionFile, SessionId};
 use crate::ops::Operations;
 use crate::session;
 
@@ -140,6 +141,18 @@ pub async fn upload(
 ) -> Result<Json<FileResponse>, ApiError> {
     let id = wire::session_id(&id)?;
     session::note_session(&id);
+    let file = receive(&operations, limit, &owner, &id, form).await?;
+    Ok(Json(FileResponse::new(&file)))
+}
+
+/// Keeps the upload in `form` (its part named `file`) among session `id`'s files.
+pub async fn receive(
+    operations: &Operations,
+    limit: usize,
+    owner: &Owner,
+    id: &SessionId,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<SessionFile, ApiError> {
     let mut form = form.map_err(|e| {
         ApiError::BadRequest(format!(
             "an upload is a multipart/form-data body with the file in a part named `file`: {e}"
@@ -159,10 +172,9 @@ pub async fn upload(
         };
         let name = wire::file_name(file_name)?;
         let content = field.map(|chunk| chunk.map_err(|e| e.to_string()));
-        let file = operations
-            .upload(&owner, &id, name, limit as u64, Box::pin(content))
-            .await?;
-        return Ok(Json(FileResponse::new(&file)));
+        return Ok(operations
+            .upload(owner, id, name, limit as u64, Box::pin(content))
+            .await?);
     }
     Err(ApiError::BadRequest(
         "no part named `file` in the form".into(),

@@ -21,6 +21,9 @@ pub struct DeletedResponse {
     #[schema(format = "uuid")]
     pub profile_id: String,
     pub deleted: bool,
+    /// The same, as the Notte SDK reads it.
+    pub success: bool,
+    pub message: String,
 }
 
 /// Make a profile: a login kept across sessions (cookies, HttpOnly and secure ones
@@ -129,6 +132,8 @@ pub async fn delete(
     Ok(Json(DeletedResponse {
         profile_id: id.to_string(),
         deleted: true,
+        success: true,
+        message: format!("profile {id} deleted"),
     }))
 }
 
@@ -216,6 +221,6 @@ pub async fn save(
 ) -> Result<Json<ProfileResponse>, ApiError> {
     let id = wire::session_id(&id)?;
     session::note_session(&id);
-    let record = sessions.save_profile(&owner, &id).await?;
+    let record = sessions.save_profile(&owner, &id, None).await?;
     Ok(Json(ProfileResponse::new(&record, None)))
 }

@@ -49,6 +49,8 @@ enum Typed {
     FallbackFill(Filled),
     Check(Checked),
     SelectDropdownOption(Filled),
+    UploadFile(Upload),
+    DownloadFile(Element),
     #[serde(other)]
     Other,
 }
@@ -66,6 +68,14 @@ struct Filled {
     selector: Option<Value>,
     value: Value,
     press_enter: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Upload {
+    id: Option<String>,
+    selector: Option<Value>,
+    /// The name of a file put into the session (`POST /sessions/{id}/files`).
+    file_path: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,7 +138,13 @@ pub fn parse(action: &Value) -> Result<Parsed, ApiError> {
         }
         Typed::ScrollUp { amount } => scroll(false, amount)?,
         Typed::ScrollDown { amount } => scroll(true, amount)?,
-        Typed::Click(element) => {
+        Typed::UploadFile(upload) => Parsed {
+            action: StepAction::Id(element_id(upload.id, upload.selector)?),
+            value: Some(upload.file_path),
+            enter: false,
+        },
+        // A download is a click on what starts it; the file lands in the session's files.
+        Typed::Click(element) | Typed::DownloadFile(element) => {
             let id = element_id(element.id, element.selector)?;
             Parsed {
                 action: StepAction::Id(id),
@@ -222,7 +238,6 @@ fn refused(kind: &str) -> ApiError {
         "captcha_solve" => "browserd does not solve captchas; a person can take over in the live view (`viewer_url`)",
         "form_fill" => "fill the fields one by one with `fill`",
         "email_verification_read" | "email_read" | "sms_read" => "browserd has no mailbox or phone",
-        "upload_file" | "download_file" => "files are not available on this server yet",
         "help" | "completion" | "scrape" => "an agent's bookkeeping, not a page action (use /page/scrape to scrape)",
         "" => return ApiError::BadRequest("an action needs a `type`".into()),
         _ => return ApiError::BadRequest(format!("unknown action type `{kind}`")),

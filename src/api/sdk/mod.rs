@@ -10,6 +10,7 @@
 //! silently ignored.
 
 pub mod actions;
+pub mod files;
 pub mod page;
 pub mod sessions;
 pub mod wire;

@@ -242,7 +242,7 @@ pub struct SdkSpace {
     pub description: String,
     pub category: Option<crate::domain::PageCategory>,
     /// The page's actions as typed interaction actions (`click`, `fill`,
-    /// `select_dropdown_option`, `check`), each with its id.
+    /// `select_dropdown_option`, `check`, `upload_file`), each with its id.
     #[schema(value_type = Vec<Object>)]
     pub interaction_actions: Vec<Value>,
     /// The numbered list as browserd's agents read it (`L1 Home` …).
@@ -323,6 +323,11 @@ fn interaction_actions(space: &ActionSpace) -> Vec<Value> {
                 "category": if action.category.is_empty() { "Interaction Actions" } else { &action.category },
                 "description": action.description,
             });
+            if action.kind == ActionKind::Upload {
+                typed["type"] = Value::String("upload_file".into());
+                typed["file_path"] = Value::String(String::new());
+                return typed;
+            }
             let (kind, value) = match (action.kind, action.checked()) {
                 (ActionKind::Toggle, Some(on)) => ("check", Value::Bool(on)),
                 (ActionKind::Choose, _) => ("select_dropdown_option", Value::String(String::new())),

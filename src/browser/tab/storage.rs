@@ -68,17 +68,23 @@ impl Tab {
         .await
     }
 
-    /// The context's cookies, and the local storage of `origins`, of the origins the tab's
-    /// page was seen at, and of every origin a page of the context shows now.
-    pub async fn storage_state(&self, origins: &[String]) -> Result<StorageState, BrowserError> {
+    /// The context's cookies (HttpOnly and secure ones included).
+    pub async fn cookies(&self) -> Result<Vec<Cookie>, BrowserError> {
         let context = self.parts()?.context.inner().clone();
         let reply = self
             .browser_call("Storage.getCookies", json!({ "browserContextId": context }))
             .await?;
-        let cookies = reply["cookies"]
+        Ok(reply["cookies"]
             .as_array()
             .map(|all| all.iter().filter_map(cookie_of).collect())
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
+
+    /// The context's cookies, and the local storage of `origins`, of the origins the tab's
+    /// page was seen at, and of every origin a page of the context shows now.
+    pub async fn storage_state(&self, origins: &[String]) -> Result<StorageState, BrowserError> {
+        let context = self.parts()?.context.inner().clone();
+        let cookies = self.cookies().await?;
         let mut wanted: BTreeSet<String> = origins.iter().cloned().collect();
         wanted.extend(
             self.visited
