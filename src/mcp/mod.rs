@@ -8,6 +8,7 @@
 //! HTTP API's. Putting the core together and serving MCP over HTTP is `startup`'s.
 
 mod files;
+mod page;
 mod render;
 mod tools;
 

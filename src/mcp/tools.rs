@@ -156,8 +156,13 @@ pub(super) struct InSession {
 }
 
 impl InSession {
+    /// What the model is told about the session besides the answer, if anything.
+    pub(super) fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
     /// This session, kept open after the call.
-    fn target(&self) -> Target {
+    pub(super) fn target(&self) -> Target {
         Target {
             choice: SessionChoice::Existing(self.id.clone()),
             keep_alive: true,
@@ -180,7 +185,7 @@ impl BrowserTools {
             profiles: Arc::default(),
             connection_of,
             local_files,
-            tool_router: Self::tool_router() + super::files::router(),
+            tool_router: Self::tool_router() + super::files::router() + super::page::router(),
         }
     }
 

@@ -19,6 +19,7 @@ from mcp import Client, StdioServerParameters
 TOOLS = {
     "browser_observe", "browser_step", "browser_scrape", "browser_screenshot", "browser_close",
     "browser_use_profile", "browser_files", "browser_read_file", "browser_upload",
+    "browser_press_key", "browser_scroll", "browser_tab",
 }
 
 
@@ -107,6 +108,18 @@ async def session(client, site: str) -> dict:
 
     article = await call(client, "browser_scrape", {"url": f"{site}/article.html"})
     assert "main content that a scrape must keep intact" in article, article
+
+    # The page actions without an id: a new tab, a key, a scroll, back to the first tab.
+    opened = await call(client, "browser_tab", {"action": "new", "url": f"{site}/typing.html"})
+    assert "typing.html" in opened, opened
+    await call(client, "browser_step", {"action_id": id_of(opened, "Fruit"), "value": "Ap"})
+    pressed = await call(client, "browser_press_key", {"key": "a"})
+    assert "Keys seen: 3" in await call(client, "browser_scrape", {"only_main_content": False}), pressed
+    await call(client, "browser_scroll", {"direction": "down"})
+    back = await call(client, "browser_tab", {"action": "switch", "index": 0})
+    assert "article.html" in back, back
+    errors["bad_key"] = await refused(client, "browser_press_key", {"key": "Hyper"})
+    errors["bad_tab"] = await refused(client, "browser_tab", {"action": "switch", "index": 9})
 
     closed = await call(client, "browser_close", {})
     assert "Closed" in closed, closed
