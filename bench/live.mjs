@@ -82,12 +82,12 @@ try {
   scroller.socket.close();
   await sleep(500);
   const folder = path.join(server.dataDir, 'sessions', session, 'replay');
-  const pictures = fs.readdirSync(folder).map((name) => fs.statSync(path.join(folder, name)).size);
+  const pictures = fs.existsSync(folder) ? fs.readdirSync(folder).map((name) => fs.statSync(path.join(folder, name)).size) : [];
   figures = {
     rounds: ROUNDS, steps: STEPS, scroll_seconds: SCROLL_SECONDS,
     step_median_none_ms: median(runs.none), step_median_viewer_ms: median(runs.viewer),
-    pictures: pictures.length, picture_kb_mean: pictures.reduce((a, b) => a + b, 0) / pictures.length / 1024,
-    picture_kb_median: median(pictures) / 1024, scroll_fps: fps, frame_kb_mean: frameKb, runs,
+    pictures: pictures.length, picture_kb_mean: pictures.reduce((a, b) => a + b, 0) / Math.max(1, pictures.length) / 1024,
+    picture_kb_median: pictures.length ? median(pictures) / 1024 : 0, scroll_fps: fps, frame_kb_mean: frameKb, runs,
   };
 } finally {
   await server.stop();

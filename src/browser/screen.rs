@@ -330,13 +330,11 @@ impl Screencast {
         self.frames.clone()
     }
 
-    /// Resolves once this screencast has stopped in the browser (after it is dropped): a
-    /// new one of the same page must not start before, or the old one's stop ends it.
-    pub fn stopped(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let mut stopped = self.stopped.clone();
-        async move {
-            let _ = stopped.wait_for(|stopped| *stopped).await;
-        }
+    /// Turns `true` once this screencast has stopped in the browser (after it is
+    /// dropped): a new one of the same page must not start before, or the old one's stop
+    /// ends it.
+    pub fn stopped(&self) -> watch::Receiver<bool> {
+        self.stopped.clone()
     }
 }
 

@@ -32,8 +32,8 @@ pub(super) struct Feeds(Arc<Mutex<HashMap<String, Feed>>>);
 
 struct Feed {
     running: Weak<Screencast>,
-    /// Resolves once the screencast has stopped in the browser.
-    stopped: futures_util::future::Shared<futures_util::future::BoxFuture<'static, ()>>,
+    /// Turns `true` once the screencast has stopped in the browser.
+    stopped: watch::Receiver<bool>,
 }
 
 /// The longest a new screencast waits for the last one of its page to stop.
@@ -54,18 +54,17 @@ impl Feeds {
         };
         // The page's last screencast stops as its last viewer leaves; a start that
         // overtook that stop would be ended by it.
-        if let Some(stopped) = previous {
-            let _ = tokio::time::timeout(STOP_WAIT, stopped).await;
+        if let Some(mut stopped) = previous {
+            let _ = tokio::time::timeout(STOP_WAIT, stopped.wait_for(|stopped| *stopped)).await;
         }
         let started = Arc::new(screen.screencast(QUALITY, MAX_SIZE.0, MAX_SIZE.1).await?);
         let mut feeds = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        feeds.retain(|_, feed| feed.running.strong_count() > 0 || feed.stopped.peek().is_none());
+        feeds.retain(|_, feed| feed.running.strong_count() > 0 || !*feed.stopped.borrow());
         // Another viewer of the page may have started one meanwhile: keep a single one.
         if let Some(running) = feeds.get(&page).and_then(|feed| feed.running.upgrade()) {
             return Ok(running);
         }
-        let stopped =
-            futures_util::FutureExt::shared(futures_util::FutureExt::boxed(started.stopped()));
+        let stopped = started.stopped();
         feeds.insert(
             page,
             Feed {

@@ -103,9 +103,7 @@ pub(super) async fn step(
     // observation's perception then runs for a millisecond without yielding.
     let (recorded, observed) = tokio::join!(record, observation);
     let seq = recorded?;
-    if let Some(screen) = tab.screen() {
-        replays.keep_picture(session_id, seq, screen);
-    }
+    replays.keep_picture(session_id, seq, tab.screen());
     let mut outcome = performed?;
     if let Some(observed) = observed {
         let (space, page) = observed?;

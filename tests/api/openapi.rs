@@ -618,20 +618,25 @@ async fn real_responses_validate_against_the_document() {
     assert!(unchecked.is_empty(), "no 200 of {unchecked:?} was checked");
 }
 
-/// A session's files and the profiles, against the document: successes and refusals.
-async fn files_and_profiles(app: &TestApp, contract: &mut Contract, session: &str) {
-    let key = Some(KEY);
-    let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("hello.txt");
+/// Uploads a small file named `name` to `path` (multipart); the status and JSON answer.
+async fn upload(app: &TestApp, path: &str, name: &str) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name(name.to_string());
     let response = app
         .client
-        .post(app.url(&format!("/session/{session}/files")))
+        .post(app.url(path))
         .bearer_auth(KEY)
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
         .await
         .expect("sent");
     let status = response.status().as_u16();
-    let body: Value = response.json().await.expect("JSON");
+    (status, response.json().await.expect("JSON"))
+}
+
+/// A session's files and the profiles, against the document: successes and refusals.
+async fn files_and_profiles(app: &TestApp, contract: &mut Contract, session: &str) {
+    let key = Some(KEY);
+    let (status, body) = upload(app, &format!("/session/{session}/files"), "hello.txt").await;
     contract.check("POST", "/session/{id}/files", status, &body);
     assert_eq!(status, 200, "{body}");
     let (status, body) = call(
@@ -755,17 +760,7 @@ async fn sdk_files_and_profiles(app: &TestApp, contract: &mut Contract, session:
     let (status, body) = call(app, "GET", &path, key, None).await;
     contract.check("GET", "/sessions/{id}/cookies", status, &body);
     assert_eq!(body["cookies"][0]["name"], "a", "{body}");
-    let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("sdk.txt");
-    let response = app
-        .client
-        .post(app.url(&format!("/sessions/{session}/files")))
-        .bearer_auth(KEY)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .expect("sent");
-    let status = response.status().as_u16();
-    let body: Value = response.json().await.expect("JSON");
+    let (status, body) = upload(app, &format!("/sessions/{session}/files"), "sdk.txt").await;
     contract.check("POST", "/sessions/{id}/files", status, &body);
     assert_eq!(body["source"], "user_upload", "{body}");
     let (status, body) = call(app, "GET", &format!("/sessions/{session}/files"), key, None).await;
