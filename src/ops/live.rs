@@ -76,6 +76,55 @@ impl Feeds {
     }
 }
 
+impl Feeds {
+    /// One picture of `screen`'s page at most `max` device pixels: the latest frame of
+    /// its running screencast when one runs, else a screencast of one frame. Either way
+    /// only one screencast of the page runs at a time: a viewer that comes meanwhile
+    /// starts its own once the one-frame screencast has stopped.
+    pub(super) async fn picture(
+        &self,
+        screen: &Screen,
+        quality: u8,
+        max: (u32, u32),
+    ) -> Result<Vec<u8>, BrowserError> {
+        let page = screen.page_id().to_owned();
+        let (done, stopped) = watch::channel(false);
+        let previous = {
+            let mut feeds = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            let existing = feeds.get(&page);
+            if let Some(running) = existing.and_then(|feed| feed.running.upgrade()) {
+                let latest = running.frames().borrow().clone();
+                if let Some(frame) = latest {
+                    return Ok(frame.jpeg.clone());
+                }
+            }
+            if existing.is_some_and(|feed| feed.running.strong_count() > 0) {
+                None
+            } else {
+                let previous = existing.map(|feed| feed.stopped.clone());
+                feeds.insert(
+                    page,
+                    Feed {
+                        running: Weak::new(),
+                        stopped,
+                    },
+                );
+                Some(previous)
+            }
+        };
+        let Some(previous) = previous else {
+            // A viewer's screencast is starting and has no frame yet.
+            return screen.picture(quality).await;
+        };
+        if let Some(mut previous) = previous {
+            let _ = tokio::time::timeout(STOP_WAIT, previous.wait_for(|stopped| *stopped)).await;
+        }
+        let taken = screen.frame(quality, max.0, max.1).await;
+        done.send_replace(true);
+        taken
+    }
+}
+
 /// What a viewer is shown next.
 pub enum Seen {
     Frame(Arc<Frame>),

@@ -138,9 +138,10 @@ impl Operations {
         let history = self.sessions.clone();
         let data_dir = self.data_dir.clone();
         let replays = self.replays.clone();
+        let feeds = self.feeds.clone();
         run::run(&self.sessions, owner, target, async move |guard| {
             let files = crate::session::files_folder(&data_dir, &guard.id());
-            step::step(guard, &history, &replays, &files, request).await
+            step::step(guard, &history, &replays, &feeds, &files, request).await
         })
         .await
     }

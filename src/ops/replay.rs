@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use super::live::Feeds;
 use super::{Operations, OpsError};
 use crate::browser::Screen;
 use crate::domain::{SessionId, SessionRecord, StepRecord};
@@ -16,6 +17,8 @@ use crate::session::Credential;
 
 /// JPEG quality of a picture: text stays legible, a page costs tens of kilobytes.
 const QUALITY: u8 = 60;
+/// The largest picture, in device pixels: a 1280-pixel page is kept 800 wide.
+const MAX_SIZE: (u32, u32) = (800, 800);
 
 /// Where and how much of the replays' pictures are kept.
 #[derive(Debug, Clone)]
@@ -55,18 +58,30 @@ impl ReplaySettings {
     /// Takes a picture of `screen` after step `seq` and keeps it, in the background: the
     /// step's answer waits for neither the picture nor the disk.
     ///
-    /// Taken beside the step's observation instead, a picture (about 35 ms of the
-    /// browser's time at 1280 pixels) lengthened every step; taken after the answer, it
-    /// costs only an operation that follows at once (a script's; an agent thinks first).
-    pub(super) fn keep_picture(&self, id: SessionId, seq: u32, screen: Option<Screen>) {
+    /// Taken beside the step's observation instead, a picture lengthened every step;
+    /// taken after the answer, it costs only an operation that follows at once (a
+    /// script's; an agent thinks first). It is a screencast's frame scaled to
+    /// [`MAX_SIZE`] as the browser reads it back: a full-size screenshot cost twice as
+    /// much of the browser's time.
+    pub(super) fn keep_picture(
+        &self,
+        id: SessionId,
+        seq: u32,
+        screen: Option<Screen>,
+        feeds: &Feeds,
+    ) {
         let Some(screen) = screen.filter(|_| self.max_bytes > 0) else {
             return;
         };
         let folder = self.folder(&id);
         let max_bytes = self.max_bytes;
+        let feeds = feeds.clone();
         tokio::spawn(async move {
             let kept = async {
-                let jpeg = screen.picture(QUALITY).await.map_err(|e| e.to_string())?;
+                let jpeg = feeds
+                    .picture(&screen, QUALITY, MAX_SIZE)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 write_within_cap(&folder, seq, &jpeg, max_bytes)
                     .await
                     .map_err(|e| e.to_string())

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use super::live::Feeds;
 use super::page::{content, observe_page};
 use super::replay::ReplaySettings;
 use super::run::{page_of, Failure, Outcome};
@@ -21,6 +22,7 @@ pub(super) async fn step(
     guard: &mut SessionGuard,
     history: &Sessions,
     replays: &ReplaySettings,
+    feeds: &Feeds,
     files: &Path,
     request: Step,
 ) -> Result<Outcome, Failure> {
@@ -103,7 +105,7 @@ pub(super) async fn step(
     // observation's perception then runs for a millisecond without yielding.
     let (recorded, observed) = tokio::join!(record, observation);
     let seq = recorded?;
-    replays.keep_picture(session_id, seq, tab.screen());
+    replays.keep_picture(session_id, seq, tab.screen(), feeds);
     let mut outcome = performed?;
     if let Some(observed) = observed {
         let (space, page) = observed?;
