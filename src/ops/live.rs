@@ -92,29 +92,22 @@ impl Feeds {
         let previous = {
             let mut feeds = self.0.lock().unwrap_or_else(|p| p.into_inner());
             let existing = feeds.get(&page);
-            if let Some(running) = existing.and_then(|feed| feed.running.upgrade()) {
-                let latest = running.frames().borrow().clone();
-                if let Some(frame) = latest {
-                    return Ok(frame.jpeg.clone());
+            match existing.and_then(|feed| feed.running.upgrade()) {
+                // A viewer watches: its latest frame is the picture.
+                Some(running) => Err(running.frames().borrow().clone()),
+                None => {
+                    let previous = existing.map(|feed| feed.stopped.clone());
+                    let running = Weak::new();
+                    feeds.insert(page, Feed { running, stopped });
+                    Ok(previous)
                 }
             }
-            if existing.is_some_and(|feed| feed.running.strong_count() > 0) {
-                None
-            } else {
-                let previous = existing.map(|feed| feed.stopped.clone());
-                feeds.insert(
-                    page,
-                    Feed {
-                        running: Weak::new(),
-                        stopped,
-                    },
-                );
-                Some(previous)
-            }
         };
-        let Some(previous) = previous else {
-            // A viewer's screencast is starting and has no frame yet.
-            return screen.picture(quality).await;
+        let previous = match previous {
+            Ok(previous) => previous,
+            Err(Some(frame)) => return Ok(frame.jpeg.clone()),
+            // The viewer's screencast has no frame yet.
+            Err(None) => return screen.picture(quality).await,
         };
         if let Some(mut previous) = previous {
             let _ = tokio::time::timeout(STOP_WAIT, previous.wait_for(|stopped| *stopped)).await;
