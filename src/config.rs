@@ -3,7 +3,8 @@
 //!
 //! Owns parsing the command line into [`Settings`]; knows nothing of what the settings
 //! drive. Values are checked here (ranges, non-empty lists) so the rest of the server
-//! takes them as given.
+//! takes them as given. A value of a kind other rooms share (the private-network
+//! allowance) is the domain's type.
 
 mod file;
 
@@ -16,6 +17,8 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
+
+use crate::domain::PrivateNetworkAllowance;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -86,6 +89,28 @@ pub struct BrowserArgs {
         default_value = ""
     )]
     pub chromium_args: ChromiumArgs,
+    /// Let pages reach the private network (loopback, 10/8, 172.16/12, 192.168/16,
+    /// 169.254/16 with cloud metadata, fc00::/7…), which is off limits by default: `all`,
+    /// or a comma-separated list of host names, addresses and ranges, each with an
+    /// optional port (`localhost:3000,127.0.0.1,10.0.0.0/8,[::1]:8080`). A name is matched
+    /// as the page wrote it, an address or range against what the name resolves to.
+    #[arg(
+        long,
+        env = "BROWSERD_ALLOW_PRIVATE_NETWORK",
+        default_value = "",
+        value_name = "all|HOST[:PORT],…",
+        hide_default_value = true
+    )]
+    pub allow_private_network: PrivateNetworkAllowance,
+    /// Most megabytes of JavaScript heap one page may take; a page that allocates past it
+    /// crashes alone (its session ends as `error`), long before it could starve the
+    /// machine. Chromium's `--js-flags=--max-old-space-size`.
+    #[arg(long, env = "BROWSERD_PAGE_HEAP_MB", default_value = "1024", value_parser = clap::value_parser!(u64).range(16..))]
+    pub page_heap_mb: u64,
+    /// Most tabs (pages) one session may have open at once: its own, the pop-ups its pages
+    /// open and those its CDP clients make. A page opened past it is closed at once.
+    #[arg(long, env = "BROWSERD_MAX_TABS_PER_SESSION", default_value = "20", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub max_tabs_per_session: u64,
 }
 
 /// Chromium flags given as one string. Flags' values may hold commas and spaces

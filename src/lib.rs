@@ -8,6 +8,7 @@
 //! - [`session`]: the life of a session, from start to its one ending.
 //! - [`act`]: carrying out one action on a page, as a person would.
 //! - [`browser`] (CDP) and [`store`] (SQL): the only rooms that speak those.
+//! - [`egress`]: what pages may reach; the proxy every browser's traffic goes through.
 //! - [`perception`] and [`scrape`]: pure functions from what a page holds to what an
 //!   agent reads.
 //! - Ground floor: [`injected`] (every script run in pages), [`domain`] (the values rooms
@@ -18,6 +19,7 @@ pub mod api;
 pub mod browser;
 pub mod config;
 pub mod domain;
+pub mod egress;
 pub mod injected;
 pub mod mcp;
 pub mod oneshot;

@@ -1,7 +1,8 @@
 //! The one-shot commands (`browserd observe URL`, `browserd scrape …`): one page, one
 //! answer on standard output, no server and no database.
 //!
-//! Owns putting a throwaway browser together and taking it down again; the work on the
+//! Owns putting a throwaway browser (behind its own egress proxy) together and taking it
+//! down again; the work on the
 //! page is the operations room's own (`ops::open`, `ops::observe_page`, `ops::content`),
 //! the same as the server's.
 
@@ -12,6 +13,7 @@ use crate::act::ActError;
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers, Tab};
 use crate::config::BrowserArgs;
 use crate::domain::{PageUrl, StorageState};
+use crate::egress::{Egress, Refusal};
 use crate::ops;
 use crate::scrape::{self, ScrapeOptions};
 use crate::shutdown::Shutdown;
@@ -24,6 +26,10 @@ pub enum OneShotError {
     Browser(#[from] BrowserError),
     #[error(transparent)]
     Page(#[from] ActError),
+    #[error(transparent)]
+    PrivateNetwork(#[from] Refusal),
+    #[error("cannot start the egress proxy on 127.0.0.1: {0}")]
+    Egress(std::io::Error),
     #[error("cannot read {path}: {source}")]
     Read {
         path: String,
@@ -42,6 +48,9 @@ async fn with_tab<T>(
     let state = storage_state.map(read_state).transpose()?;
     let user_data = std::env::temp_dir().join(format!("browserd-oneshot-{}", std::process::id()));
     let stop = Shutdown::new();
+    let egress = Egress::start(args.allow_private_network.clone(), stop.clone())
+        .await
+        .map_err(OneShotError::Egress)?;
     let config = BrowserConfig {
         executable: find_executable(args.chromium.as_deref())?,
         extra_args: args.chromium_args.0.clone(),
@@ -49,6 +58,9 @@ async fn with_tab<T>(
         processes: 1,
         warm_contexts: 0,
         operation_timeout: Duration::from_secs(30),
+        proxy_server: Some(egress.proxy_server()),
+        page_heap_mb: args.page_heap_mb,
+        max_tabs: args.max_tabs_per_session as usize,
     };
     let (browsers, _events) = Browsers::start(config, stop.clone()).await?;
     let result = async {
@@ -56,9 +68,10 @@ async fn with_tab<T>(
         if let Some(state) = &state {
             tab.restore_state(state).await?;
         }
-        let value = match ops::open(&mut tab, &url, false).await {
+        let value = match ops::open(&egress, &mut tab, &url, false).await {
             Ok(_) => work(&tab).await.map_err(OneShotError::from),
-            Err(error) => Err(error.into()),
+            Err(ops::Reached::Refused(refusal)) => Err(refusal.into()),
+            Err(ops::Reached::Act(error)) => Err(error.into()),
         };
         let _ = tab.close().await;
         value

@@ -37,6 +37,9 @@ pub enum ApiError {
     /// A session's CDP endpoint without its token (or its owner's key).
     #[error("{0}")]
     BadToken(String),
+    /// A navigation to the private network, which the server's setting does not allow.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -76,6 +79,7 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized | Self::BadToken(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -128,6 +132,7 @@ impl From<OpsError> for ApiError {
             OpsError::Session(session) => session.into(),
             OpsError::Refused(refused) => refused.into(),
             OpsError::PageLoad(_) => Self::BadGateway(error.to_string()),
+            OpsError::PrivateNetwork(_) => Self::Forbidden(error.to_string()),
             OpsError::Broke(_) | OpsError::Files(_) => Self::Internal(error.to_string()),
             OpsError::NoFile(_) => Self::NotFound(error.to_string()),
             OpsError::OverCap(_) | OpsError::OverLimit(_) => Self::TooLarge(error.to_string()),

@@ -43,7 +43,7 @@ pub fn find_executable(configured: Option<&Path>) -> Result<PathBuf, BrowserErro
 
 /// Flags for a headless Chromium run as a server, possibly as root, on a machine that
 /// may have no network.
-fn flags(profile_dir: &Path) -> Vec<String> {
+fn flags(profile_dir: &Path, proxy_server: Option<&str>, page_heap_mb: u64) -> Vec<String> {
     let mut flags: Vec<String> = [
         "--headless",
         "--no-sandbox",
@@ -70,6 +70,14 @@ fn flags(profile_dir: &Path) -> Vec<String> {
     .map(String::from)
     .to_vec();
     flags.push(format!("--user-data-dir={}", profile_dir.display()));
+    flags.push(format!("--js-flags=--max-old-space-size={page_heap_mb}"));
+    if let Some(proxy) = proxy_server {
+        flags.push(format!("--proxy-server={proxy}"));
+        // `<-loopback>` takes away Chromium's own exception for loopback: it goes through
+        // the proxy too. WebRTC may not send UDP around it.
+        flags.push("--proxy-bypass-list=<-loopback>".into());
+        flags.push("--force-webrtc-ip-handling-policy=disable_non_proxied_udp".into());
+    }
     flags
 }
 
@@ -87,6 +95,8 @@ pub async fn launch(
     executable: &Path,
     profile_dir: &Path,
     extra_args: &[String],
+    proxy_server: Option<&str>,
+    page_heap_mb: u64,
     timeout: Duration,
 ) -> Result<Launched, BrowserError> {
     std::fs::create_dir_all(profile_dir).map_err(|e| {
@@ -97,7 +107,7 @@ pub async fn launch(
     })?;
     let mut command = Command::new(executable);
     command
-        .args(flags(profile_dir))
+        .args(flags(profile_dir, proxy_server, page_heap_mb))
         .args(extra_args)
         .arg("about:blank")
         .stdin(Stdio::null())

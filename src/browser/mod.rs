@@ -3,7 +3,8 @@
 //! Owns the Chromium processes (launch, supervision, relaunch after a crash: `launch.rs`,
 //! `pool.rs`), one isolated browser context per [`Tab`] and a few kept ready in advance
 //! (`running.rs`), the page's requests and dialogs (`network.rs`, `dialogs.rs`), the downloads of each
-//! context (`downloads.rs`), every command sent to a page (`tab/`), and a handle on a
+//! context (`downloads.rs`), the cap on each context's pages (`tab_cap.rs`), every command
+//! sent to a page (`tab/`), and a handle on a
 //! session's page for what watches it beside the operations (`screen.rs`: pictures, the
 //! screencast, a person's input). It runs the page side's scripts (`crate::injected`)
 //! without knowing what they read. It knows nothing of sessions or HTTP: it reports a dead
@@ -19,6 +20,7 @@ mod pool;
 mod running;
 mod screen;
 mod tab;
+mod tab_cap;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -68,6 +70,9 @@ pub enum BrowserError {
     Navigation(String),
     #[error("the page crashed")]
     PageCrashed,
+    /// The page opened dialogs without end and was stopped (see `dialogs.rs`).
+    #[error("the page opened dialogs without end (over {0} within {window} s) and was stopped", window = dialogs::STORM_WINDOW.as_secs())]
+    DialogStorm(usize),
     #[error("the browser did not answer within {0:?}")]
     Timeout(Duration),
     #[error("browser protocol error: {0}")]
@@ -91,4 +96,11 @@ pub struct BrowserConfig {
     pub processes: usize,
     pub warm_contexts: usize,
     pub operation_timeout: Duration,
+    /// The proxy every connection of the browser goes through (`socks5://127.0.0.1:PORT`,
+    /// the egress room's), loopback included.
+    pub proxy_server: Option<String>,
+    /// Most megabytes of JavaScript heap one page may take before it crashes.
+    pub page_heap_mb: u64,
+    /// Most pages one session's context may have open at once; one past it is closed.
+    pub max_tabs: usize,
 }

@@ -152,6 +152,8 @@ async fn start_browser(
         &config.executable,
         &profile_dir(config, id),
         &config.extra_args,
+        config.proxy_server.as_deref(),
+        config.page_heap_mb,
         LAUNCH_TIMEOUT,
     )
     .await?;
@@ -186,8 +188,13 @@ async fn start_browser(
         warm_target: config.warm_contexts,
         operation_timeout: config.operation_timeout,
         downloads: Default::default(),
+        tab_cap: Default::default(),
     });
     tokio::spawn(super::downloads::Downloads::follow(Arc::clone(&running)));
+    tokio::spawn(super::tab_cap::TabCap::enforce(
+        Arc::clone(&running),
+        config.max_tabs.max(1),
+    ));
     running.refill();
     metrics::counter!("browserd_browser_launches_total").increment(1);
     tracing::info!(pid, slot = id.slot, generation = id.generation, executable = %config.executable.display(), "browser launched");

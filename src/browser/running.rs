@@ -23,7 +23,7 @@ use futures_util::StreamExt;
 use tokio::sync::watch;
 
 use super::cdp::RawCommand;
-use super::dialogs::{accept_dialogs, Dialog};
+use super::dialogs::{accept_dialogs, Dialog, DialogWatch};
 use super::network::InFlight;
 use super::{BrowserError, BrowserId};
 use crate::injected;
@@ -39,6 +39,8 @@ pub(super) struct TabParts {
     /// The dialogs accepted on this page, not yet reported.
     pub(super) dialogs: Arc<std::sync::Mutex<Vec<Dialog>>>,
     pub(super) dialog_handler: tokio::task::JoinHandle<()>,
+    /// Set when the page was stopped for opening dialogs without end.
+    pub(super) dialog_storm: watch::Receiver<bool>,
     /// When the page was taken in, as a rank: a session's tabs are in this order.
     pub(super) opened: u64,
 }
@@ -70,6 +72,8 @@ pub(super) struct Running {
     pub(super) operation_timeout: Duration,
     /// Where each context's downloads go (see `downloads.rs`).
     pub(super) downloads: Arc<super::downloads::Downloads>,
+    /// Each context's pages, against the cap (see `tab_cap.rs`).
+    pub(super) tab_cap: super::tab_cap::TabCap,
 }
 
 impl Running {
@@ -149,7 +153,11 @@ impl Running {
             }
         });
         let (in_flight, network_tracker) = super::network::track(&page).await?;
-        let (dialogs, dialog_handler) = accept_dialogs(&page).await?;
+        let DialogWatch {
+            dialogs,
+            stormed: dialog_storm,
+            handler: dialog_handler,
+        } = accept_dialogs(&page).await?;
         // With the overlay domain on (it needs the DOM domain), Chromium delivers a page's
         // input unbuffered, as it does for a debugger: a mouse move reaches the page at once
         // instead of at its next animation frame, and the press and release queued behind
@@ -178,6 +186,7 @@ impl Running {
             network_tracker,
             dialogs,
             dialog_handler,
+            dialog_storm,
             opened: NEXT_OPENED.fetch_add(1, Ordering::Relaxed),
         })
     }

@@ -1,8 +1,10 @@
 //! Why an operation failed, in the terms of its consequence for the session: refused
-//! with the session as it was, or failed with the session ended as `error`.
+//! with the session as it was, or failed with the session ended as `error`. A navigation
+//! the private-network rule refused is refused.
 
 use crate::act::ActError;
 use crate::domain::FileName;
+use crate::egress::Refusal;
 use crate::session::SessionError;
 
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +17,10 @@ pub enum OpsError {
     /// value, or an element that cannot be used now ([`ActError::Unusable`]).
     #[error(transparent)]
     Refused(ActError),
+    /// The navigation would reach (or reached, through a redirect or a link) the private
+    /// network, which the rule refuses; the session stays usable.
+    #[error(transparent)]
+    PrivateNetwork(#[from] Refusal),
     /// The page at the requested URL could not be loaded; the session stays usable.
     #[error("the page could not be loaded: {0}")]
     PageLoad(String),

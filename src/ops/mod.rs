@@ -22,6 +22,7 @@ mod error;
 mod files;
 mod live;
 mod page;
+mod reach;
 mod replay;
 mod run;
 mod step;
@@ -30,15 +31,17 @@ mod types;
 use std::path::PathBuf;
 
 use crate::domain::{Owner, SessionId, SessionRecord};
+use crate::egress::Egress;
 use crate::session::Sessions;
 
-pub use crate::act::{open, PageAction};
+pub use crate::act::PageAction;
 pub use crate::browser::{Frame, MouseButton, MouseKind, PageTab, Touch, Viewport};
 pub use crate::perception::ActionId;
 pub use error::OpsError;
 pub use files::{media_type, FileLimits};
 pub use live::{Hands, Seen, TouchError, Viewer};
 pub use page::{content, observe_page};
+pub use reach::{open, Reached};
 pub use replay::{Picture, Replay, ReplaySettings, ReplayStep};
 pub use types::{
     action_limit, page_url, Mark, Observation, Observe, PageContent, Scrape, SessionChoice, Step,
@@ -49,6 +52,8 @@ pub use types::{
 #[derive(Clone)]
 pub struct Operations {
     sessions: Sessions,
+    /// What pages may reach: checked before a navigation, asked after a failed one.
+    egress: Egress,
     /// The data directory, under which each session has its folder (`files.rs`).
     data_dir: PathBuf,
     file_limits: FileLimits,
@@ -59,12 +64,14 @@ pub struct Operations {
 impl Operations {
     pub fn new(
         sessions: Sessions,
+        egress: Egress,
         data_dir: PathBuf,
         file_limits: FileLimits,
         replays: ReplaySettings,
     ) -> Self {
         Self {
             sessions,
+            egress,
             data_dir,
             file_limits,
             replays,
@@ -90,11 +97,12 @@ impl Operations {
         target: Target,
         request: Observe,
     ) -> Result<Observation, OpsError> {
+        let egress = &self.egress;
         run::run(&self.sessions, owner, target, async move |guard| {
             let previous = guard.last_space();
             let tab = run::page_of(guard)?;
             let fresh = match &request.url {
-                Some(url) => open(tab, url, true).await?,
+                Some(url) => open(egress, tab, url, true).await?,
                 None => None,
             };
             let (space, page) =
@@ -115,10 +123,11 @@ impl Operations {
         target: Target,
         request: Scrape,
     ) -> Result<Observation, OpsError> {
+        let egress = &self.egress;
         run::run(&self.sessions, owner, target, async move |guard| {
             let tab = run::page_of(guard)?;
             if let Some(url) = &request.url {
-                open(tab, url, false).await?;
+                open(egress, tab, url, false).await?;
             }
             Ok(run::Outcome {
                 content: Some(content(tab, &request.options).await?),
@@ -139,9 +148,17 @@ impl Operations {
         let data_dir = self.data_dir.clone();
         let replays = self.replays.clone();
         let feeds = self.feeds.clone();
+        let egress = &self.egress;
         run::run(&self.sessions, owner, target, async move |guard| {
             let files = crate::session::files_folder(&data_dir, &guard.id());
-            step::step(guard, &history, &replays, &feeds, &files, request).await
+            let context = step::StepContext {
+                history: &history,
+                replays: &replays,
+                feeds: &feeds,
+                egress,
+                files: &files,
+            };
+            step::step(guard, &context, request).await
         })
         .await
     }

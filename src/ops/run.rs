@@ -9,10 +9,12 @@ use std::sync::Arc;
 
 use super::error::OpsError;
 use super::page::{self, dialog_note};
+use super::reach::Reached;
 use super::types::{download_note, Observation, PageContent, SessionChoice, Target};
 use crate::act::{ActError, FreshRead};
 use crate::browser::{BrowserError, Tab};
 use crate::domain::{Ending, Owner, PageInfo};
+use crate::egress::Refusal;
 use crate::perception::ActionSpace;
 use crate::session::{self, Access, SessionError, SessionGuard, Sessions};
 
@@ -54,6 +56,21 @@ impl From<BrowserError> for Failure {
             BrowserError::Navigation(reason) => Failure::Refused(OpsError::PageLoad(reason)),
             other => Failure::Browser(other),
         }
+    }
+}
+
+impl From<Reached> for Failure {
+    fn from(error: Reached) -> Self {
+        match error {
+            Reached::Refused(refusal) => refusal.into(),
+            Reached::Act(act) => act.into(),
+        }
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Self {
+        Failure::Refused(OpsError::PrivateNetwork(refusal))
     }
 }
 

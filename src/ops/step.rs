@@ -6,26 +6,44 @@ use std::time::Instant;
 
 use super::live::Feeds;
 use super::page::{content, observe_page};
+use super::reach;
 use super::replay::ReplaySettings;
 use super::run::{page_of, Failure, Outcome};
 use super::types::{Step, StepAction};
-use crate::act::{self, ActError, Effect};
+use crate::act::{self, ActError, Effect, PageAction};
 use crate::browser::{BrowserError, Tab};
-use crate::domain::{FileName, StepRecord};
+use crate::domain::{FileName, PageUrl, StepRecord};
+use crate::egress::{Egress, Refusal};
 use crate::perception::{self, ActionKind, Prefix};
 use crate::scrape::ScrapeOptions;
 use crate::session::{SessionGuard, Sessions};
 
+/// What a step needs besides its session: where it is written down and pictured, and
+/// what its pages may reach.
+pub(super) struct StepContext<'a> {
+    pub history: &'a Sessions,
+    pub replays: &'a ReplaySettings,
+    pub feeds: &'a Feeds,
+    pub egress: &'a Egress,
+    /// The session's files, for a file input.
+    pub files: &'a Path,
+}
+
 /// Carries out `request` on the guarded session's page and observes the page after it,
-/// while the step's record is written.
+/// while the step's record is written. A step whose navigation the private-network rule
+/// refused is written down as such and answered with the refusal.
 pub(super) async fn step(
     guard: &mut SessionGuard,
-    history: &Sessions,
-    replays: &ReplaySettings,
-    feeds: &Feeds,
-    files: &Path,
+    context: &StepContext<'_>,
     request: Step,
 ) -> Result<Outcome, Failure> {
+    let StepContext {
+        history,
+        replays,
+        feeds,
+        egress,
+        files,
+    } = *context;
     let Step {
         action,
         value,
@@ -57,11 +75,13 @@ pub(super) async fn step(
         },
         _ => value.clone(),
     };
+    check_destination(egress, &action, value.as_deref()).await?;
     let mut performed = perform(tab, &action, listed.as_ref(), entered.as_deref(), enter).await;
     let tab: &Tab = tab;
+    let refusal = refusal_after(egress, tab, &performed, started).await;
     // The page after the step is observed while the step is written down: the record must
     // be on disk before the answer, not before the observation.
-    let observe = matches!(&performed, Ok(outcome) if outcome.space.is_none());
+    let observe = refusal.is_none() && matches!(&performed, Ok(outcome) if outcome.space.is_none());
     let fresh = performed
         .as_mut()
         .ok()
@@ -75,30 +95,24 @@ pub(super) async fn step(
     };
     let url_after = tab.url().await.ok().flatten();
     let record = async {
-        let sensitive = listed.as_ref().is_some_and(|action| action.sensitive);
-        let outcome = step_outcome(&performed);
+        let outcome = match refusal {
+            Some(_) => "private_network",
+            None => step_outcome(&performed),
+        };
         metrics::counter!("browserd_steps_total", "kind" => kind, "outcome" => outcome)
             .increment(1);
-        let record = StepRecord {
-            seq: 0,
-            at: crate::domain::now(),
-            action_id: match &action {
-                StepAction::Id(id) | StepAction::Set { id, .. } => id.to_string(),
-                StepAction::Page(page) => page.name().to_string(),
-            },
-            element: listed.as_ref().map(|action| action.description.clone()),
-            value: match &action {
-                StepAction::Page(page) => page.value(),
-                StepAction::Set { on, .. } => Some(on.to_string()),
-                StepAction::Id(_) if sensitive => value.as_ref().map(|_| "********".to_string()),
-                StepAction::Id(_) => value.clone(),
-            },
-            url_before,
-            url_after,
-            outcome: outcome.to_string(),
-            error: performed.as_ref().err().map(|e| e.to_string()),
-            duration_ms: started.elapsed().as_millis() as u64,
+        let failure = match &refusal {
+            Some(refusal) => Some(refusal.to_string()),
+            None => performed.as_ref().err().map(|e| e.to_string()),
         };
+        let record = step_record(
+            &action,
+            listed.as_ref(),
+            value.as_ref(),
+            (outcome, failure),
+            (url_before, url_after),
+            started,
+        );
         history.record_step(&session_id, &record).await
     };
     // The record is polled first, and hands its write to the blocking pool at once: the
@@ -106,6 +120,9 @@ pub(super) async fn step(
     let (recorded, observed) = tokio::join!(record, observation);
     let seq = recorded?;
     replays.keep_picture(session_id, seq, tab.screen(), feeds);
+    if let Some(refusal) = refusal {
+        return Err(refusal.into());
+    }
     let mut outcome = performed?;
     if let Some(observed) = observed {
         let (space, page) = observed?;
@@ -113,6 +130,74 @@ pub(super) async fn step(
         outcome.page = Some(page);
     }
     Ok(outcome)
+}
+
+/// What the step history keeps of a step: its action, element and value (a sensitive one
+/// masked), how it went, the page's URL before and after, how long it took.
+fn step_record(
+    action: &StepAction,
+    listed: Option<&perception::Action>,
+    value: Option<&String>,
+    (outcome, error): (&str, Option<String>),
+    (url_before, url_after): (Option<String>, Option<String>),
+    started: Instant,
+) -> StepRecord {
+    let sensitive = listed.is_some_and(|action| action.sensitive);
+    StepRecord {
+        seq: 0,
+        at: crate::domain::now(),
+        action_id: match action {
+            StepAction::Id(id) | StepAction::Set { id, .. } => id.to_string(),
+            StepAction::Page(page) => page.name().to_string(),
+        },
+        element: listed.map(|action| action.description.clone()),
+        value: match action {
+            StepAction::Page(page) => page.value(),
+            StepAction::Set { on, .. } => Some(on.to_string()),
+            StepAction::Id(_) if sensitive => value.map(|_| "********".to_string()),
+            StepAction::Id(_) => value.cloned(),
+        },
+        url_before,
+        url_after,
+        outcome: outcome.to_string(),
+        error,
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+/// Refuses a step that goes to a URL (`S1`, a new tab) on the private network, before it
+/// starts. A value that is not a URL is left to the step, which says so.
+async fn check_destination(
+    egress: &Egress,
+    action: &StepAction,
+    value: Option<&str>,
+) -> Result<(), Failure> {
+    let url = match (action, value) {
+        (StepAction::Page(PageAction::NewTab(url)), _) => Some(url.clone()),
+        (StepAction::Id(id), Some(value)) if id.prefix == Prefix::S && id.number == 1 => {
+            value.parse::<PageUrl>().ok()
+        }
+        _ => None,
+    };
+    match url {
+        Some(url) => Ok(egress.check(&url).await?),
+        None => Ok(()),
+    }
+}
+
+/// The proxy's refusal behind a step's failed navigation, or behind the browser's error
+/// page the step led to (a link, a redirect, a form).
+async fn refusal_after(
+    egress: &Egress,
+    tab: &Tab,
+    performed: &Result<Outcome, ActError>,
+    since: Instant,
+) -> Option<Refusal> {
+    let failed = matches!(
+        performed,
+        Err(ActError::Browser(BrowserError::Navigation(_)))
+    );
+    reach::refused_navigation(egress, tab, since, failed).await
 }
 
 /// Carries out one step: the listed element action, a special action or a page action,

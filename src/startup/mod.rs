@@ -1,9 +1,9 @@
 //! Putting the server together and running it until it is told to stop.
 //!
-//! Owns the order of start (the [`Core`]: data directory and its lock, store, browsers,
-//! recovery of abandoned sessions; then API keys and the HTTP listener) and of stop (stop
-//! accepting, close every session and record it, then stop the browsers). The core is
-//! the same for every front end: the HTTP API here, MCP in `mcp.rs`.
+//! Owns the order of start (the [`Core`]: data directory and its lock, store, the egress
+//! proxy, browsers, recovery of abandoned sessions; then API keys and the HTTP listener)
+//! and of stop (stop accepting, close every session and record it, then stop the
+//! browsers). The core is the same for every front end: the HTTP API here, MCP in `mcp.rs`.
 
 mod mcp;
 
@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use crate::api::{self, ApiKeys, AppState, KeyRates, Metrics, UploadLimit};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
 use crate::config::Settings;
+use crate::egress::Egress;
 use crate::ops::{FileLimits, Operations, ReplaySettings};
 use crate::session::{Limits, Sessions, TokenKey};
 use crate::shutdown::Shutdown;
@@ -40,6 +41,8 @@ pub enum StartupError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Browser(#[from] BrowserError),
+    #[error("cannot start the egress proxy on 127.0.0.1: {0}")]
+    Egress(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -86,6 +89,12 @@ impl Core {
 
         let store = Store::open(data_dir)?;
         let browser_stop = Shutdown::new();
+        let egress = Egress::start(
+            settings.browser.allow_private_network.clone(),
+            browser_stop.clone(),
+        )
+        .await
+        .map_err(StartupError::Egress)?;
         let (browsers, browser_events) = Browsers::start(
             BrowserConfig {
                 executable,
@@ -94,6 +103,9 @@ impl Core {
                 processes: settings.browsers.get(),
                 warm_contexts: settings.warm_contexts,
                 operation_timeout: settings.operation_timeout(),
+                proxy_server: Some(egress.proxy_server()),
+                page_heap_mb: settings.browser.page_heap_mb,
+                max_tabs: settings.browser.max_tabs_per_session as usize,
             },
             browser_stop.clone(),
         )
@@ -121,6 +133,7 @@ impl Core {
         Ok(Self {
             operations: Operations::new(
                 sessions.clone(),
+                egress,
                 data_dir.clone(),
                 FileLimits {
                     cap: settings.files_cap(),

@@ -12,6 +12,7 @@ async fn browserd(args: Vec<String>) -> (bool, String, String) {
                 "BROWSERD_CHROMIUM_ARGS",
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             )
+            .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
             .output()
     })
     .await

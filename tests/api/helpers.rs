@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use browserd::config::Settings;
+use browserd::domain::PrivateNetworkAllowance;
 use browserd::shutdown::Shutdown;
 use browserd::startup::Application;
 use serde_json::Value;
@@ -24,7 +25,8 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
-/// Settings for a test server: two keys, loopback only, the given data directory.
+/// Settings for a test server: two keys, loopback only, the given data directory; its
+/// pages may reach the private network (the fixture site is on 127.0.0.1).
 pub fn test_settings(data_dir: &Path) -> Settings {
     let mut settings = Settings::for_data_dir(data_dir.to_path_buf());
     settings.addr = "127.0.0.1:0".parse().expect("literal address");
@@ -33,6 +35,7 @@ pub fn test_settings(data_dir: &Path) -> Settings {
     settings.browser.chromium_args = browserd::config::ChromiumArgs(vec![
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost".into(),
     ]);
+    settings.browser.allow_private_network = PrivateNetworkAllowance::Everything;
     settings.warm_contexts = 1;
     settings
 }
@@ -281,6 +284,7 @@ impl ServerProcess {
             ])
             .arg(data_dir)
             .env("BROWSERD_API_KEYS", KEY)
+            .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

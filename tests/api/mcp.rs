@@ -21,6 +21,7 @@ async fn run_client(env: Vec<(&'static str, String)>) -> Value {
             .arg(script)
             .envs(env)
             .env("BROWSERD_CHROMIUM_ARGS", HOST_RULES)
+            .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
             .output()
     })
     .await
@@ -92,6 +93,7 @@ async fn an_mcp_host_fills_a_form_by_ids_over_streamable_http_and_sigterm_cleans
             .args(["mcp", "--http", &addr])
             .env("TMPDIR", temp.path())
             .env("BROWSERD_CHROMIUM_ARGS", HOST_RULES)
+            .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -167,6 +169,7 @@ async fn an_mcp_host_keeps_a_login_in_a_profile_and_handles_files() {
             .env("BROWSERD_SITE", site_address)
             .env("BROWSERD_MCP_DATA_DIR", data_dir)
             .env("BROWSERD_CHROMIUM_ARGS", HOST_RULES)
+            .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
             .output()
     })
     .await

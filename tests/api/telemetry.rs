@@ -185,6 +185,7 @@ impl LoggedServer {
             .arg(format!("--addr=127.0.0.1:{port}"))
             .env_remove("BROWSERD_API_KEYS")
             .env_remove("BROWSERD_CONFIG")
+            .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(log).expect("log file"));
         for (name, value) in env {

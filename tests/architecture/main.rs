@@ -11,7 +11,7 @@ const ROOMS: &[(&str, &[&str])] = &[
     (
         "startup",
         &[
-            "api", "mcp", "ops", "session", "browser", "store", "config", "shutdown",
+            "api", "mcp", "ops", "session", "browser", "egress", "store", "config", "shutdown",
         ],
     ),
     (
@@ -32,7 +32,7 @@ const ROOMS: &[(&str, &[&str])] = &[
     (
         "oneshot",
         &[
-            "ops", "act", "browser", "scrape", "domain", "config", "shutdown",
+            "ops", "act", "browser", "egress", "scrape", "domain", "config", "shutdown",
         ],
     ),
     (
@@ -44,6 +44,7 @@ const ROOMS: &[(&str, &[&str])] = &[
             "perception",
             "scrape",
             "injected",
+            "egress",
             "domain",
         ],
     ),
@@ -53,13 +54,14 @@ const ROOMS: &[(&str, &[&str])] = &[
     ),
     ("act", &["browser", "perception", "injected", "domain"]),
     ("browser", &["injected", "domain", "shutdown"]),
+    ("egress", &["domain", "shutdown"]),
     ("store", &["domain"]),
     ("perception", &["domain"]),
     ("scrape", &["domain"]),
     ("injected", &[]),
-    ("domain", &[]),
-    ("config", &[]),
+    ("config", &["domain"]),
     ("shutdown", &[]),
+    ("domain", &[]),
 ];
 
 /// Foreign protocols and the only rooms that may speak them.

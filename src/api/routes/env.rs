@@ -28,6 +28,11 @@ enum EnvFailures {
     /// No or unknown API key.
     #[response(status = 401)]
     Unauthorized(ErrorBody),
+    /// `url`, or where a step led (a link, a redirect), is on the private network, which
+    /// the server does not let pages reach; the body names the rule and the setting that
+    /// lifts it, and the session stays usable.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
     /// No such session for this key.
     #[response(status = 404)]
     NotFound(ErrorBody),

@@ -119,6 +119,7 @@ pub async fn execute(
         }
         // The page refused the action: the session is as it was, and the SDK reports it.
         Err(OpsError::Refused(refused)) => (false, refused.to_string()),
+        Err(OpsError::PrivateNetwork(refusal)) => (false, refusal.to_string()),
         Err(OpsError::PageLoad(reason)) => {
             (false, format!("the page could not be loaded: {reason}"))
         }

@@ -109,8 +109,9 @@ impl Tab {
             .ok_or(BrowserError::Protocol("the tab is closed".into()))
     }
 
-    /// Runs `command` against this tab, failing at once when the page crashes or the
-    /// browser dies, and after the operation timeout at the latest.
+    /// Runs `command` against this tab, failing at once when the page crashes, was stopped
+    /// for a storm of dialogs, or the browser dies, and after the operation timeout at the
+    /// latest.
     pub(super) async fn guarded<T>(
         &self,
         command: impl Future<Output = Result<T, BrowserError>>,
@@ -120,9 +121,11 @@ impl Tab {
             return Err(BrowserError::Died("the browser is gone".into()));
         }
         let mut crashed = parts.crashed.clone();
+        let mut stormed = parts.dialog_storm.clone();
         tokio::select! {
             result = bounded(self.browser.operation_timeout, command) => result,
             _ = crashed.wait_for(|crashed| *crashed) => Err(BrowserError::PageCrashed),
+            _ = stormed.wait_for(|stormed| *stormed) => Err(BrowserError::DialogStorm(super::dialogs::STORM_DIALOGS)),
         }
     }
 
@@ -170,6 +173,16 @@ impl Tab {
         let frame = FrameId::new(frame);
         self.guarded(async { Ok(page.frame_url(frame).await?) })
             .await
+    }
+
+    /// The URL the top frame failed to load, when it shows the browser's error page
+    /// (after a redirect, the URL that failed, not the one asked for).
+    pub async fn unreachable_url(&self) -> Result<Option<String>, BrowserError> {
+        let tree = self.call("Page.getFrameTree", json!({})).await?;
+        Ok(tree["frameTree"]["frame"]["unreachableUrl"]
+            .as_str()
+            .filter(|url| !url.is_empty())
+            .map(str::to_owned))
     }
 
     /// The page's URL and title.

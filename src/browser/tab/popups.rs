@@ -20,11 +20,16 @@ pub struct Popup(pub(super) TargetId);
 
 impl Tab {
     /// Makes the popup or new tab an input opened the tab's page, as a person's eyes
-    /// follow it, and waits until it is ready. The opener stays open behind it.
+    /// follow it, and waits until it is ready. The opener stays open behind it. A popup
+    /// closed for being past the session's cap of tabs is not followed.
     pub async fn follow(&mut self, popup: Popup) -> Result<(), BrowserError> {
         let context = self.parts()?.context.clone();
         let deadline = tokio::time::Instant::now() + self.browser.operation_timeout;
         let page = loop {
+            // A page past the session's cap of tabs was closed: there is nothing to follow.
+            if self.browser.tab_cap.closed(&popup.0) {
+                return Ok(());
+            }
             match self.browser.browser.get_page(popup.0.clone()).await {
                 Ok(page) => break page,
                 Err(_) if tokio::time::Instant::now() < deadline => {
