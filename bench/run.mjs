@@ -70,7 +70,8 @@ async function startBrowserd() {
   const child = spawn(BROWSERD, ['serve'], {
     env: {
       ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: KEY,
-      BROWSERD_CHROMIUM: CHROMIUM, BROWSERD_CHROMIUM_ARGS: HOST_RULES, BROWSERD_MAX_SESSIONS: '200', RUST_LOG: 'warn,chromiumoxide=off',
+      BROWSERD_CHROMIUM: CHROMIUM, BROWSERD_CHROMIUM_ARGS: HOST_RULES, BROWSERD_MAX_SESSIONS: '200',
+      BROWSERD_ALLOW_PRIVATE_NETWORK: process.env.BROWSERD_ALLOW_PRIVATE_NETWORK ?? 'all', RUST_LOG: 'warn,chromiumoxide=off',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

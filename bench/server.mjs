@@ -29,7 +29,9 @@ export async function startBrowserd(name) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `browserd-${name}-bench-`));
   const child = spawn(BROWSERD, ['serve'], {
     env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: KEY,
-      BROWSERD_CHROMIUM: CHROMIUM, RUST_LOG: 'warn,chromiumoxide=off' },
+      BROWSERD_CHROMIUM: CHROMIUM, RUST_LOG: 'warn,chromiumoxide=off',
+      // The bench pages are served on 127.0.0.1, which pages may not reach by default.
+      BROWSERD_ALLOW_PRIVATE_NETWORK: process.env.BROWSERD_ALLOW_PRIVATE_NETWORK ?? 'all' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

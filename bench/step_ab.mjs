@@ -45,7 +45,7 @@ for (const [side, binary] of BINARIES.entries()) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browserd-ab-'));
   const child = spawn(binary, ['serve'], {
-    env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: 'ab', BROWSERD_CHROMIUM: after ? process.env.AB_AFTER_CHROMIUM || CHROMIUM : CHROMIUM, BROWSERD_CHROMIUM_ARGS: after && process.env.AB_AFTER_ARGS ? `${HOST_RULES} ${process.env.AB_AFTER_ARGS}` : HOST_RULES, RUST_LOG: 'warn,chromiumoxide=off' },
+    env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: 'ab', BROWSERD_ALLOW_PRIVATE_NETWORK: 'all', BROWSERD_CHROMIUM: after ? process.env.AB_AFTER_CHROMIUM || CHROMIUM : CHROMIUM, BROWSERD_CHROMIUM_ARGS: after && process.env.AB_AFTER_ARGS ? `${HOST_RULES} ${process.env.AB_AFTER_ARGS}` : HOST_RULES, RUST_LOG: 'warn,chromiumoxide=off' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   servers.push({ binary, base: `http://127.0.0.1:${port}`, child, dataDir });

@@ -12,10 +12,10 @@
 mod rule;
 mod socks;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 
@@ -26,6 +26,13 @@ use crate::shutdown::Shutdown;
 
 /// How many recent refusals are kept to explain failed navigations.
 const KEPT_REFUSALS: usize = 256;
+/// How long a name that did not resolve is not looked up again: a page asks for the same
+/// missing host on every connection, as Chromium's own resolver would have remembered.
+/// Only failures are kept; an answer is never reused, so each connection is judged on a
+/// fresh one.
+const UNRESOLVED_FOR: Duration = Duration::from_secs(10);
+/// Names kept as unresolved, at most.
+const KEPT_UNRESOLVED: usize = 1024;
 
 /// A connection the rule refused: to which host, on which address, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,6 +65,8 @@ impl Refusal {
 struct Guard {
     allowance: PrivateNetworkAllowance,
     refusals: Mutex<VecDeque<(Instant, Refusal)>>,
+    /// Names that did not resolve, and when.
+    unresolved: Mutex<HashMap<String, Instant>>,
 }
 
 impl Guard {
@@ -66,7 +75,28 @@ impl Guard {
         if let Ok(address) = host.parse::<IpAddr>() {
             return Ok(vec![SocketAddr::new(address, port)]);
         }
-        Ok(tokio::net::lookup_host((host, port)).await?.collect())
+        let failed_lately = self
+            .unresolved
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(host)
+            .is_some_and(|at| at.elapsed() < UNRESOLVED_FOR);
+        if failed_lately {
+            return Err(std::io::Error::other(
+                "the name did not resolve a moment ago",
+            ));
+        }
+        let resolved = tokio::net::lookup_host((host, port)).await;
+        if resolved.is_err() {
+            let mut unresolved = self.unresolved.lock().unwrap_or_else(|p| p.into_inner());
+            if unresolved.len() >= KEPT_UNRESOLVED {
+                unresolved.retain(|_, at| at.elapsed() < UNRESOLVED_FOR);
+            }
+            if unresolved.len() < KEPT_UNRESOLVED {
+                unresolved.insert(host.to_owned(), Instant::now());
+            }
+        }
+        Ok(resolved?.collect())
     }
 
     /// The addresses of `resolved` a page may connect to; a refusal is recorded.
@@ -111,6 +141,7 @@ impl Egress {
         let guard = Arc::new(Guard {
             allowance,
             refusals: Mutex::new(VecDeque::new()),
+            unresolved: Mutex::new(HashMap::new()),
         });
         tokio::spawn(socks::serve(listener, Arc::clone(&guard), shutdown));
         Ok(Self { guard, address })
@@ -191,6 +222,78 @@ mod tests {
         );
         assert_eq!(destination("about:blank"), None);
         assert_eq!(normalize_host("[::FFFF:7F00:1]"), "::ffff:127.0.0.1");
+    }
+
+    /// A SOCKS5 CONNECT to `host` (a name, or an IPv6 address as 16 bytes) and `port`
+    /// through the proxy at `proxy`: the reply code, and the stream.
+    async fn connect_through(
+        proxy: SocketAddr,
+        host: &str,
+        port: u16,
+    ) -> (u8, tokio::net::TcpStream) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(proxy).await.unwrap();
+        stream.write_all(&[5, 1, 0]).await.unwrap();
+        let mut chosen = [0u8; 2];
+        stream.read_exact(&mut chosen).await.unwrap();
+        assert_eq!(chosen, [5, 0]);
+        let mut request = vec![5, 1, 0];
+        match host.parse::<std::net::Ipv6Addr>() {
+            Ok(v6) => {
+                request.push(4);
+                request.extend_from_slice(&v6.octets());
+            }
+            Err(_) => {
+                request.extend_from_slice(&[3, host.len() as u8]);
+                request.extend_from_slice(host.as_bytes());
+            }
+        }
+        request.extend_from_slice(&port.to_be_bytes());
+        stream.write_all(&request).await.unwrap();
+        let mut reply = [0u8; 10];
+        stream.read_exact(&mut reply).await.unwrap();
+        (reply[1], stream)
+    }
+
+    #[tokio::test]
+    async fn the_proxy_connects_to_a_listed_destination_and_nowhere_else() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listed_port = listed.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listed.accept().await {
+                let _ = stream.write_all(b"hello").await;
+            }
+        });
+        let other = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let other_port = other.local_addr().unwrap().port();
+        let reached = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&reached);
+        tokio::spawn(async move {
+            while other.accept().await.is_ok() {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        let shutdown = Shutdown::new();
+        let allowance = format!("127.0.0.1:{listed_port}").parse().unwrap();
+        let egress = Egress::start(allowance, shutdown.clone()).await.unwrap();
+        let (code, mut stream) = connect_through(egress.address, "LocalHost", listed_port).await;
+        assert_eq!(code, 0, "`localhost` resolves to the listed address");
+        let mut greeting = [0u8; 5];
+        stream.read_exact(&mut greeting).await.unwrap();
+        assert_eq!(&greeting, b"hello");
+        for host in ["localhost", "127.0.0.1", "::ffff:127.0.0.1", "::1"] {
+            let (code, _) = connect_through(egress.address, host, other_port).await;
+            assert_eq!(code, 2, "{host}: connection not allowed by ruleset");
+        }
+        assert_eq!(reached.load(Ordering::SeqCst), 0);
+        let since = Instant::now() - Duration::from_secs(60);
+        let refusal = egress
+            .refusal_for(&format!("http://localhost:{other_port}/"), since)
+            .expect("recorded");
+        assert_eq!(refusal.range, PrivateRange::Loopback);
+        shutdown.trigger();
     }
 
     #[tokio::test]
