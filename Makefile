@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium postgresql venv venv-sdk build lint clean bench bench-pure node cdp-clients
+.PHONY: run test chromium postgresql venv venv-sdk build lint clean bench bench-pure bench-cluster node cdp-clients
 
 run: chromium
 	cargo build --release
@@ -79,6 +79,13 @@ bench: chromium node bench/node_modules/.installed bench/.venv/.installed
 	node bench/run.mjs
 	node bench/cdp.mjs
 	node bench/live.mjs
+
+# Three nodes sharing a throwaway PostgreSQL beside one node: the added latency of a
+# forwarded observe, sessions and requests per second (bench/cluster.mjs; BENCH_QUICK=1
+# for a short run). Never part of `make test`.
+bench-cluster: chromium postgresql node bench/node_modules/.installed
+	cargo build --release --bin browserd
+	node bench/cluster.mjs
 
 # Criterion benchmarks of perception and extraction alone, without a browser.
 bench-pure:
