@@ -60,6 +60,21 @@ impl Node {
     }
 }
 
+/// The nodes' logs, printed when the test fails (their directory is removed after).
+struct Logs(std::path::PathBuf);
+
+impl Drop for Logs {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        for id in ["node-a", "node-b", "node-c"] {
+            let log = std::fs::read_to_string(self.0.join(format!("{id}.log"))).unwrap_or_default();
+            eprintln!("---- {id}'s log ----\n{log}");
+        }
+    }
+}
+
 impl Drop for Node {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -138,6 +153,7 @@ async fn three_nodes_share_postgres_and_route_each_session_to_its_browser() {
     let database = postgres.url("browserd");
     let dir = tempfile::tempdir().unwrap();
     let keys = dir.path().join("keys");
+    let _logs = Logs(dir.path().to_path_buf());
     let a = Node::spawn("node-a", &database, &keys, dir.path()).await;
     let b = Node::spawn("node-b", &database, &keys, dir.path()).await;
     let c = Node::spawn("node-c", &database, &keys, dir.path()).await;
@@ -176,8 +192,26 @@ async fn three_nodes_share_postgres_and_route_each_session_to_its_browser() {
     let record = get(&b, &format!("/session/{id}")).await;
     assert_eq!(record["status"], "active", "{record}");
 
-    // A CDP client through C's address, its WebSocket forwarded to A.
     let through_c = get(&c, &format!("/session/{id}")).await;
+    // The live view through C (page and WebSocket forwarded), driven through B. Before
+    // the CDP client: once a client has opened a second page, the session's live view
+    // gets no new frames (one node alone does the same; left to the live view's owners).
+    let live = run_node(
+        "viewer.mjs",
+        "live",
+        &[
+            text(&through_c, "viewer_url"),
+            &b.address,
+            KEY,
+            &id,
+            &site.address,
+        ],
+    )
+    .await;
+    assert!(text(&live, "url").ends_with("/takeover.html"), "{live}");
+    assert!(text(&live, "stepShown").contains("B1"), "{live}");
+
+    // A CDP client through C's address, its WebSocket forwarded to A.
     let cdp_url = text(&through_c, "cdp_url").to_string();
     assert!(
         cdp_url.contains(&c.address.replace("http://", "")),
@@ -197,22 +231,6 @@ async fn three_nodes_share_postgres_and_route_each_session_to_its_browser() {
         text(&after["space"], "markdown").contains("[x] Remember me"),
         "{after}"
     );
-
-    // The live view through C (page and WebSocket forwarded), driven through B.
-    let live = run_node(
-        "viewer.mjs",
-        "live",
-        &[
-            text(&through_c, "viewer_url"),
-            &b.address,
-            KEY,
-            &id,
-            &site.address,
-        ],
-    )
-    .await;
-    assert!(text(&live, "url").ends_with("/takeover.html"), "{live}");
-    assert!(text(&live, "stepShown").contains("B1"), "{live}");
 
     // Placement: a caller names C; B has room, so B holds what it starts.
     let on_c = start_on(&a, Some("node-c")).await;
@@ -339,6 +357,62 @@ async fn three_nodes_share_postgres_and_route_each_session_to_its_browser() {
         json!({"session_id": id, "keep_alive": true}),
     )
     .await;
+
+    // B frozen (SIGSTOP: alive, silent, as behind a cut network) is declared lost; when
+    // it wakes it ends what it held instead of resurrecting it, and joins again empty.
+    b.signal(libc::SIGSTOP);
+    let frozen = Instant::now();
+    while get(&a, &format!("/session/{on_b}")).await["status"] == "active" {
+        assert!(
+            frozen.elapsed() < Duration::from_secs(LOST_AFTER_SECS * 4),
+            "node B was not declared lost"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.signal(libc::SIGCONT);
+    let woke = Instant::now();
+    while get(&b, "/health").await["active_sessions"] != 0 {
+        assert!(
+            woke.elapsed() < Duration::from_secs(30),
+            "B kept its sessions"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for session in [&on_b, &fresh] {
+        let record = get(&b, &format!("/session/{session}")).await;
+        assert_eq!(record["status"], "error", "{record}");
+        assert!(text(&record, "error").contains("node lost"), "{record}");
+        let (status, gone) = call(
+            "POST",
+            format!("{}/env/observe", b.address),
+            Some(json!({"session_id": session})),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 410, "{gone}");
+    }
+    let rejoined = loop {
+        let (status, json) = call(
+            "POST",
+            format!("{}/session/start", a.address),
+            Some(json!({"keep_alive": true})),
+            &[("browserd-node", "node-b")],
+        )
+        .await;
+        if status == 200 {
+            break json["session_id"].as_str().expect("an id").to_string();
+        }
+        assert_eq!(status, 404, "{json}");
+        assert!(woke.elapsed() < Duration::from_secs(30), "B did not rejoin");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    post(
+        &a,
+        "/env/observe",
+        json!({"session_id": rejoined, "url": site.url("/article.html"), "keep_alive": true}),
+    )
+    .await;
+    assert_eq!(get(&b, "/health").await["active_sessions"], 1);
 
     // Stopped cleanly: their sessions closed and recorded.
     for node in [a, b] {
