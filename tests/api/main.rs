@@ -2,6 +2,7 @@
 
 mod cdp;
 mod cli;
+mod cluster;
 mod docs;
 mod env;
 mod files;
