@@ -5,7 +5,8 @@
 //
 // Environment: BENCH_QUICK=1 (few iterations, for developing), BENCH_ONLY=memory,start,
 // pages,load,scrape (a subset), BENCH_PAGES=substring (some pages only), BENCH_CHROMIUM=path
-// (another Chromium build for both sides, e.g. /usr/lib/chromium/chromium-headless-shell).
+// (another Chromium build for both sides, e.g. /usr/lib/chromium/chromium; default: the
+// headless shell, browserd's default and Playwright's for headless).
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -20,7 +21,7 @@ import { describeMachine, startMonitor, pssTreeKiB, childrenRunning, commandLine
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.join(HERE, '..');
 const SHARED = path.join(ROOT, '../shared/bench');
-const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
+const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium-headless-shell';
 const BROWSERD = path.join(ROOT, 'target/release/browserd');
 const SCRAPE_BENCH = path.join(ROOT, 'target/release/examples/scrape_bench');
 const PYTHON = path.join(HERE, '.venv/bin/python');
