@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv venv-sdk build lint clean bench bench-pure node cdp-clients
+.PHONY: run test chromium venv venv-sdk build lint clean bench bench-pure bench-sessions node cdp-clients
 
 run: chromium
 	cargo build --release
@@ -69,6 +69,12 @@ bench: chromium node bench/node_modules/.installed bench/.venv/.installed
 	node bench/run.mjs
 	node bench/cdp.mjs
 	node bench/live.mjs
+
+# Memory against idle sessions up to a thousand, with a new and an old session probed at
+# each step (bench/sessions.mjs; ~15 minutes, ~13 GiB; SESSIONS_MAX=N for fewer).
+bench-sessions: chromium node bench/node_modules/.installed
+	cargo build --release --bin browserd
+	node bench/sessions.mjs
 
 # Criterion benchmarks of perception and extraction alone, without a browser.
 bench-pure:

@@ -35,7 +35,7 @@ const ONLY = (process.env.BENCH_ONLY || 'memory,start,pages,load,scrape').split(
 const PAGE_FILTER = process.env.BENCH_PAGES || '';
 const N = QUICK
   ? { startRounds: 2, startPerRound: 5, runs: 1, again: 2, steps: 2, memory: [5, 10], memoryRepeats: 1, load: [2, 8], loadSeconds: 6, scrapeRounds: 1, scrapePasses: 1, ourScrapePasses: 3 }
-  : { startRounds: 10, startPerRound: 20, runs: 3, again: 3, steps: 3, memory: [10, 50], memoryRepeats: 2, load: [2, 8, 32], loadSeconds: 30, scrapeRounds: 3, scrapePasses: 3, ourScrapePasses: 10 };
+  : { startRounds: 10, startPerRound: 20, runs: 3, again: 3, steps: 3, memory: [10, 50, 100], memoryRepeats: 2, load: [2, 8, 32, 100], loadSeconds: 30, scrapeRounds: 3, scrapePasses: 3, ourScrapePasses: 10 };
 const MACHINE = describeMachine(CHROMIUM);
 // A figure is disturbed when processes other than this bench used more than this many
 // cores on average while it was measured, or when its runs disagree by more than SPREAD.
