@@ -38,7 +38,12 @@ export async function startBrowserd(name, env = {}) {
     if (i > 300) throw new Error('browserd did not start');
     await sleep(100);
   }
-  const stop = async () => { child.kill('SIGTERM'); await new Promise((r) => child.on('exit', r)); fs.rmSync(dataDir, { recursive: true, force: true }); };
+  const exited = new Promise((r) => child.on('exit', r));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (await Promise.race([exited.then(() => true), sleep(90000).then(() => false)]) === false) { child.kill('SIGKILL'); await exited; }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const call = async (route, body) => {
     const response = await fetch(base + route, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
     const json = await response.json();
