@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium postgresql venv venv-sdk build lint clean bench bench-pure bench-cluster node cdp-clients
+.PHONY: run test chromium postgresql venv venv-sdk build lint clean bench bench-pure bench-cluster bench-sessions node cdp-clients
 
 run: chromium
 	cargo build --release
@@ -86,6 +86,12 @@ bench: chromium node bench/node_modules/.installed bench/.venv/.installed
 bench-cluster: chromium postgresql node bench/node_modules/.installed
 	cargo build --release --bin browserd
 	node bench/cluster.mjs
+
+# Memory against idle sessions up to a thousand, with a new and an old session probed at
+# each step (bench/sessions.mjs; ~15 minutes, ~13 GiB; SESSIONS_MAX=N for fewer).
+bench-sessions: chromium node bench/node_modules/.installed
+	cargo build --release --bin browserd
+	node bench/sessions.mjs
 
 # Criterion benchmarks of perception and extraction alone, without a browser.
 bench-pure:

@@ -5,7 +5,8 @@
 //
 // Environment: BENCH_QUICK=1 (few iterations, for developing), BENCH_ONLY=memory,start,
 // pages,load,scrape (a subset), BENCH_PAGES=substring (some pages only), BENCH_CHROMIUM=path
-// (another Chromium build for both sides, e.g. /usr/lib/chromium/chromium-headless-shell).
+// (another Chromium build for both sides, e.g. /usr/lib/chromium/chromium; default: the
+// headless shell, browserd's default and Playwright's for headless).
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -20,7 +21,7 @@ import { describeMachine, startMonitor, pssTreeKiB, childrenRunning, commandLine
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.join(HERE, '..');
 const SHARED = path.join(ROOT, '../shared/bench');
-const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
+const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium-headless-shell';
 const BROWSERD = path.join(ROOT, 'target/release/browserd');
 const SCRAPE_BENCH = path.join(ROOT, 'target/release/examples/scrape_bench');
 const PYTHON = path.join(HERE, '.venv/bin/python');
@@ -34,7 +35,7 @@ const ONLY = (process.env.BENCH_ONLY || 'memory,start,pages,load,scrape').split(
 const PAGE_FILTER = process.env.BENCH_PAGES || '';
 const N = QUICK
   ? { startRounds: 2, startPerRound: 5, runs: 1, again: 2, steps: 2, memory: [5, 10], memoryRepeats: 1, load: [2, 8], loadSeconds: 6, scrapeRounds: 1, scrapePasses: 1, ourScrapePasses: 3 }
-  : { startRounds: 10, startPerRound: 20, runs: 3, again: 3, steps: 3, memory: [10, 50], memoryRepeats: 2, load: [2, 8, 32], loadSeconds: 30, scrapeRounds: 3, scrapePasses: 3, ourScrapePasses: 10 };
+  : { startRounds: 10, startPerRound: 20, runs: 3, again: 3, steps: 3, memory: [10, 50, 100], memoryRepeats: 2, load: [2, 8, 32, 100], loadSeconds: 30, scrapeRounds: 3, scrapePasses: 3, ourScrapePasses: 10 };
 const MACHINE = describeMachine(CHROMIUM);
 // A figure is disturbed when processes other than this bench used more than this many
 // cores on average while it was measured, or when its runs disagree by more than SPREAD.

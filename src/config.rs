@@ -74,7 +74,7 @@ pub enum Command {
 /// Which browser to run, and how.
 #[derive(Debug, Clone, Args, Serialize)]
 pub struct BrowserArgs {
-    /// Chromium executable. Default: Debian's `chromium`, else `chromium-headless-shell`.
+    /// Chromium executable. Default: Debian's `chromium-headless-shell`, else `chromium`.
     #[arg(long, env = "BROWSERD_CHROMIUM")]
     pub chromium: Option<PathBuf>,
     /// Extra command-line flags for Chromium, in one string: each flag starts with `--`
@@ -158,6 +158,12 @@ pub struct Settings {
     /// Browser contexts each browser keeps ready so that a session start does not wait for one.
     #[arg(long, env = "BROWSERD_WARM_CONTEXTS", default_value = "2")]
     pub warm_contexts: usize,
+
+    /// Most contexts each browser keeps ready while starts come in bursts: the pool
+    /// doubles from --warm-contexts when starts drain it, up to this, and halves again
+    /// after a quiet minute. Each costs what an idle session costs.
+    #[arg(long, env = "BROWSERD_WARM_CONTEXTS_MAX", default_value = "16")]
+    pub warm_contexts_max: usize,
 
     /// Most sessions active at once; a start beyond it is answered 429.
     #[arg(long, env = "BROWSERD_MAX_SESSIONS", default_value = "100", value_parser = clap::value_parser!(u32).range(1..))]
@@ -360,6 +366,7 @@ impl McpSettings {
         settings.max_session_minutes = self.max_session_minutes;
         settings.operation_timeout_secs = self.operation_timeout_secs;
         settings.warm_contexts = 1;
+        settings.warm_contexts_max = 1;
         settings
     }
 }

@@ -48,6 +48,7 @@ async fn with_tab<T>(
         user_data_dir: user_data.clone(),
         processes: 1,
         warm_contexts: 0,
+        warm_contexts_max: 0,
         operation_timeout: Duration::from_secs(30),
     };
     let (browsers, _events) = Browsers::start(config, stop.clone()).await?;

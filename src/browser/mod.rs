@@ -19,6 +19,7 @@ mod pool;
 mod running;
 mod screen;
 mod tab;
+mod warm;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -90,5 +91,7 @@ pub struct BrowserConfig {
     pub user_data_dir: PathBuf,
     pub processes: usize,
     pub warm_contexts: usize,
+    /// The most contexts the pool grows to in a burst of starts (its memory bound).
+    pub warm_contexts_max: usize,
     pub operation_timeout: Duration,
 }

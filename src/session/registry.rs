@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::token::TokenKey;
@@ -556,7 +557,12 @@ impl Sessions {
                 tracing::error!(session_id = %id, %error, "cannot record the end of a session");
             }
         });
-        futures_util::future::join_all(endings).await;
+        // Hundreds of contexts disposed at once (a shutdown, a mass timeout) swamp the
+        // browser until its answers time out; a few at a time it disposes them all quickly.
+        futures_util::stream::iter(endings)
+            .buffer_unordered(ENDINGS_AT_ONCE)
+            .collect::<()>()
+            .await;
     }
 
     /// Closes every live session (on shutdown).
@@ -633,6 +639,9 @@ impl Sessions {
         }
     }
 }
+
+/// Sessions a sweep (a shutdown, the reaper, a dead browser) ends at once.
+const ENDINGS_AT_ONCE: usize = 16;
 
 /// Whether a session is past its idle timeout (unless a CDP client is `connected`) or the
 /// server's maximum lifetime.

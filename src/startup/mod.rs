@@ -123,6 +123,7 @@ impl Core {
                 user_data_dir: data_dir.join("chromium"),
                 processes: settings.browsers.get(),
                 warm_contexts: settings.warm_contexts,
+                warm_contexts_max: settings.warm_contexts_max,
                 operation_timeout: settings.operation_timeout(),
             },
             browser_stop.clone(),

@@ -40,7 +40,7 @@ impl Node {
             .arg(keys)
             .args(["--database-url", database, "--node-id", id])
             .args(["--node-lost-after-secs", &LOST_AFTER_SECS.to_string()])
-            .args(["--warm-contexts", "1", "--max-sessions", "20"])
+            .args(["--warm-contexts", "1", "--warm-contexts-max", "1", "--max-sessions", "20"])
             .env("BROWSERD_API_KEYS", KEY)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
