@@ -7,6 +7,7 @@ mod env;
 mod files;
 mod frames;
 mod helpers;
+mod late;
 mod lifecycle;
 mod mcp;
 mod notte;

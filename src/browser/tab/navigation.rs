@@ -1,5 +1,6 @@
 //! Navigation and settling: going to a URL, back, forward or again, and waiting until the
-//! page is ready — `load`, no request that can change the page, the DOM still, no loading
+//! page is ready — `load`, no request that can change the page, the DOM still, after a
+//! load no timer, frame or idle callback the page scheduled still pending, no loading
 //! indicator — within bounds, reading the page at the moment it was found still.
 
 use std::sync::atomic::Ordering;
@@ -17,8 +18,10 @@ use crate::browser::running::bounded;
 use crate::browser::BrowserError;
 use crate::injected::{self, PageScript};
 
-/// How long a freshly loaded page must stay still to count as rendered.
-pub(super) const NAVIGATION_QUIET: Duration = Duration::from_millis(200);
+/// How long a freshly loaded page must stay still to count as rendered, besides having
+/// no timer, frame or idle callback of its own pending (`injected::page_work`): what that
+/// watch cannot see (a message channel's task, a frame's own timers) renders within it.
+pub(super) const NAVIGATION_QUIET: Duration = Duration::from_millis(50);
 /// How long a page must stay still after an input that did not navigate, counted from
 /// when the page saw the input (`input_watch.js`); a navigation the input causes must
 /// have started by then.
@@ -125,6 +128,12 @@ impl Tab {
                 json!(sent_reads
                     .as_ref()
                     .map(|_| (injected::SEND_BINDING, &token))),
+                // After a load the page's own scheduled work is waited for too (late
+                // content); after an input only its quiet period, as a person would.
+                json!(parts
+                    .work_channel
+                    .as_ref()
+                    .filter(|_| quiet >= NAVIGATION_QUIET)),
             ];
             let needs: &[&PageScript] = match read {
                 Some(read) => &[read],
