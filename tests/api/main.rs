@@ -2,6 +2,7 @@
 
 mod cdp;
 mod cli;
+mod diff;
 mod docs;
 mod env;
 mod files;

@@ -372,6 +372,13 @@ pub struct ObserveRequest {
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
+    /// True: `space.markdown` says only what changed since the session's previous
+    /// observation (actions added, removed, changed in name, state or value), with
+    /// `space.diff` true; the whole list when the page (document or URL) changed, or when
+    /// the session has no earlier observation. `space.actions` is always the whole list.
+    #[serde(default)]
+    #[schema(default = false)]
+    pub diff: Option<bool>,
 }
 
 /// `/env/scrape`'s body.
@@ -434,6 +441,13 @@ pub struct StepRequest {
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
+    /// True: `space.markdown` says only what changed since the session's previous
+    /// observation (before this step: actions added, removed, changed in name, state or value), with
+    /// `space.diff` true; the whole list when the page (document or URL) changed, or when
+    /// the session has no earlier observation. `space.actions` is always the whole list.
+    #[serde(default)]
+    #[schema(default = false)]
+    pub diff: Option<bool>,
 }
 
 impl StepRequest {
@@ -611,8 +625,13 @@ pub struct SpaceResponse {
     pub description: String,
     #[schema(required = true)]
     pub category: Option<PageCategory>,
-    /// The action list as the agent should read it.
+    /// The action list as the agent should read it; with `diff`, only what changed since
+    /// the session's previous observation of the same page.
     pub markdown: String,
+    /// True when `markdown` lists only the changes (the request asked for `diff` and the
+    /// page is the one observed before). Absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub diff: bool,
     /// The element actions (`L`, `B`, `I`), at most `max_nb_actions`.
     pub actions: Vec<ActionResponse>,
     /// `S1`…`S8`, always all eight.
@@ -758,6 +777,7 @@ mod tests {
             enter: None,
             min_nb_actions: None,
             max_nb_actions: None,
+            diff: None,
         };
         assert_eq!(step(" S6\t").action_id().unwrap().to_string(), "S6");
         assert!(step("S9").action_id().is_err());
