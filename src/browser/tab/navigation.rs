@@ -43,6 +43,7 @@ impl Tab {
         read: Option<&PageScript>,
     ) -> Result<Option<serde_json::Value>, BrowserError> {
         let page = &self.parts()?.page;
+        let began = tokio::time::Instant::now();
         let navigation = async {
             let mut loaded = page.event_listener::<EventLoadEventFired>().await?;
             let result = page
@@ -75,7 +76,19 @@ impl Tab {
                 )))
             }
             Err(error) => Err(error),
-            Ok(()) => self.settle_reading(NAVIGATION_QUIET, read).await,
+            Ok(()) => {
+                let loaded = began.elapsed();
+                let ready = self.settle_reading(NAVIGATION_QUIET, read).await;
+                // Where a navigation's time goes: the browser's load, then the wait for
+                // the page to be done (its read included when it was sent ahead).
+                tracing::debug!(
+                    load_ms = loaded.as_secs_f64() * 1e3,
+                    settle_ms = (began.elapsed() - loaded).as_secs_f64() * 1e3,
+                    read = ready.as_ref().is_ok_and(|read| read.is_some()),
+                    "navigated and settled"
+                );
+                ready
+            }
         }
     }
 
