@@ -50,6 +50,15 @@
   // until its next timer is due (if within the bound), a frame while it waits for frames
   // or idle time; null when it has none, or no answer came (the page's world is not
   // instrumented, or its scripts got in the way).
+  // A page whose scheduled work keeps being renewed while nothing changes in it (an async
+  // poll, `await sleep()` in a loop, where a promise breaks the chain page_work.js follows)
+  // is treated as done after RENEWALS new timers or FRAME_POLLS frames spent waiting for
+  // frames or idle time; a change of its nodes starts the count again.
+  const RENEWALS = 5;
+  const FRAME_POLLS = 10;
+  let lastDue = null;
+  let renewals = 0;
+  let framePolls = 0;
   const scheduled = () => {
     if (!work) return null;
     let answer = null;
@@ -59,8 +68,15 @@
     document.removeEventListener(work + ':', hear);
     if (!answer || typeof answer !== 'object') return null;
     const at = performance.now();
-    if (typeof answer.due === 'number' && answer.due < began + max) return Math.max(1, answer.due - at + 1);
-    if (answer.frames > 0 || answer.idle > 0) return 16;
+    if (typeof answer.due === 'number' && answer.due < began + max) {
+      if (lastDue !== null && answer.due !== lastDue) renewals += 1;
+      lastDue = answer.due;
+      return renewals > RENEWALS ? null : Math.max(1, answer.due - at + 1);
+    }
+    if (answer.frames > 0 || answer.idle > 0) {
+      framePolls += 1;
+      return framePolls > FRAME_POLLS ? null : 16;
+    }
     return null;
   };
   let quietOver = false;
@@ -108,7 +124,11 @@
   const noFrameTimer = setTimeout(() => { noFrames = true; if (quietOver) quietEnds(); }, 100);
   const observer = new MutationObserver((records) => {
     fresh = false;
-    if (records.some((r) => r.type !== 'attributes')) arm(quiet);
+    if (records.some((r) => r.type !== 'attributes')) {
+      renewals = 0;
+      framePolls = 0;
+      arm(quiet);
+    }
   });
   const stale = () => { fresh = false; };
   let sent = false;
