@@ -22,6 +22,9 @@ use crate::injected::{self, PageScript};
 /// no timer, frame or idle callback of its own pending (`injected::page_work`): what that
 /// watch cannot see (a message channel's task, a frame's own timers) renders within it.
 pub(super) const NAVIGATION_QUIET: Duration = Duration::from_millis(50);
+/// The quiet period after a load on a page whose own world could not be watched
+/// (`TabParts::work_channel` is `None`): long enough for a short timer of the page's.
+const UNWATCHED_NAVIGATION_QUIET: Duration = Duration::from_millis(200);
 /// How long a page must stay still after an input that did not navigate, counted from
 /// when the page saw the input (`input_watch.js`); a navigation the input causes must
 /// have started by then.
@@ -116,6 +119,11 @@ impl Tab {
     ) -> Result<Option<serde_json::Value>, BrowserError> {
         let deadline = tokio::time::Instant::now() + SETTLE_MAX;
         let parts = self.parts()?;
+        let after_load = quiet >= NAVIGATION_QUIET;
+        let quiet = match &parts.work_channel {
+            None if after_load => quiet.max(UNWATCHED_NAVIGATION_QUIET),
+            _ => quiet,
+        };
         let page = &parts.page;
         let in_flight = parts.in_flight.clone();
         loop {
@@ -143,10 +151,7 @@ impl Tab {
                     .map(|_| (injected::SEND_BINDING, &token))),
                 // After a load the page's own scheduled work is waited for too (late
                 // content); after an input only its quiet period, as a person would.
-                json!(parts
-                    .work_channel
-                    .as_ref()
-                    .filter(|_| quiet >= NAVIGATION_QUIET)),
+                json!(parts.work_channel.as_ref().filter(|_| after_load)),
             ];
             let needs: &[&PageScript] = match read {
                 Some(read) => &[read],
