@@ -372,10 +372,8 @@ pub struct ObserveRequest {
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
-    /// True: `space.markdown` says only what changed since the session's previous
-    /// observation (actions added, removed, changed in name, state or value), with
-    /// `space.diff` true; the whole list when the page (document or URL) changed, or when
-    /// the session has no earlier observation. `space.actions` is always the whole list.
+    /// True: `space.markdown` says only what changed (actions added, removed, changed)
+    /// since the session's previous observation of this page; whole after a page change.
     #[serde(default)]
     #[schema(default = false)]
     pub diff: Option<bool>,
@@ -441,10 +439,7 @@ pub struct StepRequest {
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
-    /// True: `space.markdown` says only what changed since the session's previous
-    /// observation (before this step: actions added, removed, changed in name, state or value), with
-    /// `space.diff` true; the whole list when the page (document or URL) changed, or when
-    /// the session has no earlier observation. `space.actions` is always the whole list.
+    /// As on `/env/observe`, for the observation that follows the step.
     #[serde(default)]
     #[schema(default = false)]
     pub diff: Option<bool>,
@@ -625,11 +620,9 @@ pub struct SpaceResponse {
     pub description: String,
     #[schema(required = true)]
     pub category: Option<PageCategory>,
-    /// The action list as the agent should read it; with `diff`, only what changed since
-    /// the session's previous observation of the same page.
+    /// The action list as the agent should read it (with `diff`, what changed).
     pub markdown: String,
-    /// True when `markdown` lists only the changes (the request asked for `diff` and the
-    /// page is the one observed before). Absent otherwise.
+    /// True when `markdown` lists only what changed since the previous observation.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub diff: bool,
     /// The element actions (`L`, `B`, `I`), at most `max_nb_actions`.
