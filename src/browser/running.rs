@@ -42,6 +42,10 @@ pub(super) struct TabParts {
     pub(super) dialog_handler: tokio::task::JoinHandle<()>,
     /// When the page was taken in, as a rank: a session's tabs are in this order.
     pub(super) opened: u64,
+    /// The event through which the page's own world answers what work it has scheduled
+    /// (`injected::PAGE_WORK`), a random name per page; `None` when it could not be
+    /// installed.
+    pub(super) work_channel: Option<String>,
 }
 
 /// The rank the next page taken in gets.
@@ -157,7 +161,22 @@ impl Running {
         // Without the binding, what a wait reads comes back with the wait's answer instead.
         let mut binding = AddBindingParams::new(injected::SEND_BINDING);
         binding.execution_context_name = Some(injected::WORLD_NAME.into());
-        let (unbuffered, bound) = futures_util::join!(unbuffered, page.execute(binding));
+        // The page's timers and frames are seen only from its own world, before its
+        // scripts run: every document of this page gets the watch first.
+        let channel = format!("browserd-{}", uuid::Uuid::new_v4().simple());
+        let watch_work = page.execute(RawCommand::new(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": injected::page_work(&channel), "runImmediately": true }),
+        ));
+        let (unbuffered, bound, watched) =
+            futures_util::join!(unbuffered, page.execute(binding), watch_work);
+        let work_channel = match watched {
+            Ok(_) => Some(channel),
+            Err(error) => {
+                tracing::debug!(%error, "readiness does not see this page's timers");
+                None
+            }
+        };
         if let Err(error) = unbuffered {
             tracing::debug!(%error, "input to this page stays buffered");
         }
@@ -174,6 +193,7 @@ impl Running {
             dialogs,
             dialog_handler,
             opened: NEXT_OPENED.fetch_add(1, Ordering::Relaxed),
+            work_channel,
         })
     }
 

@@ -31,6 +31,7 @@ pub(super) async fn step(
         value,
         enter,
         max_actions,
+        diff,
     } = request;
     let session_id = guard.id();
     let space = guard.last_space();
@@ -107,6 +108,7 @@ pub(super) async fn step(
     let seq = recorded?;
     replays.keep_picture(session_id, seq, tab.screen(), feeds);
     let mut outcome = performed?;
+    outcome.diff = diff;
     if let Some(observed) = observed {
         let (space, page) = observed?;
         outcome.space = Some(space);

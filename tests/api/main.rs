@@ -3,11 +3,13 @@
 mod cdp;
 mod cli;
 mod cluster;
+mod diff;
 mod docs;
 mod env;
 mod files;
 mod frames;
 mod helpers;
+mod late;
 mod lifecycle;
 mod mcp;
 mod notte;
