@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv venv-sdk build lint clean bench bench-pure node cdp-clients
+.PHONY: run test chromium postgresql venv venv-sdk build lint clean bench bench-pure bench-cluster bench-sessions node cdp-clients
 
 run: chromium
 	cargo build --release
@@ -15,7 +15,7 @@ run: chromium
 
 # Every target but the criterion benches: they measure, `make bench-pure` runs them, and the
 # extraction one reads ../shared/bench, which a fresh clone need not have beside it.
-test: chromium venv venv-sdk cdp-clients
+test: chromium postgresql venv venv-sdk cdp-clients
 	cargo test --lib --bins --tests --examples
 
 lint:
@@ -28,6 +28,16 @@ chromium:
 		echo "installing $(CHROMIUM_PACKAGES) with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(CHROMIUM_PACKAGES) >/dev/null; \
+	fi
+
+# Debian's PostgreSQL server binaries, when missing: the store's tests and the cluster test
+# start a throwaway server of their own from them (tests/support/postgres.rs); the
+# package's own cluster service is not used.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing postgresql with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
 # The published Notte client the tests drive the server with, the MCP SDK's client and the
@@ -69,6 +79,19 @@ bench: chromium node bench/node_modules/.installed bench/.venv/.installed
 	node bench/run.mjs
 	node bench/cdp.mjs
 	node bench/live.mjs
+
+# Three nodes sharing a throwaway PostgreSQL beside one node: the added latency of a
+# forwarded observe, sessions and requests per second (bench/cluster.mjs; BENCH_QUICK=1
+# for a short run). Never part of `make test`.
+bench-cluster: chromium postgresql node bench/node_modules/.installed
+	cargo build --release --bin browserd
+	node bench/cluster.mjs
+
+# Memory against idle sessions up to a thousand, with a new and an old session probed at
+# each step (bench/sessions.mjs; ~15 minutes, ~13 GiB; SESSIONS_MAX=N for fewer).
+bench-sessions: chromium node bench/node_modules/.installed
+	cargo build --release --bin browserd
+	node bench/sessions.mjs
 
 # Criterion benchmarks of perception and extraction alone, without a browser.
 bench-pure:

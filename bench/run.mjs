@@ -4,8 +4,9 @@
 // bench/results/<time>.json. See bench/README.md for what each figure measures.
 //
 // Environment: BENCH_QUICK=1 (few iterations, for developing), BENCH_ONLY=memory,start,
-// pages,load,scrape (a subset), BENCH_PAGES=substring (some pages only), BENCH_CHROMIUM=path
-// (another Chromium build for both sides, e.g. /usr/lib/chromium/chromium-headless-shell).
+// pages,load,scrape,diff (a subset), BENCH_PAGES=substring (some pages only), BENCH_CHROMIUM=path
+// (another Chromium build for both sides, e.g. /usr/lib/chromium/chromium; default: the
+// headless shell, browserd's default and Playwright's for headless).
 import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -16,12 +17,13 @@ import { get_encoding } from 'tiktoken';
 import { serve } from './perception/serve.mjs';
 import { coverage, parseAria, expectedItems, actionWords, words, FAMILY } from './perception/coverage.mjs';
 import { describeMachine, startMonitor, pssTreeKiB, childrenRunning, commandLine } from './machine.mjs';
+import { diffTokens } from './diff_tokens.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.join(HERE, '..');
 const SHARED = path.join(ROOT, '../shared/bench');
-const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
-const BROWSERD = path.join(ROOT, 'target/release/browserd');
+const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium-headless-shell';
+const BROWSERD = process.env.BENCH_BROWSERD || path.join(ROOT, 'target/release/browserd');
 const SCRAPE_BENCH = path.join(ROOT, 'target/release/examples/scrape_bench');
 const PYTHON = path.join(HERE, '.venv/bin/python');
 const HOST_RULES = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1';
@@ -30,11 +32,11 @@ const VIEWPORT = { width: 1280, height: 800 }; // browserd's window size
 const ALL = 10000; // max_nb_actions that lists everything, as Playwright's snapshot does
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const ONLY = (process.env.BENCH_ONLY || 'memory,start,pages,load,scrape').split(',');
+const ONLY = (process.env.BENCH_ONLY || 'memory,start,pages,load,diff,scrape').split(',');
 const PAGE_FILTER = process.env.BENCH_PAGES || '';
 const N = QUICK
   ? { startRounds: 2, startPerRound: 5, runs: 1, again: 2, steps: 2, memory: [5, 10], memoryRepeats: 1, load: [2, 8], loadSeconds: 6, scrapeRounds: 1, scrapePasses: 1, ourScrapePasses: 3 }
-  : { startRounds: 10, startPerRound: 20, runs: 3, again: 3, steps: 3, memory: [10, 50], memoryRepeats: 2, load: [2, 8, 32], loadSeconds: 30, scrapeRounds: 3, scrapePasses: 3, ourScrapePasses: 10 };
+  : { startRounds: 10, startPerRound: 20, runs: 3, again: 3, steps: 3, memory: [10, 50, 100], memoryRepeats: 2, load: [2, 8, 32, 100], loadSeconds: 30, scrapeRounds: 3, scrapePasses: 3, ourScrapePasses: 10 };
 const MACHINE = describeMachine(CHROMIUM);
 // A figure is disturbed when processes other than this bench used more than this many
 // cores on average while it was measured, or when its runs disagree by more than SPREAD.
@@ -403,6 +405,14 @@ async function figurePages(b, peer, site) {
   raw.pages.step_targets = targets;
 }
 
+/** Tokens an agent reads over a scripted 10-step task per bench page, whole vs `diff: true`. */
+async function figureDiffTokens(b, site) {
+  const names = fs.readdirSync(path.join(SHARED, 'pages')).filter((f) => f.endsWith('.html') && !f.startsWith('zz-') && f.includes(PAGE_FILTER)).sort();
+  const result = await diffTokens(b, site, names, tokens, log);
+  raw.diff_tokens = result;
+  judge({ id: 'tokens_10_steps', label: `tokens an agent reads over a scripted 10-step task, summed over ${result.pages} pages: with \`diff: true\` (peer column: whole observations; bench/diff_tokens.mjs)`, unit: 'tokens', browserd: result.diff, peer: result.full });
+}
+
 function mergeMonitors(list) {
   if (!list.length) return undefined;
   const seconds = list.reduce((a, m) => a + m.seconds, 0);
@@ -617,6 +627,11 @@ async function main() {
       if (ONLY.includes('pages')) await figurePages(b, peer, site);
       await peer.close();
       if (ONLY.includes('load')) await figureLoad(b, site);
+      await b.stop();
+    }
+    if (ONLY.includes('diff')) {
+      b = await startBrowserd();
+      await figureDiffTokens(b, site);
       await b.stop();
     }
     if (ONLY.includes('scrape')) await figureScrape();

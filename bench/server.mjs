@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 export const ROOT = path.resolve(HERE, '..');
 export const BROWSERD = process.env.BROWSERD_BIN || path.join(ROOT, 'target/release/browserd');
-export const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
+export const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium-headless-shell';
 export const QUICK = !!process.env.BENCH_QUICK;
 export const KEY = 'bench-key';
 
@@ -23,15 +23,15 @@ export const freePort = () => new Promise((resolve, reject) => {
   server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
 });
 
-/** Starts `browserd serve`; resolves once it answers `/health`. */
-export async function startBrowserd(name) {
+/** Starts `browserd serve` (`env`: more settings); resolves once it answers `/health`. */
+export async function startBrowserd(name, env = {}) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `browserd-${name}-bench-`));
   const child = spawn(BROWSERD, ['serve'], {
     env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: KEY,
       BROWSERD_CHROMIUM: CHROMIUM, RUST_LOG: 'warn,chromiumoxide=off',
       // The bench pages are served on 127.0.0.1, which pages may not reach by default.
-      BROWSERD_ALLOW_PRIVATE_NETWORK: process.env.BROWSERD_ALLOW_PRIVATE_NETWORK ?? 'all' },
+      BROWSERD_ALLOW_PRIVATE_NETWORK: process.env.BROWSERD_ALLOW_PRIVATE_NETWORK ?? 'all', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -40,14 +40,19 @@ export async function startBrowserd(name) {
     if (i > 300) throw new Error('browserd did not start');
     await sleep(100);
   }
-  const stop = async () => { child.kill('SIGTERM'); await new Promise((r) => child.on('exit', r)); fs.rmSync(dataDir, { recursive: true, force: true }); };
+  const exited = new Promise((r) => child.on('exit', r));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (await Promise.race([exited.then(() => true), sleep(90000).then(() => false)]) === false) { child.kill('SIGKILL'); await exited; }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   const call = async (route, body) => {
     const response = await fetch(base + route, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
     const json = await response.json();
     if (!response.ok) throw new Error(`${route}: ${response.status} ${JSON.stringify(json)}`);
     return json;
   };
-  return { base, dataDir, stop, call };
+  return { base, dataDir, stop, call, pid: child.pid };
 }
 
 /** Writes a run's raw figures to bench/results/NAME-<time>.json; returns the path. */

@@ -77,7 +77,7 @@ pub enum Command {
 /// Which browser to run, and how.
 #[derive(Debug, Clone, Args, Serialize)]
 pub struct BrowserArgs {
-    /// Chromium executable. Default: Debian's `chromium`, else `chromium-headless-shell`.
+    /// Chromium executable. Default: Debian's `chromium-headless-shell`, else `chromium`.
     #[arg(long, env = "BROWSERD_CHROMIUM")]
     pub chromium: Option<PathBuf>,
     /// Extra command-line flags for Chromium, in one string: each flag starts with `--`
@@ -184,6 +184,12 @@ pub struct Settings {
     #[arg(long, env = "BROWSERD_WARM_CONTEXTS", default_value = "2")]
     pub warm_contexts: usize,
 
+    /// Most contexts each browser keeps ready while starts come in bursts: the pool
+    /// doubles from --warm-contexts when starts drain it, up to this, and halves again
+    /// after a quiet minute. Each costs what an idle session costs.
+    #[arg(long, env = "BROWSERD_WARM_CONTEXTS_MAX", default_value = "16")]
+    pub warm_contexts_max: usize,
+
     /// Most sessions active at once; a start beyond it is answered 429.
     #[arg(long, env = "BROWSERD_MAX_SESSIONS", default_value = "100", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_sessions: u32,
@@ -237,6 +243,41 @@ pub struct Settings {
     #[arg(long, env = "BROWSERD_UPLOAD_MAX_MB", default_value = "100", value_parser = clap::value_parser!(u64).range(1..))]
     pub upload_max_mb: u64,
 
+    /// The PostgreSQL several nodes share (`postgres://user:password@host:5432/browserd`):
+    /// sessions, steps, profiles and the node registry live there, and this node joins
+    /// the cluster. Without it, the embedded SQLite file in the data directory (one node).
+    #[arg(long, env = "BROWSERD_DATABASE_URL", hide_env_values = true)]
+    #[serde(skip)]
+    pub database_url: Option<String>,
+
+    /// Connections to PostgreSQL this node keeps open at most.
+    #[arg(long, env = "BROWSERD_DATABASE_POOL_SIZE", default_value = "8", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub database_pool_size: u32,
+
+    /// With --database-url: this node's id in the cluster (1 to 63 letters, digits, `.`,
+    /// `_`, `-`; a pod's name fits). Default: one generated on first start and kept in
+    /// `<data-dir>/node_id`.
+    #[arg(long, env = "BROWSERD_NODE_ID")]
+    pub node_id: Option<String>,
+
+    /// With --database-url: where the other nodes reach this one (`http://10.0.0.7:8000`),
+    /// to forward a session's requests to it. Default: `http://` and --addr, unless that
+    /// listens on every interface.
+    #[arg(long, env = "BROWSERD_ADVERTISE_URL", value_parser = advertise_url)]
+    pub advertise_url: Option<String>,
+
+    /// With --database-url: seconds without a heartbeat after which a node is declared
+    /// lost and its active sessions end as `error` ("node lost"). Nodes heartbeat five
+    /// times in this span.
+    #[arg(long, env = "BROWSERD_NODE_LOST_AFTER_SECS", default_value = "10", value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub node_lost_after_secs: u64,
+
+    /// Where the keys are kept that every node of a cluster must share: `profile_key`
+    /// (seals profiles) and `session_token_key` (signs `cdp_url` tokens). Made on first
+    /// start if missing. Default: the data directory.
+    #[arg(long, env = "BROWSERD_KEYS_DIR")]
+    pub keys_dir: Option<PathBuf>,
+
     /// Log lines as `text` (for people) or `json` (one object a line, for machines).
     /// `RUST_LOG` filters them (default `info`).
     #[arg(long, env = "BROWSERD_LOG_FORMAT", value_enum, default_value = "text")]
@@ -257,7 +298,30 @@ pub enum LogFormat {
     Json,
 }
 
+/// An address other nodes reach this one at: `http://host:port`, without a path.
+fn advertise_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
+    if url.scheme() != "http" || url.host_str().is_none() {
+        return Err("an `http://host:port` address".into());
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err("an address without a path: `http://host:port`".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
 impl Settings {
+    /// The directory of the keys every node of a cluster shares.
+    pub fn keys_dir(&self) -> PathBuf {
+        self.keys_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.clone())
+    }
+
+    pub fn node_lost_after(&self) -> Duration {
+        Duration::from_secs(self.node_lost_after_secs)
+    }
+
     /// The length of one timeout "minute".
     pub fn minute(&self) -> Duration {
         Duration::from_secs(self.timeout_unit_secs)
@@ -327,6 +391,7 @@ impl McpSettings {
         settings.max_session_minutes = self.max_session_minutes;
         settings.operation_timeout_secs = self.operation_timeout_secs;
         settings.warm_contexts = 1;
+        settings.warm_contexts_max = 1;
         settings
     }
 }

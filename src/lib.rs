@@ -4,6 +4,8 @@
 //!
 //! - [`startup`]: putting the server (and `browserd mcp`) together, and stopping it.
 //! - Front ends: [`api`] (HTTP), [`mcp`] (MCP), [`oneshot`] (the one-page commands).
+//! - [`cluster`]: with a shared PostgreSQL, this node's place among the others: the
+//!   node registry, placement, which node holds a session.
 //! - [`ops`]: the operations on a session that every front end calls.
 //! - [`session`]: the life of a session, from start to its one ending.
 //! - [`act`]: carrying out one action on a page, as a person would.
@@ -17,6 +19,7 @@
 pub mod act;
 pub mod api;
 pub mod browser;
+pub mod cluster;
 pub mod config;
 pub mod domain;
 pub mod egress;

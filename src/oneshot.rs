@@ -57,6 +57,7 @@ async fn with_tab<T>(
         user_data_dir: user_data.clone(),
         processes: 1,
         warm_contexts: 0,
+        warm_contexts_max: 0,
         operation_timeout: Duration::from_secs(30),
         proxy_server: Some(egress.proxy_server()),
         page_heap_mb: args.page_heap_mb,

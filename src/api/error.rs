@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::telemetry::FailureReason;
 use crate::act::ActError;
 use crate::browser::BrowserError;
+use crate::cluster::ClusterError;
 use crate::domain::SessionStatus;
 use crate::ops::OpsError;
 use crate::session::SessionError;
@@ -160,10 +161,22 @@ impl From<BrowserError> for ApiError {
     }
 }
 
+impl From<ClusterError> for ApiError {
+    fn from(error: ClusterError) -> Self {
+        match error {
+            ClusterError::Unavailable(_) => Self::Unavailable(error.to_string()),
+            ClusterError::NoRoom(_) => Self::TooManySessions(error.to_string()),
+            ClusterError::UnknownNode(_) => Self::NotFound(error.to_string()),
+            ClusterError::Store(store) => store.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Sealed(_) => Self::Unprocessable(error.to_string()),
+            StoreError::Unavailable(_) => Self::Unavailable(error.to_string()),
             other => Self::Internal(other.to_string()),
         }
     }

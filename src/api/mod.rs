@@ -6,6 +6,7 @@
 
 mod error;
 mod extract;
+pub mod forward;
 mod openapi;
 mod rate;
 pub mod routes;
@@ -53,6 +54,9 @@ pub struct AppState {
     pub api_keys: ApiKeys,
     pub rates: KeyRates,
     pub metrics: Metrics,
+    /// This node's cluster, with `--database-url`: requests for sessions held by other
+    /// nodes are sent there (`forward.rs`).
+    pub cluster: Option<crate::cluster::Cluster>,
 }
 
 /// The API's OpenAPI document, as `/openapi.json` serves it.
@@ -127,7 +131,9 @@ fn with_body_limit(
 
 pub fn router(state: AppState) -> Router {
     let (api, document) = described_routes().split_for_parts();
-    api.merge(openapi::reference())
+    let forwarder = state.cluster.clone().map(forward::Forwarder::new);
+    let routed = api
+        .merge(openapi::reference())
         .route("/", get(|| async { Redirect::to(openapi::DOCS_HOME) }))
         // The Notte SDK lists sessions at `/sessions/`.
         .route("/sessions/", get(routes::sessions::list))
@@ -169,7 +175,15 @@ pub fn router(state: AppState) -> Router {
                     "internal error: the server hit a bug while handling this request".into(),
                 ))
             },
-        ))
+        ));
+    let routed = match forwarder {
+        Some(forwarder) => routed.layer(axum::middleware::from_fn_with_state(
+            forwarder,
+            forward::route,
+        )),
+        None => routed,
+    };
+    routed
         .layer(axum::middleware::from_fn(telemetry::observe_request))
         .layer(PropagateRequestIdLayer::new(telemetry::REQUEST_ID))
         .layer(SetRequestIdLayer::new(

@@ -14,13 +14,18 @@ use tokio::process::{Child, Command};
 
 use super::BrowserError;
 
-/// Where Debian installs its Chromium builds, best first. `/usr/lib/chromium/chromium` is
-/// the real binary: `/usr/bin/chromium` is a wrapper script adding flags of its own.
+/// Where Debian installs its Chromium builds, best first. Both are built from Debian's
+/// `chromium` source at the same version; the headless shell is the same engine without
+/// the browser's UI layer, and a server needs none: a context with its page costs ~13
+/// instead of ~21 MiB (the full browser makes a whole profile for each context) and is
+/// made about three times as fast. It is also what Playwright runs for headless.
+/// `/usr/lib/chromium/chromium` is the real binary: `/usr/bin/chromium` is a wrapper
+/// script adding flags of its own.
 const CANDIDATES: &[&str] = &[
-    "/usr/lib/chromium/chromium",
-    "/usr/bin/chromium",
     "/usr/lib/chromium/chromium-headless-shell",
     "/usr/bin/chromium-headless-shell",
+    "/usr/lib/chromium/chromium",
+    "/usr/bin/chromium",
 ];
 
 pub const INSTALL_HINT: &str = "install it with `sudo apt-get install chromium` (or the lighter `chromium-headless-shell`), or pass --chromium PATH";

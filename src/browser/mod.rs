@@ -21,6 +21,7 @@ mod running;
 mod screen;
 mod tab;
 mod tab_cap;
+mod warm;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -95,6 +96,8 @@ pub struct BrowserConfig {
     pub user_data_dir: PathBuf,
     pub processes: usize,
     pub warm_contexts: usize,
+    /// The most contexts the pool grows to in a burst of starts (its memory bound).
+    pub warm_contexts_max: usize,
     pub operation_timeout: Duration,
     /// The proxy every connection of the browser goes through (`socks5://127.0.0.1:PORT`,
     /// the egress room's), loopback included.

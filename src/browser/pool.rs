@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use super::launch::{launch, Launched};
 use super::running::Running;
 use super::tab::Tab;
+use super::warm::Warm;
 use super::{BrowserConfig, BrowserError, BrowserEvent, BrowserId};
 use crate::shutdown::Shutdown;
 
@@ -183,9 +184,7 @@ async fn start_browser(
         pid,
         alive: AtomicBool::new(true),
         open_tabs: AtomicUsize::new(0),
-        warm: Mutex::new(Vec::new()),
-        refilling: AtomicBool::new(false),
-        warm_target: config.warm_contexts,
+        warm: Warm::new(config.warm_contexts, config.warm_contexts_max),
         operation_timeout: config.operation_timeout,
         downloads: Default::default(),
         tab_cap: Default::default(),
@@ -196,6 +195,7 @@ async fn start_browser(
         config.max_tabs.max(1),
     ));
     running.refill();
+    tokio::spawn(Running::relax_warm(Arc::downgrade(&running)));
     metrics::counter!("browserd_browser_launches_total").increment(1);
     tracing::info!(pid, slot = id.slot, generation = id.generation, executable = %config.executable.display(), "browser launched");
     Ok((running, child, done_rx))

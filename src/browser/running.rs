@@ -7,7 +7,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
@@ -25,6 +25,7 @@ use tokio::sync::watch;
 use super::cdp::RawCommand;
 use super::dialogs::{accept_dialogs, Dialog, DialogWatch};
 use super::network::InFlight;
+use super::warm::Warm;
 use super::{BrowserError, BrowserId};
 use crate::injected;
 
@@ -43,6 +44,10 @@ pub(super) struct TabParts {
     pub(super) dialog_storm: watch::Receiver<bool>,
     /// When the page was taken in, as a rank: a session's tabs are in this order.
     pub(super) opened: u64,
+    /// The event through which the page's own world answers what work it has scheduled
+    /// (`injected::PAGE_WORK`), a random name per page; `None` when it could not be
+    /// installed.
+    pub(super) work_channel: Option<String>,
 }
 
 /// The rank the next page taken in gets.
@@ -66,9 +71,7 @@ pub(super) struct Running {
     pub(super) pid: u32,
     pub(super) alive: AtomicBool,
     pub(super) open_tabs: AtomicUsize,
-    pub(super) warm: Mutex<Vec<TabParts>>,
-    pub(super) refilling: AtomicBool,
-    pub(super) warm_target: usize,
+    pub(super) warm: Warm<TabParts>,
     pub(super) operation_timeout: Duration,
     /// Where each context's downloads go (see `downloads.rs`).
     pub(super) downloads: Arc<super::downloads::Downloads>,
@@ -86,11 +89,7 @@ impl Running {
     }
 
     pub(super) fn take_warm(&self) -> Option<TabParts> {
-        self.warm.lock().unwrap_or_else(|p| p.into_inner()).pop()
-    }
-
-    pub(super) fn warm_count(&self) -> usize {
-        self.warm.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.warm.take()
     }
 
     /// A fresh context with one blank page.
@@ -170,7 +169,22 @@ impl Running {
         // Without the binding, what a wait reads comes back with the wait's answer instead.
         let mut binding = AddBindingParams::new(injected::SEND_BINDING);
         binding.execution_context_name = Some(injected::WORLD_NAME.into());
-        let (unbuffered, bound) = futures_util::join!(unbuffered, page.execute(binding));
+        // The page's timers and frames are seen only from its own world, before its
+        // scripts run: every document of this page gets the watch first.
+        let channel = format!("browserd-{}", uuid::Uuid::new_v4().simple());
+        let watch_work = page.execute(RawCommand::new(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": injected::page_work(&channel), "runImmediately": true }),
+        ));
+        let (unbuffered, bound, watched) =
+            futures_util::join!(unbuffered, page.execute(binding), watch_work);
+        let work_channel = match watched {
+            Ok(_) => Some(channel),
+            Err(error) => {
+                tracing::debug!(%error, "readiness does not see this page's timers");
+                None
+            }
+        };
         if let Err(error) = unbuffered {
             tracing::debug!(%error, "input to this page stays buffered");
         }
@@ -188,31 +202,55 @@ impl Running {
             dialog_handler,
             dialog_storm,
             opened: NEXT_OPENED.fetch_add(1, Ordering::Relaxed),
+            work_channel,
         })
     }
 
-    /// Tops the ready contexts up to the target, one at a time, in the background.
+    /// Tops the ready contexts up to the pool's target in the background, a few at a
+    /// time: each context made claims the next.
     pub(super) fn refill(self: &Arc<Self>) {
-        if self.warm_target == 0 || self.refilling.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let running = Arc::clone(self);
-        tokio::spawn(async move {
-            while running.is_alive() && running.warm_count() < running.warm_target {
+        while self.is_alive() && self.warm.claim() {
+            let running = Arc::clone(self);
+            tokio::spawn(async move {
                 match running.create_parts().await {
-                    Ok(parts) => running
-                        .warm
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(parts),
+                    Ok(parts) => {
+                        running.warm.made(parts);
+                        running.refill();
+                    }
                     Err(error) => {
-                        tracing::warn!(%error, browser = ?running.id, "cannot prepare a browser context");
-                        break;
+                        running.warm.failed();
+                        // A browser going away fails every context being made; that is
+                        // the supervisor's news to tell, not this one's.
+                        if running.is_alive() {
+                            tracing::warn!(%error, browser = ?running.id, "cannot prepare a browser context");
+                        }
                     }
                 }
+            });
+        }
+    }
+
+    /// Every [`QUIET`](super::warm::QUIET) spell, lets the pool down towards its floor,
+    /// disposing of the contexts beyond it, until the browser is gone.
+    pub(super) async fn relax_warm(running: std::sync::Weak<Self>) {
+        let mut ticks = tokio::time::interval(super::warm::QUIET / 4);
+        loop {
+            ticks.tick().await;
+            let Some(running) = running.upgrade() else {
+                return;
+            };
+            if !running.is_alive() {
+                return;
             }
-            running.refilling.store(false, Ordering::SeqCst);
-        });
+            for parts in running.warm.relax(std::time::Instant::now()) {
+                parts.stop_listeners();
+                let _ = bounded(
+                    running.operation_timeout,
+                    running.browser.dispose_browser_context(parts.context),
+                )
+                .await;
+            }
+        }
     }
 }
 

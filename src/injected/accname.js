@@ -14,7 +14,9 @@
 // references only, and text-transform only on the text of descendants whose style is read
 // anyway (for their display), not on the named element's own: style reads on every
 // descendant of every link cost a large page milliseconds.
-() => {
+// The factory is made once per world (`sheetsRead`, below, outlives the reads), the names
+// it makes once per read.
+((sheetsRead) => () => {
   const MAX = 600;
   const WS = /[\s\u00a0\u200b]+/g;
   const WS_TEST = /[\t\n\r\f\u00a0\u200b]|\s\s/;
@@ -162,12 +164,29 @@
   }
 
   // Which elements may have generated text: the selectors of the rules that give ::before
-  // or ::after a text (not an icon font's private-use glyph), read once per document; null
-  // when there are none; true when a style sheet cannot be read (then every element may).
+  // or ::after a text (not an icon font's private-use glyph), read once per document and
+  // again only when its style sheets or their rules are not as many as then (walking
+  // every rule of a large page's sheets cost each read a millisecond); null when there
+  // are none; true when a style sheet cannot be read (then every element may).
   const generatedBy = new Map();
   const PSEUDO = /::?(before|after)\b/i;
+  const sheetsShape = (doc) => {
+    let shape = doc.styleSheets.length;
+    for (const sheet of doc.styleSheets) {
+      let rules = -1; // a sheet of another origin, which cannot be read
+      try { rules = sheet.cssRules.length; } catch (e) { /* stays unread */ }
+      shape = (shape * 31 + rules) % 2147483647;
+    }
+    return shape;
+  };
   function generatedSelector(doc) {
     if (generatedBy.has(doc)) return generatedBy.get(doc);
+    const shape = sheetsShape(doc);
+    const known = sheetsRead.get(doc);
+    if (known && known.shape === shape) {
+      generatedBy.set(doc, known.found);
+      return known.found;
+    }
     const parts = [];
     let unknown = false;
     const walk = (rules) => {
@@ -183,6 +202,7 @@
     let found = unknown ? true : (parts.length ? parts.join(',') : null);
     if (typeof found === 'string') { try { doc.documentElement.matches(found); } catch (e) { found = true; } }
     generatedBy.set(doc, found);
+    sheetsRead.set(doc, { shape, found });
     return found;
   }
 
@@ -448,4 +468,4 @@
   }
 
   return { name, description, roleOf, secret, labelsOf };
-}
+})(new WeakMap())

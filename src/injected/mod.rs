@@ -105,6 +105,18 @@ pub const READY_STATE: PageScript = PageScript::new("readyState", include_str!("
 /// Draws the listed actions' ids at their boxes for a screenshot, or removes them.
 pub const MARKS: PageScript = PageScript::new("marks", include_str!("marks.js"));
 
+/// The one script of ours in the page's own world (`page_work.js`): installed before the
+/// page's scripts in every document, it counts the timers, animation frames and idle
+/// callbacks the page scheduled, and answers [`SETTLE`] on the DOM event `channel`. Its
+/// source, as the statement to install.
+pub fn page_work(channel: &str) -> String {
+    format!(
+        "({})({});",
+        include_str!("page_work.js"),
+        serde_json::Value::String(channel.to_owned())
+    )
+}
+
 /// Every page script, for the checks that hold them to their contract.
 pub const ALL: [PageScript; 14] = [
     COLLECT,

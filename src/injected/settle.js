@@ -1,11 +1,16 @@
 // browserd page side — settle.js (page script `settle`)
 // The page-side half of Tab::settle_reading:
-//   settle(quiet, max, read, networkStill, sendTo) → Promise<{ busy, read, sent }>
+//   settle(quiet, max, read, networkStill, sendTo, work) → Promise<{ busy, read, sent }>
 // Resolves once no node has been added, removed or retexted for `quiet` ms (attribute churn
-// such as carousels does not count), or after `max` ms. `busy` says whether the page still
-// shows that it is loading: a shown region marked aria-busy, a page whose whole text is a
-// loading message, or a shown spinner, skeleton or loading placeholder on a page with
-// little text yet (a page full of text with a stuck spinner somewhere is ready).
+// such as carousels does not count) and, when `work` names the channel of the page's own
+// world (page_work.js), the page has no timer due within the bound and no animation frame
+// or idle callback pending that it scheduled (chains past a few links aside); or after
+// `max` ms. `busy` says whether the page still shows that it is loading: a shown region
+// marked aria-busy, a page whose whole text is a loading message, after a load (`work`
+// given) a loading message of its own ("Loading…", beside a heading, say) in the first
+// screen, or a shown spinner, skeleton
+// or loading placeholder on a page with little text yet (a page full of text with a stuck
+// spinner or a "Loading comments…" far down is ready).
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
 // acknowledgement is part of it; but never from before the last request started or ended
@@ -24,7 +29,7 @@
 // during the wait is still the page's at its end, it was sent ahead through the binding as
 // token + value while the page was watched, and `sent` is true instead: the answer to the
 // wait no longer carries tens of kilobytes.
-(quiet, max, read, networkStill, sendTo) => new Promise((resolve) => {
+(quiet, max, read, networkStill, sendTo, work) => new Promise((resolve) => {
   const reader = read ? globalThis.__browserd.scripts[read] : null;
   let timer = 0;
   let value = null;
@@ -42,6 +47,39 @@
   let noFrames = false;
   const rendered = () => noFrames
     || (seen() ? input.frames >= 2 || (input.at <= began && frames >= 2) : frames >= 2);
+  // How long to wait before asking the page's world again about the work it scheduled:
+  // until its next timer is due (if within the bound), a frame while it waits for frames
+  // or idle time; null when it has none, or no answer came (the page's world is not
+  // instrumented, or its scripts got in the way).
+  // A page whose scheduled work keeps being renewed while nothing changes in it (an async
+  // poll, `await sleep()` in a loop, where a promise breaks the chain page_work.js follows)
+  // is treated as done after RENEWALS new timers or FRAME_POLLS frames spent waiting for
+  // frames or idle time; a change of its nodes starts the count again.
+  const RENEWALS = 5;
+  const FRAME_POLLS = 10;
+  let lastDue = null;
+  let renewals = 0;
+  let framePolls = 0;
+  const scheduled = () => {
+    if (!work) return null;
+    let answer = null;
+    const hear = (e) => { answer = e.detail; };
+    document.addEventListener(work + ':', hear);
+    try { document.dispatchEvent(new Event(work)); } catch (e) { /* no answer */ }
+    document.removeEventListener(work + ':', hear);
+    if (!answer || typeof answer !== 'object') return null;
+    const at = performance.now();
+    if (typeof answer.due === 'number' && answer.due < began + max) {
+      if (lastDue !== null && answer.due !== lastDue) renewals += 1;
+      lastDue = answer.due;
+      return renewals > RENEWALS ? null : Math.max(1, answer.due - at + 1);
+    }
+    if (answer.frames > 0 || answer.idle > 0) {
+      framePolls += 1;
+      return framePolls > FRAME_POLLS ? null : 16;
+    }
+    return null;
+  };
   let quietOver = false;
   let armedAt = began;
   const arm = (ms) => {
@@ -55,6 +93,11 @@
   function quietEnds() {
     if (seen() && lastInput() > armedAt) {
       arm(Math.max(0, quiet - (performance.now() - lastInput())));
+      return;
+    }
+    const wait = scheduled();
+    if (wait !== null) {
+      arm(wait);
       return;
     }
     quietOver = true;
@@ -82,7 +125,11 @@
   const noFrameTimer = setTimeout(() => { noFrames = true; if (quietOver) quietEnds(); }, 100);
   const observer = new MutationObserver((records) => {
     fresh = false;
-    if (records.some((r) => r.type !== 'attributes')) arm(quiet);
+    if (records.some((r) => r.type !== 'attributes')) {
+      renewals = 0;
+      framePolls = 0;
+      arm(quiet);
+    }
   });
   const stale = () => { fresh = false; };
   let sent = false;
@@ -120,11 +167,38 @@
     return text;
   };
   // A page whose whole text is a loading message (an app's shell before it renders).
-  const LOADING = /^(loading|please wait|wird geladen|chargement|cargando|caricamento)\b/i;
+  const LOADING = /^(loading|please wait|wird geladen|lädt|chargement|cargando|caricamento|carregando)\b/i;
+  // A loading message of its own ("Loading…", "Loading results...") shown in the first
+  // screen: the page says it is not done. Text nodes are walked in document order and the
+  // walk stops at MESSAGE_WALK of them: what a person sees first is early in most pages.
+  const MESSAGE_WALK = 4000;
+  // "Loading…", "Loading results...", "Please wait": the word alone or a message trailing
+  // off, not a heading that happens to start with it ("Loading docks").
+  const MESSAGE_END = /(…|\.\.\.)$/;
+  const LOADING_ALONE = /^(loading|please wait|wird geladen|lädt|chargement|cargando|caricamento|carregando)[\s.…!]*$/i;
+  const loadingInView = () => {
+    if (!document.body) return false;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let n = 0;
+    for (let node = walker.nextNode(); node && n < MESSAGE_WALK; node = walker.nextNode(), n++) {
+      const data = node.data;
+      if (data.length > 60) continue;
+      const words = data.trim();
+      if (!LOADING.test(words) || !(MESSAGE_END.test(words) || LOADING_ALONE.test(words))) continue;
+      const parent = node.parentElement;
+      if (!parent || parent.closest('script, style, noscript, template') || !shown(parent)) continue;
+      const box = parent.getBoundingClientRect();
+      if (box.width > 0 && box.height > 0 && box.top < innerHeight && box.bottom > 0) return true;
+    }
+    return false;
+  };
   const busy = () => {
     for (const e of document.querySelectorAll('[aria-busy=true]')) if (shown(e)) return true;
     const text = someText(1500);
     if (text.length < 40 && LOADING.test(text)) return true;
+    // After a load only: an input that scrolls a page to a stuck "Loading comments…"
+    // (an anchor's target) must not cost every step the bound.
+    if (work && loadingInView()) return true;
     // A spinner only counts on a page with little text yet; the query for one scans every
     // element's class, and cost up to 2.6 ms on the bench pages, nearly all of which have
     // that much text.

@@ -158,6 +158,7 @@ impl BrowserTools {
             value: None,
             enter: false,
             max_actions: ops::ACTION_LIMIT_DEFAULT,
+            diff: false,
         };
         let answer = self
             .operations()

@@ -67,7 +67,8 @@ pub fn observation(answer: Answer, note: Option<&str>) -> CallToolResult {
         text.push('\n');
         text.push_str(description.trim());
         text.push_str("\n\n");
-        text.push_str(space.markdown.trim_end());
+        let markdown = observation.changes.as_deref().unwrap_or(&space.markdown);
+        text.push_str(markdown.trim_end());
         text.push('\n');
     }
     if let Some(content) = &observation.content {

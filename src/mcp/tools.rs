@@ -80,6 +80,9 @@ struct ObserveArgs {
     url: Option<String>,
     /// List at most this many element actions (1 to 10000, default 100).
     max_nb_actions: Option<i64>,
+    /// true: list only what changed since the previous observation of this page (the whole
+    /// list when the page changed).
+    diff: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -91,6 +94,9 @@ struct StepArgs {
     value: Option<String>,
     /// For I...: press Enter after typing.
     enter: Option<bool>,
+    /// true: list only what changed since the previous observation of this page (the whole
+    /// list when the step led to another page).
+    diff: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -209,6 +215,7 @@ impl BrowserTools {
             Ok::<_, String>(ops::Observe {
                 url: ops::page_url(args.url.as_deref())?,
                 max_actions: ops::action_limit(None, args.max_nb_actions)?,
+                diff: args.diff.unwrap_or(false),
             })
         })() {
             Ok(request) => request,
@@ -248,6 +255,7 @@ impl BrowserTools {
             value: args.value,
             enter: args.enter.unwrap_or(false),
             max_actions: ops::ACTION_LIMIT_DEFAULT,
+            diff: args.diff.unwrap_or(false),
         };
         let answer = self
             .operations

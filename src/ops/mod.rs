@@ -110,6 +110,7 @@ impl Operations {
             Ok(run::Outcome {
                 space: Some(space),
                 page: Some(page),
+                diff: request.diff,
                 ..run::Outcome::default()
             })
         })

@@ -15,7 +15,7 @@ use crate::act::{ActError, FreshRead};
 use crate::browser::{BrowserError, Tab};
 use crate::domain::{Ending, Owner, PageInfo};
 use crate::egress::Refusal;
-use crate::perception::ActionSpace;
+use crate::perception::{self, ActionSpace};
 use crate::session::{self, Access, SessionError, SessionGuard, Sessions};
 
 /// What the agent reads while a download goes on past the operation.
@@ -40,6 +40,8 @@ pub(super) struct Outcome {
     /// The action space whose ids a marked screenshot draws, when it is not `space` (an
     /// earlier observation's, for a screenshot alone).
     pub marked: Option<Arc<ActionSpace>>,
+    /// Answer with what changed in `space` since the session's previous observation.
+    pub diff: bool,
 }
 
 /// Why an operation failed.
@@ -173,7 +175,14 @@ pub(super) async fn run(
     match result {
         Ok((outcome, page, screenshot, marks, downloads, details)) => {
             persisted?;
+            let mut changes = None;
             if let Some(space) = &outcome.space {
+                if outcome.diff {
+                    changes = guard
+                        .last_space()
+                        .and_then(|previous| perception::diff(&previous, space))
+                        .map(|diff| diff.markdown());
+                }
                 guard.set_last_space(Arc::clone(space));
             }
             let session = if target.keep_alive && !outcome.terminate {
@@ -187,6 +196,7 @@ pub(super) async fn run(
                 screenshot,
                 content: outcome.content,
                 space: outcome.space,
+                changes,
                 notes: outcome.notes,
                 marks,
                 downloads,

@@ -49,6 +49,7 @@ pub(super) async fn step(
         value,
         enter,
         max_actions,
+        diff,
     } = request;
     let session_id = guard.id();
     let space = guard.last_space();
@@ -124,6 +125,7 @@ pub(super) async fn step(
         return Err(refusal.into());
     }
     let mut outcome = performed?;
+    outcome.diff = diff;
     if let Some(observed) = observed {
         let (space, page) = observed?;
         outcome.space = Some(space);

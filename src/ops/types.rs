@@ -40,6 +40,9 @@ pub struct Observe {
     pub url: Option<PageUrl>,
     /// List at most this many element actions.
     pub max_actions: usize,
+    /// Answer with what changed since the session's previous observation, when it observed
+    /// the same page (see [`Observation::changes`]).
+    pub diff: bool,
 }
 
 /// Scrape the page.
@@ -60,6 +63,9 @@ pub struct Step {
     pub enter: bool,
     /// List at most this many element actions in the observation that follows.
     pub max_actions: usize,
+    /// Answer with what changed since the session's previous observation, when the step
+    /// left the page it observed (see [`Observation::changes`]).
+    pub diff: bool,
 }
 
 /// What a step does.
@@ -104,6 +110,10 @@ pub struct Observation {
     pub content: Option<PageContent>,
     /// Filled by an observe and by a step.
     pub space: Option<Arc<ActionSpace>>,
+    /// When a diff was asked for and the session's previous observation saw the same page
+    /// (document and URL): the markdown of what changed since, which the agent reads in
+    /// place of `space.markdown` (`perception::diff`).
+    pub changes: Option<String>,
     /// Facts for the agent beyond the page's own description: a dialog that was accepted,
     /// a history move that had nowhere to go.
     pub notes: Vec<String>,

@@ -44,6 +44,11 @@ impl IdMemory {
         }
     }
 
+    /// Whether `other` remembers the ids of the same document as this one.
+    pub fn same_document(&self, other: &IdMemory) -> bool {
+        self.doc == other.doc
+    }
+
     /// The id of `el` with `prefix`: the one it had, or the next number never given.
     pub fn id_of(
         &mut self,

@@ -12,6 +12,7 @@
 //! `collect.js`, `locate.js`, `choose.js`, `frame_point.js`). A frame of another origin is
 //! collected in its own world and spliced in with [`PageSnapshot::embed`].
 pub mod describe;
+pub mod diff;
 pub mod group;
 pub mod ids;
 pub mod page;
@@ -26,6 +27,7 @@ pub use types::{
 };
 
 use describe::LinkContext;
+pub use diff::{diff, SpaceDiff};
 pub use ids::IdMemory;
 use std::collections::HashMap;
 use text::{host, key};
@@ -266,6 +268,7 @@ pub fn perceive_after(
         actions,
         omitted,
         ids: memory,
+        url: snapshot.url.clone(),
     }
 }
 
@@ -276,6 +279,22 @@ pub fn perceive_after(
 /// group line instead of on each link.
 pub fn render_markdown(actions: &[Action], omitted: usize, max_nb_actions: usize) -> String {
     let mut md = String::new();
+    render_groups(&mut md, actions);
+    if actions.is_empty() {
+        md.push_str("No clickable or fillable elements on this page.\n");
+    }
+    if omitted > 0 {
+        md.push_str(&format!(
+            "({omitted} more actions not listed; max_nb_actions={max_nb_actions})\n"
+        ));
+    }
+    md.push_str(SPECIAL_LINE);
+    md.push('\n');
+    md
+}
+
+/// `actions` as `# Group` lines and `ID description` lines under them.
+pub(crate) fn render_groups(md: &mut String, actions: &[Action]) {
     let mut i = 0;
     while i < actions.len() {
         let mut j = i + 1;
@@ -318,17 +337,6 @@ pub fn render_markdown(actions: &[Action], omitted: usize, max_nb_actions: usize
         }
         i = j;
     }
-    if actions.is_empty() {
-        md.push_str("No clickable or fillable elements on this page.\n");
-    }
-    if omitted > 0 {
-        md.push_str(&format!(
-            "({omitted} more actions not listed; max_nb_actions={max_nb_actions})\n"
-        ));
-    }
-    md.push_str(SPECIAL_LINE);
-    md.push('\n');
-    md
 }
 
 #[cfg(test)]

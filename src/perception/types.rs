@@ -27,6 +27,10 @@ pub struct ActionSpace {
     /// an id of an earlier one.
     #[serde(skip)]
     pub ids: super::ids::IdMemory,
+    /// The URL of the page observed: with the document, what makes two observations
+    /// comparable (`diff.rs`).
+    #[serde(skip)]
+    pub url: String,
 }
 
 /// One element action (L, B or I).

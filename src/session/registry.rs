@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use tokio::sync::{broadcast, mpsc, watch};
 
 use super::token::TokenKey;
@@ -145,6 +146,9 @@ pub(super) struct Inner {
     pub(super) limits: Limits,
     pub(super) tokens: TokenKey,
     registry: Mutex<Registry>,
+    /// Endings the store could not take (it was unreachable): written when it is back,
+    /// so that a session's record does not stay `active` after it ended.
+    unrecorded: Mutex<Vec<(SessionId, Ending, DateTime<Utc>)>>,
 }
 
 /// Exclusive use of one session's page for one operation.
@@ -235,6 +239,7 @@ impl Sessions {
                 limits,
                 tokens,
                 registry: Mutex::new(Registry::default()),
+                unrecorded: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -253,6 +258,17 @@ impl Sessions {
 
     pub fn active_count(&self) -> usize {
         self.registry().live.len()
+    }
+
+    /// Whether this process holds session `id` live.
+    pub fn is_live(&self, id: &SessionId) -> bool {
+        self.registry().live.contains_key(id)
+    }
+
+    /// Whether a start now would be under the limit of sessions.
+    pub fn has_room(&self) -> bool {
+        let registry = self.registry();
+        (registry.live.len() as u32 + registry.starting) < self.inner.limits.max_sessions
     }
 
     /// Marks the sessions a previous process left `active` as `error`. Returns how many.
@@ -350,7 +366,10 @@ impl Sessions {
             error: None,
             last_url: None,
         };
-        self.inner.store.insert_session(&record).await?;
+        if let Err(error) = self.inner.store.insert_session(&record).await {
+            close_tab(tab).await;
+            return Err(error.into());
+        }
         let live = Live {
             record: Mutex::new(record.clone()),
             last_space: Mutex::new(None),
@@ -509,7 +528,18 @@ impl Sessions {
         metrics::gauge!("browserd_sessions_active").decrement(1.0);
         metrics::counter!("browserd_sessions_ended_total", "status" => ending.status().as_str())
             .increment(1);
-        let record = self.inner.store.end_session(id, ending, now()).await?;
+        let at = now();
+        let record = match self.inner.store.end_session(id, ending, at).await {
+            Err(StoreError::Unavailable(reason)) => {
+                self.inner
+                    .unrecorded
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((id.clone(), ending.clone(), at));
+                return Err(StoreError::Unavailable(reason).into());
+            }
+            other => other?,
+        };
         tracing::info!(session_id = %id, status = ending.status().as_str(), reason = ending.reason(), "session ended");
         Ok(record)
     }
@@ -527,12 +557,45 @@ impl Sessions {
                 tracing::error!(session_id = %id, %error, "cannot record the end of a session");
             }
         });
-        futures_util::future::join_all(endings).await;
+        // Hundreds of contexts disposed at once (a shutdown, a mass timeout) swamp the
+        // browser until its answers time out; a few at a time it disposes them all quickly.
+        futures_util::stream::iter(endings)
+            .buffer_unordered(ENDINGS_AT_ONCE)
+            .collect::<()>()
+            .await;
     }
 
     /// Closes every live session (on shutdown).
     pub async fn close_all(&self) {
         self.end_where(|_| Some(Ending::closed())).await;
+    }
+
+    /// Ends every live session with `ending` (a node the cluster declared lost).
+    pub async fn end_all_live(&self, ending: Ending) {
+        self.end_where(|_| Some(ending.clone())).await;
+    }
+
+    /// Writes the endings the store could not take when they happened.
+    pub async fn record_unrecorded_endings(&self) {
+        let pending = std::mem::take(
+            &mut *self
+                .inner
+                .unrecorded
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        for (id, ending, at) in pending {
+            if let Err(error) = self.inner.store.end_session(&id, &ending, at).await {
+                tracing::warn!(session_id = %id, %error, "cannot record a session's ending yet");
+                self.inner
+                    .unrecorded
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((id, ending, at));
+            } else {
+                tracing::info!(session_id = %id, "recorded a session's ending once the database was back");
+            }
+        }
     }
 
     /// Times out idle and over-age sessions until shutdown. Ticks often enough that a
@@ -576,6 +639,9 @@ impl Sessions {
         }
     }
 }
+
+/// Sessions a sweep (a shutdown, the reaper, a dead browser) ends at once.
+const ENDINGS_AT_ONCE: usize = 16;
 
 /// Whether a session is past its idle timeout (unless a CDP client is `connected`) or the
 /// server's maximum lifetime.

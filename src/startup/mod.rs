@@ -21,12 +21,14 @@ use tokio::net::TcpListener;
 
 use crate::api::{self, ApiKeys, AppState, KeyRates, Metrics, UploadLimit};
 use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
+use crate::cluster::Cluster;
 use crate::config::Settings;
 use crate::egress::Egress;
+use crate::domain::{NodeId, NodeInfo};
 use crate::ops::{FileLimits, Operations, ReplaySettings};
 use crate::session::{Limits, Sessions, TokenKey};
 use crate::shutdown::Shutdown;
-use crate::store::{Store, StoreError};
+use crate::store::{PostgresOptions, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -43,6 +45,8 @@ pub enum StartupError {
     Browser(#[from] BrowserError),
     #[error("cannot start the egress proxy on 127.0.0.1: {0}")]
     Egress(std::io::Error),
+    #[error("{0}")]
+    Node(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -55,6 +59,9 @@ pub enum StartupError {
 pub struct Core {
     pub sessions: Sessions,
     pub operations: Operations,
+    store: Store,
+    /// This node's id, with `--database-url`.
+    node: Option<NodeId>,
     browsers: Browsers,
     browser_stop: Shutdown,
     _data_dir_lock: File,
@@ -65,6 +72,7 @@ pub struct Application {
     listener: TcpListener,
     core: Core,
     state: AppState,
+    cluster: Option<Cluster>,
 }
 
 /// How often replay pictures past their retention are looked for.
@@ -86,8 +94,30 @@ impl Core {
         })?;
         let lock = lock_data_dir(data_dir)?;
         let executable = find_executable(settings.browser.chromium.as_deref())?;
-
-        let store = Store::open(data_dir)?;
+        let keys_dir = settings.keys_dir();
+        std::fs::create_dir_all(&keys_dir).map_err(|source| StartupError::DataDir {
+            path: keys_dir.clone(),
+            source,
+        })?;
+        let node = match settings.database_url {
+            Some(_) => Some(node_id(settings)?),
+            None => None,
+        };
+        let store = match &settings.database_url {
+            Some(url) => {
+                Store::connect_postgres(
+                    PostgresOptions {
+                        url: url.clone(),
+                        node: node.clone(),
+                        pool_size: settings.database_pool_size as usize,
+                        connect_timeout: DATABASE_CONNECT_TIMEOUT,
+                    },
+                    &keys_dir,
+                )
+                .await?
+            }
+            None => Store::open_sqlite(data_dir, &keys_dir)?,
+        };
         let browser_stop = Shutdown::new();
         let egress = Egress::start(
             settings.browser.allow_private_network.clone(),
@@ -102,6 +132,7 @@ impl Core {
                 user_data_dir: data_dir.join("chromium"),
                 processes: settings.browsers.get(),
                 warm_contexts: settings.warm_contexts,
+                warm_contexts_max: settings.warm_contexts_max,
                 operation_timeout: settings.operation_timeout(),
                 proxy_server: Some(egress.proxy_server()),
                 page_heap_mb: settings.browser.page_heap_mb,
@@ -117,8 +148,14 @@ impl Core {
             minute: settings.minute(),
             files_cap: settings.files_cap(),
         };
-        let tokens = token_key(data_dir)?;
-        let sessions = Sessions::new(store, browsers.clone(), limits, tokens, data_dir.clone());
+        let tokens = token_key(&keys_dir)?;
+        let sessions = Sessions::new(
+            store.clone(),
+            browsers.clone(),
+            limits,
+            tokens,
+            data_dir.clone(),
+        );
         let abandoned = sessions
             .recover_abandoned()
             .await
@@ -148,6 +185,8 @@ impl Core {
                 },
             ),
             sessions,
+            store,
+            node,
             browsers,
             browser_stop,
             _data_dir_lock: lock,
@@ -198,6 +237,22 @@ impl Application {
                     addr: settings.addr,
                     source,
                 })?;
+        let cluster = match &core.node {
+            Some(id) => Some(
+                Cluster::join(
+                    core.store.clone(),
+                    core.sessions.clone(),
+                    NodeInfo {
+                        id: id.clone(),
+                        url: advertised_url(settings, &listener)?,
+                        capacity: settings.max_sessions,
+                    },
+                    settings.node_lost_after(),
+                )
+                .await?,
+            ),
+            None => None,
+        };
         let state = AppState {
             sessions: core.sessions.clone(),
             operations: core.operations.clone(),
@@ -205,11 +260,13 @@ impl Application {
             rates: KeyRates::new(settings.requests_per_minute_per_key),
             api_keys,
             metrics,
+            cluster: cluster.clone(),
         };
         Ok(Self {
             listener,
             core,
             state,
+            cluster,
         })
     }
 
@@ -228,8 +285,12 @@ impl Application {
             listener,
             core,
             state,
+            cluster,
         } = self;
         core.spawn_reaper(&shutdown);
+        if let Some(cluster) = &cluster {
+            tokio::spawn(cluster.clone().run(shutdown.clone()));
+        }
         tokio::spawn(state.metrics.clone().run_upkeep(shutdown.clone()));
         let stop = shutdown.clone();
         // Without Nagle's delay: a CDP client's messages come in bursts (see browser::cdp_proxy).
@@ -242,9 +303,62 @@ impl Application {
             .with_graceful_shutdown(async move { stop.wait().await })
             .await;
         core.stop().await;
+        if let Some(cluster) = cluster {
+            cluster.leave().await;
+        }
         tracing::info!("stopped");
         served
     }
+}
+
+/// Longest wait for a connection to PostgreSQL before a statement fails as unavailable.
+const DATABASE_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// This node's id: the setting, else the one kept in the data directory (made on first
+/// start), so that a restarted node is the same node.
+fn node_id(settings: &Settings) -> Result<NodeId, StartupError> {
+    if let Some(id) = &settings.node_id {
+        return id
+            .parse()
+            .map_err(|e| StartupError::Node(format!("--node-id: {e}")));
+    }
+    let path = settings.data_dir.join("node_id");
+    let io_error = |source| StartupError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(kept) => kept
+            .trim()
+            .parse()
+            .map_err(|e| StartupError::Node(format!("{}: {e}", path.display()))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let id = NodeId::generate();
+            std::fs::write(&path, format!("{id}\n")).map_err(io_error)?;
+            Ok(id)
+        }
+        Err(error) => Err(io_error(error)),
+    }
+}
+
+/// Where the other nodes reach this one: the setting, else `http://` and the address
+/// listened on (which must then be one address, not every interface).
+fn advertised_url(settings: &Settings, listener: &TcpListener) -> Result<String, StartupError> {
+    if let Some(url) = &settings.advertise_url {
+        return Ok(url.clone());
+    }
+    let addr = listener
+        .local_addr()
+        .map_err(|source| StartupError::Listen {
+            addr: settings.addr,
+            source,
+        })?;
+    if addr.ip().is_unspecified() {
+        return Err(StartupError::Node(format!(
+            "listening on every interface ({addr}): say where the other nodes reach this one with --advertise-url"
+        )));
+    }
+    Ok(format!("http://{addr}"))
 }
 
 /// Removes sessions' files past their retention until `shutdown`.

@@ -45,6 +45,9 @@ impl Store {
         state: &StorageState,
     ) -> Result<(), StoreError> {
         let sealed = self.seal_state(record, state)?;
+        if let Some(pg) = self.postgres() {
+            return pg.insert_profile(record, sealed).await;
+        }
         let record = record.clone();
         self.write("insert_profile", move |connection| {
             connection.execute(
@@ -75,6 +78,9 @@ impl Store {
 
     /// The owner's profiles, newest first.
     pub async fn profiles(&self, owner: &Owner) -> Result<Vec<ProfileRecord>, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.profiles(owner).await;
+        }
         let owner = owner.clone();
         self.run(move |connection| {
             let mut statement = connection.prepare(&format!(
@@ -93,6 +99,26 @@ impl Store {
         owner: &Owner,
         id: &ProfileId,
     ) -> Result<Option<(ProfileRecord, StorageState)>, StoreError> {
+        let row = match self.postgres() {
+            Some(pg) => pg.profile(owner, id).await?,
+            None => self.sqlite_profile(owner, id).await?,
+        };
+        let Some((record, sealed)) = row else {
+            return Ok(None);
+        };
+        let plain = self
+            .sealer
+            .open(&sealed, &binding(&record.id, &record.owner))?;
+        let state = serde_json::from_slice(&plain)
+            .map_err(|e| StoreError::Sealed(format!("its state is not readable: {e}")))?;
+        Ok(Some((record, state)))
+    }
+
+    async fn sqlite_profile(
+        &self,
+        owner: &Owner,
+        id: &ProfileId,
+    ) -> Result<Option<(ProfileRecord, Vec<u8>)>, StoreError> {
         let (owner, id) = (owner.clone(), id.clone());
         let row = self
             .run(move |connection| {
@@ -107,16 +133,8 @@ impl Store {
                     .optional()?)
             })
             .await?;
-        let Some((row, sealed)) = row else {
-            return Ok(None);
-        };
-        let record = record(row)?;
-        let plain = self
-            .sealer
-            .open(&sealed, &binding(&record.id, &record.owner))?;
-        let state = serde_json::from_slice(&plain)
-            .map_err(|e| StoreError::Sealed(format!("its state is not readable: {e}")))?;
-        Ok(Some((record, state)))
+        row.map(|(row, sealed)| Ok((record(row)?, sealed)))
+            .transpose()
     }
 
     /// Replaces profile `id`'s state (if `owner` owns it); the record as it is now.
@@ -135,6 +153,9 @@ impl Store {
             updated_at: at,
         };
         let sealed = self.seal_state(&probe, state)?;
+        if let Some(pg) = self.postgres() {
+            return pg.update_profile_state(owner, id, sealed, at).await;
+        }
         let (owner, id) = (owner.clone(), id.clone());
         self.write("update_profile_state", move |connection| {
             connection
@@ -152,6 +173,9 @@ impl Store {
 
     /// Deletes profile `id` if `owner` owns it; whether it did.
     pub async fn delete_profile(&self, owner: &Owner, id: &ProfileId) -> Result<bool, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.delete_profile(owner, id).await;
+        }
         let (owner, id) = (owner.clone(), id.clone());
         self.write("delete_profile", move |connection| {
             Ok(connection.execute(
@@ -160,53 +184,5 @@ impl Store {
             )? > 0)
         })
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{now, Cookie};
-
-    #[tokio::test]
-    async fn a_profile_round_trips_sealed_and_only_for_its_owner() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let owner = Owner::of_api_key("k");
-        let record = ProfileRecord {
-            id: ProfileId::generate(),
-            owner: owner.clone(),
-            name: "work".parse().unwrap(),
-            created_at: now(),
-            updated_at: now(),
-        };
-        let state = StorageState {
-            cookies: vec![Cookie {
-                name: "sid".into(),
-                value: "s3cret-value".into(),
-                domain: "127.0.0.1".into(),
-                path: "/".into(),
-                expires: -1.0,
-                http_only: true,
-                secure: false,
-                same_site: "Lax".into(),
-            }],
-            origins: vec![],
-        };
-        store.insert_profile(&record, &state).await.unwrap();
-        let (read, read_state) = store.profile(&owner, &record.id).await.unwrap().unwrap();
-        assert_eq!(read, record);
-        assert_eq!(read_state, state);
-        let stranger = Owner::of_api_key("other");
-        assert!(store
-            .profile(&stranger, &record.id)
-            .await
-            .unwrap()
-            .is_none());
-        assert!(!store.delete_profile(&stranger, &record.id).await.unwrap());
-        let bytes = std::fs::read(dir.path().join("browserd.sqlite3")).unwrap();
-        assert!(!bytes.windows(12).any(|w| w == b"s3cret-value"));
-        assert!(store.delete_profile(&owner, &record.id).await.unwrap());
-        assert!(store.profile(&owner, &record.id).await.unwrap().is_none());
     }
 }

@@ -74,6 +74,9 @@ impl RawRow {
 
 impl Store {
     pub async fn insert_session(&self, record: &SessionRecord) -> Result<(), StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.insert_session(record).await;
+        }
         let record = record.clone();
         self.write("insert_session", move |connection| {
             connection.execute(
@@ -103,6 +106,9 @@ impl Store {
         owner: &Owner,
         id: &SessionId,
     ) -> Result<Option<SessionRecord>, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.session(Some(owner), id).await;
+        }
         let (owner, id) = (owner.clone(), id.clone());
         self.run(move |connection| {
             connection
@@ -121,6 +127,9 @@ impl Store {
     /// The session `id`, whoever owns it (for a caller that proved it may see it by other
     /// means than its key).
     pub async fn session_by_id(&self, id: &SessionId) -> Result<Option<SessionRecord>, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.session(None, id).await;
+        }
         let id = id.clone();
         self.run(move |connection| {
             connection
@@ -143,6 +152,9 @@ impl Store {
         status: Option<SessionStatus>,
         limit: u32,
     ) -> Result<Vec<SessionRecord>, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.sessions(owner, status, limit).await;
+        }
         let owner = owner.clone();
         self.run(move |connection| {
             let mut statement = connection.prepare_cached(&format!(
@@ -162,6 +174,9 @@ impl Store {
 
     /// Records an access to an active session.
     pub async fn touch_session(&self, id: &SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.touch_session(id, at).await;
+        }
         let id = id.clone();
         self.write("touch_session", move |connection| {
             connection.execute(
@@ -181,6 +196,9 @@ impl Store {
         ending: &Ending,
         at: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.end_session(id, ending, at).await;
+        }
         let (id, ending) = (id.clone(), ending.clone());
         self.write("end_session", move |connection| {
             connection.execute(
@@ -197,12 +215,15 @@ impl Store {
     }
 
     /// Ends every session still `active` (left so by a process that is gone) with
-    /// `ending`. Returns how many there were.
+    /// `ending`: on PostgreSQL, those of this node only. Returns how many there were.
     pub async fn end_all_active(
         &self,
         ending: &Ending,
         at: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.end_all_active(ending, at).await;
+        }
         let ending = ending.clone();
         self.write("end_all_active", move |connection| {
             Ok(connection.execute(
@@ -211,101 +232,5 @@ impl Store {
             )?)
         })
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record(owner: &Owner, created_at: DateTime<Utc>) -> SessionRecord {
-        SessionRecord {
-            id: SessionId::generate(),
-            owner: owner.clone(),
-            status: SessionStatus::Active,
-            timeout: SessionTimeout::BODY_DEFAULT,
-            keep_alive: false,
-            created_at,
-            last_accessed_at: created_at,
-            ended_at: None,
-            error: None,
-            last_url: None,
-        }
-    }
-
-    #[tokio::test]
-    async fn a_session_round_trips_and_ends_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let owner = Owner::of_api_key("k");
-        let now = crate::domain::now();
-        let session = record(&owner, now);
-        store.insert_session(&session).await.unwrap();
-        assert_eq!(
-            store.session(&owner, &session.id).await.unwrap(),
-            Some(session.clone())
-        );
-        assert_eq!(
-            store
-                .session(&Owner::of_api_key("other"), &session.id)
-                .await
-                .unwrap(),
-            None
-        );
-
-        let ended = store
-            .end_session(&session.id, &Ending::timed_out(None), now)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(ended.status, SessionStatus::TimedOut);
-        let again = store
-            .end_session(&session.id, &Ending::error("late"), now)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            again.status,
-            SessionStatus::TimedOut,
-            "the first ending wins"
-        );
-        assert_eq!(again.error, None);
-    }
-
-    #[tokio::test]
-    async fn records_survive_reopening_and_active_ones_can_be_ended_in_bulk() {
-        let dir = tempfile::tempdir().unwrap();
-        let owner = Owner::of_api_key("k");
-        let older = record(&owner, crate::domain::now() - chrono::Duration::seconds(5));
-        let newer = record(&owner, crate::domain::now());
-        {
-            let store = Store::open(dir.path()).unwrap();
-            store.insert_session(&older).await.unwrap();
-            store.insert_session(&newer).await.unwrap();
-        }
-        let store = Store::open(dir.path()).unwrap();
-        let listed = store.sessions(&owner, None, 100).await.unwrap();
-        assert_eq!(
-            listed.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-            vec![newer.id.clone(), older.id.clone()]
-        );
-        assert_eq!(
-            store
-                .end_all_active(&Ending::error("server restarted"), crate::domain::now())
-                .await
-                .unwrap(),
-            2
-        );
-        assert!(store
-            .sessions(&owner, Some(SessionStatus::Active), 100)
-            .await
-            .unwrap()
-            .is_empty());
-        let errored = store
-            .sessions(&owner, Some(SessionStatus::Error), 100)
-            .await
-            .unwrap();
-        assert_eq!(errored.len(), 2);
-        assert_eq!(errored[0].error.as_deref(), Some("server restarted"));
     }
 }

@@ -13,6 +13,9 @@ impl Store {
         session: &SessionId,
         step: &StepRecord,
     ) -> Result<u32, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.insert_step(session, step).await;
+        }
         let (session, step) = (session.clone(), step.clone());
         self.write("insert_step", move |connection| {
             let transaction = connection.transaction()?;
@@ -46,6 +49,9 @@ impl Store {
 
     /// The session's steps, oldest first.
     pub async fn steps(&self, session: &SessionId) -> Result<Vec<StepRecord>, StoreError> {
+        if let Some(pg) = self.postgres() {
+            return pg.steps(session).await;
+        }
         let session = session.clone();
         self.run(move |connection| {
             let mut statement = connection.prepare_cached(

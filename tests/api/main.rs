@@ -2,12 +2,15 @@
 
 mod cdp;
 mod cli;
+mod cluster;
+mod diff;
 mod docs;
 mod env;
 mod files;
 mod frames;
 mod helpers;
 mod hostile;
+mod late;
 mod lifecycle;
 mod mcp;
 mod notte;

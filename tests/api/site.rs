@@ -2,12 +2,13 @@
 //! `tests/fixtures/site/`, `/echo` (shows the query it got), `/gate` (answers once the
 //! test opens the gate), `/download` and `/export` (attachments, one from a form post),
 //! `/upload` (says what file it got), `/account` and `/signin` (a login kept in an
-//! HttpOnly cookie and a local-storage token) and `/hang` (never answers).
+//! HttpOnly cookie and a local-storage token), `/slow?ms=N` (answers N ms late) and
+//! `/hang` (never answers).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -203,6 +204,18 @@ async fn sign_in(State(secrets): State<Secrets>) -> Response {
         .into_response()
 }
 
+/// A response sent `ms` milliseconds late (at most 2 s): a page that renders what it
+/// fetched after `load`.
+async fn slow(Query(query): Query<std::collections::HashMap<String, String>>) -> Html<String> {
+    let ms = query
+        .get("ms")
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(2000);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    Html(format!("sent after {ms} ms"))
+}
+
 async fn hang() -> Html<&'static str> {
     std::future::pending::<()>().await;
     Html("")
@@ -225,6 +238,7 @@ pub async fn serve_site() -> Site {
         .route("/", get(|| async { Html("<!doctype html><title>Home</title><h1>Home</h1><a href=\"/form.html\">Form</a>") }))
         .route("/echo", get(echo))
         .route("/hang", get(hang))
+        .route("/slow", get(slow))
         .route("/gate", get(gate).with_state(gate_state.clone()))
         .route("/download", get(download))
         .route("/slow-download", get(slow_download).with_state(gate_state.clone()))

@@ -11,12 +11,14 @@ const ROOMS: &[(&str, &[&str])] = &[
     (
         "startup",
         &[
-            "api", "mcp", "ops", "session", "browser", "egress", "store", "config", "shutdown",
+            "api", "mcp", "cluster", "ops", "session", "browser", "egress", "store", "domain",
+            "config", "shutdown",
         ],
     ),
     (
         "api",
         &[
+            "cluster",
             "ops",
             "session",
             "act",
@@ -35,6 +37,7 @@ const ROOMS: &[(&str, &[&str])] = &[
             "ops", "act", "browser", "egress", "scrape", "domain", "config", "shutdown",
         ],
     ),
+    ("cluster", &["session", "store", "domain", "shutdown"]),
     (
         "ops",
         &[
@@ -73,6 +76,10 @@ const LANGUAGES: &[(&str, &[&str])] = &[
     ("utoipa_swagger_ui::", &["api"]),
     ("chromiumoxide::", &["browser"]),
     ("rusqlite::", &["store"]),
+    ("tokio_postgres::", &["store"]),
+    ("deadpool_postgres::", &["store"]),
+    ("hyper::", &["api"]),
+    ("hyper_util::", &["api"]),
     ("rmcp::", &["mcp", "startup"]),
 ];
 

@@ -80,7 +80,10 @@ async def session(client, site: str) -> dict:
     again = await call(client, "browser_observe", {"url": f"{site}/form.html"})
     assert id_of(again, "Email") == id_of(observation, "Email"), again
 
-    await call(client, "browser_step", {"action_id": id_of(observation, "Email"), "value": "grace@example.com"})
+    # With `diff`, the model reads what changed on the page, not the whole list again.
+    typed = await call(client, "browser_step", {"action_id": id_of(observation, "Email"), "value": "grace@example.com", "diff": True})
+    assert "## Changed" in typed and "grace@example.com" in typed, typed
+    assert "S1 goto(url)" not in typed, typed
     await call(client, "browser_step", {"action_id": id_of(observation, "Password"), "value": "hopper"})
     await call(client, "browser_step", {"action_id": id_of(observation, "Country"), "value": "France"})
     await call(client, "browser_step", {"action_id": id_of(observation, "Remember me")})

@@ -84,6 +84,7 @@ pub async fn observe(
     let observe = ops::Observe {
         url: wire::page_url(request.url.as_deref())?,
         max_actions: wire::action_limit(request.min_nb_actions, request.max_nb_actions)?,
+        diff: request.diff.unwrap_or(false),
     };
     let observation = operations.observe(owner, target, observe).await?;
     Ok(Json(observation_to_wire(observation, &origin, &operations)))
@@ -155,6 +156,7 @@ pub async fn step(
         max_actions: wire::action_limit(request.min_nb_actions, request.max_nb_actions)?,
         value: request.value,
         enter: request.enter.unwrap_or(false),
+        diff: request.diff.unwrap_or(false),
     };
     let observation = operations.step(owner, target, step).await?;
     Ok(Json(observation_to_wire(observation, &origin, &operations)))
@@ -169,7 +171,11 @@ fn observation_to_wire(
     let space = observation.space.as_deref().map(|space| SpaceResponse {
         description: observation.description().unwrap_or_default(),
         category: space.category,
-        markdown: space.markdown.clone(),
+        markdown: observation
+            .changes
+            .clone()
+            .unwrap_or_else(|| space.markdown.clone()),
+        diff: observation.changes.is_some(),
         actions: space
             .actions
             .iter()

@@ -61,6 +61,7 @@ pub async fn observe(
     let observe = ops::Observe {
         url: None,
         max_actions: wire::action_limit(request.min_nb_actions, request.max_nb_actions)?,
+        diff: false,
     };
     let observation = operations
         .observe(owner, target(id, true, true), observe)
@@ -106,6 +107,7 @@ pub async fn execute(
         value: parsed.value,
         enter: parsed.enter,
         max_actions: ops::ACTION_LIMIT_DEFAULT,
+        diff: false,
     };
     let kind = action["type"].as_str().unwrap_or_default().to_owned();
     let (success, message) = match operations.step(owner, target(id, false, false), step).await {

@@ -372,6 +372,11 @@ pub struct ObserveRequest {
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
+    /// True: `space.markdown` says only what changed (actions added, removed, changed)
+    /// since the session's previous observation of this page; whole after a page change.
+    #[serde(default)]
+    #[schema(default = false)]
+    pub diff: Option<bool>,
 }
 
 /// `/env/scrape`'s body.
@@ -434,6 +439,10 @@ pub struct StepRequest {
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 10000, default = 100)]
     pub max_nb_actions: Option<i64>,
+    /// As on `/env/observe`, for the observation that follows the step.
+    #[serde(default)]
+    #[schema(default = false)]
+    pub diff: Option<bool>,
 }
 
 impl StepRequest {
@@ -611,8 +620,11 @@ pub struct SpaceResponse {
     pub description: String,
     #[schema(required = true)]
     pub category: Option<PageCategory>,
-    /// The action list as the agent should read it.
+    /// The action list as the agent should read it (with `diff`, what changed).
     pub markdown: String,
+    /// True when `markdown` lists only what changed since the previous observation.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub diff: bool,
     /// The element actions (`L`, `B`, `I`), at most `max_nb_actions`.
     pub actions: Vec<ActionResponse>,
     /// `S1`…`S8`, always all eight.
@@ -758,6 +770,7 @@ mod tests {
             enter: None,
             min_nb_actions: None,
             max_nb_actions: None,
+            diff: None,
         };
         assert_eq!(step(" S6\t").action_id().unwrap().to_string(), "S6");
         assert!(step("S9").action_id().is_err());

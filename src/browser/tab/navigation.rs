@@ -1,5 +1,6 @@
 //! Navigation and settling: going to a URL, back, forward or again, and waiting until the
-//! page is ready — `load`, no request that can change the page, the DOM still, no loading
+//! page is ready — `load`, no request that can change the page, the DOM still, after a
+//! load no timer, frame or idle callback the page scheduled still pending, no loading
 //! indicator — within bounds, reading the page at the moment it was found still.
 
 use std::sync::atomic::Ordering;
@@ -17,8 +18,13 @@ use crate::browser::running::bounded;
 use crate::browser::BrowserError;
 use crate::injected::{self, PageScript};
 
-/// How long a freshly loaded page must stay still to count as rendered.
-pub(super) const NAVIGATION_QUIET: Duration = Duration::from_millis(200);
+/// How long a freshly loaded page must stay still to count as rendered, besides having
+/// no timer, frame or idle callback of its own pending (`injected::page_work`): what that
+/// watch cannot see (a message channel's task, a frame's own timers) renders within it.
+pub(super) const NAVIGATION_QUIET: Duration = Duration::from_millis(50);
+/// The quiet period after a load on a page whose own world could not be watched
+/// (`TabParts::work_channel` is `None`): long enough for a short timer of the page's.
+const UNWATCHED_NAVIGATION_QUIET: Duration = Duration::from_millis(200);
 /// How long a page must stay still after an input that did not navigate, counted from
 /// when the page saw the input (`input_watch.js`); a navigation the input causes must
 /// have started by then.
@@ -40,6 +46,7 @@ impl Tab {
         read: Option<&PageScript>,
     ) -> Result<Option<serde_json::Value>, BrowserError> {
         let page = &self.parts()?.page;
+        let began = tokio::time::Instant::now();
         let navigation = async {
             let mut loaded = page.event_listener::<EventLoadEventFired>().await?;
             let result = page
@@ -72,7 +79,19 @@ impl Tab {
                 )))
             }
             Err(error) => Err(error),
-            Ok(()) => self.settle_reading(NAVIGATION_QUIET, read).await,
+            Ok(()) => {
+                let loaded = began.elapsed();
+                let ready = self.settle_reading(NAVIGATION_QUIET, read).await;
+                // Where a navigation's time goes: the browser's load, then the wait for
+                // the page to be done (its read included when it was sent ahead).
+                tracing::debug!(
+                    load_ms = loaded.as_secs_f64() * 1e3,
+                    settle_ms = (began.elapsed() - loaded).as_secs_f64() * 1e3,
+                    read = ready.as_ref().is_ok_and(|read| read.is_some()),
+                    "navigated and settled"
+                );
+                ready
+            }
         }
     }
 
@@ -100,6 +119,11 @@ impl Tab {
     ) -> Result<Option<serde_json::Value>, BrowserError> {
         let deadline = tokio::time::Instant::now() + SETTLE_MAX;
         let parts = self.parts()?;
+        let after_load = quiet >= NAVIGATION_QUIET;
+        let quiet = match &parts.work_channel {
+            None if after_load => quiet.max(UNWATCHED_NAVIGATION_QUIET),
+            _ => quiet,
+        };
         let page = &parts.page;
         let in_flight = parts.in_flight.clone();
         loop {
@@ -125,6 +149,9 @@ impl Tab {
                 json!(sent_reads
                     .as_ref()
                     .map(|_| (injected::SEND_BINDING, &token))),
+                // After a load the page's own scheduled work is waited for too (late
+                // content); after an input only its quiet period, as a person would.
+                json!(parts.work_channel.as_ref().filter(|_| after_load)),
             ];
             let needs: &[&PageScript] = match read {
                 Some(read) => &[read],

@@ -6,7 +6,9 @@
 //! (posts, items) judged as a group, the choice of the main-content container (grown to
 //! a run of items, to a product's title, or replaced by a discussion's marked posts), and
 //! the pruning of boilerplate (navigation, share/related/comment blocks, link lists,
-//! captions, bylines) inside it. Does not own: HTML parsing (`dom.rs`), reading what the
+//! captions, bylines) inside it; the parts of the content beside the main block that
+//! join it; and the doubt of a choice that shows little of the page and little prose,
+//! which then gives way to the page minus its furniture. Does not own: HTML parsing (`dom.rs`), reading what the
 //! page declares about itself (`structured.rs`, which gives the `Hints`), markdown
 //! output (`markdown.rs`), images (`images.rs`). All rules are generic (tags, ARIA
 //! roles, class/id words, schema.org types and microdata, text and link density,
@@ -117,15 +119,111 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
             list = Some(items);
         }
     }
+    let mut base = st.removed.clone();
+    if list.is_none() {
+        root = join_siblings(dom, &st, root, body, &mut base);
+    }
     // A product's short lines (price, availability, options, ratings) are what the
     // page is for; only evident boilerplate goes.
     let skip = if hints.product {
-        light_prune(&st, root)
+        light_prune_from(&st, root, base)
     } else {
-        prune(dom, &st, root, list)
+        prune(dom, &st, root, list, base)
     };
+    // A page that declares a discussion says its posts, names and dates with them, are
+    // its content.
+    if !hints.discussion {
+        if let Some(page) = doubted(dom, &st, root, &skip, body) {
+            return page;
+        }
+    }
     let end = st.end[root as usize] as usize;
     Selection { root, end, skip }
+}
+
+/// Below this share of the page's visible text (evident furniture aside) the choice
+/// of a main block is doubted: a landing page, a list or a table page whose largest
+/// run of prose is a blurb among its real content…
+const DOUBT_SHARE: f64 = 0.5;
+/// …unless this much of what the choice shows is paragraphs of prose: an article
+/// among teasers and short links is the page's content even when it is a small part
+/// of the page's text.
+const SURE_PROSE: f64 = 0.8;
+
+/// The page minus its evident furniture, when the chosen block is doubted (see
+/// `DOUBT_SHARE`, `SURE_PROSE`): on the tuning half of web-2026 the block chosen in
+/// such pages held a blurb or a part of the content, not the content.
+fn doubted(dom: &Dom, st: &Stats, root: u32, skip: &[bool], body: u32) -> Option<Selection> {
+    let shown = shown_text(dom, st, root, skip);
+    if st.good[root as usize] as f64 >= SURE_PROSE * shown as f64 {
+        return None;
+    }
+    let page_skip = light_prune(st, body);
+    let page = shown_text(dom, st, body, &page_skip);
+    if shown as f64 >= DOUBT_SHARE * page as f64 {
+        return None;
+    }
+    Some(Selection {
+        root: body,
+        end: st.end[body as usize] as usize,
+        skip: page_skip,
+    })
+}
+
+/// Visible text (chars) under `root` that `skip` leaves in.
+fn shown_text(dom: &Dom, st: &Stats, root: u32, skip: &[bool]) -> u64 {
+    let r = root as usize;
+    (r..st.end[r] as usize)
+        .filter(|&i| !skip[i] && dom.text(i as u32).is_some())
+        .map(|i| st.text[i] as u64)
+        .sum()
+}
+
+/// Share of the main block's paragraph text a sibling needs to join it.
+const JOIN_SHARE: f64 = 0.1;
+/// Least paragraph text (chars) of a sibling that joins the main block.
+const JOIN_MIN: u32 = 100;
+/// Most link text of a sibling that joins, as a share of its text.
+const JOIN_LINKS: f64 = 0.3;
+
+/// The parts of the content beside the main block (an article's body split by a
+/// widget, a second section after a figure): the siblings of `root` with prose of
+/// their own (see `JOIN_SHARE`), and what lies between them unless it is boilerplate,
+/// join it as in Readability. Their parent becomes the root; its other children are
+/// left out in `skip`. Returns `root` itself when no sibling joins.
+fn join_siblings(dom: &Dom, st: &Stats, root: u32, body: u32, skip: &mut [bool]) -> u32 {
+    let p = dom.parent(root);
+    if root == body || p == NONE {
+        return root;
+    }
+    let least = (JOIN_SHARE * st.good[root as usize] as f64).max(JOIN_MIN as f64);
+    let joins = |c: u32| {
+        let ci = c as usize;
+        c == root
+            || (!st.removed[ci]
+                && !st.boiler[ci]
+                && st.good[ci] as f64 >= least
+                && (st.link[ci] as f64) < JOIN_LINKS * st.text[ci] as f64)
+    };
+    let kids: Vec<u32> = dom.children(p).collect();
+    let (Some(first), Some(last)) = (
+        kids.iter().position(|&c| joins(c)),
+        kids.iter().rposition(|&c| joins(c)),
+    ) else {
+        return root;
+    };
+    if first == last {
+        return root;
+    }
+    for (k, &c) in kids.iter().enumerate() {
+        let ci = c as usize;
+        if !(first..=last).contains(&k) || st.boiler[ci] {
+            for s in &mut skip[ci..st.end[ci] as usize] {
+                *s = true;
+            }
+        }
+    }
+    p
 }
 
 /// Item text (chars) that outweighs the prose chosen, as a multiple of it: a shop's
@@ -313,7 +411,11 @@ const MIN_ARTICLE: u32 = 200;
 const SHORT_ARTICLE: u32 = 600;
 
 fn light_prune(st: &Stats, root: u32) -> Vec<bool> {
-    let mut skip = st.removed.clone();
+    light_prune_from(st, root, st.removed.clone())
+}
+
+/// Leaves out, besides what `skip` already does, the evident boilerplate under `root`.
+fn light_prune_from(st: &Stats, root: u32, mut skip: Vec<bool>) -> Vec<bool> {
     let end = st.end[root as usize] as usize;
     let mut i = root as usize + 1;
     while i < end {
@@ -391,11 +493,11 @@ fn main_container(dom: &Dom, st: &Stats, body: u32) -> u32 {
     cur
 }
 
-fn prune(dom: &Dom, st: &Stats, root: u32, list: Option<u32>) -> Vec<bool> {
+fn prune(dom: &Dom, st: &Stats, root: u32, list: Option<u32>, base: Vec<bool>) -> Vec<bool> {
     // A run of items is mostly links and short lines by nature: it is kept whole
     // from the link-density and tail rules below.
     let items = list.map_or(0..0, |l| l as usize..st.end[l as usize] as usize);
-    let mut skip = st.removed.clone();
+    let mut skip = base;
     let r = root as usize;
     let end = st.end[r] as usize;
     let root_good = st.good[r].max(1) as f64;

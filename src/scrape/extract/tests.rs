@@ -161,3 +161,72 @@ fn class_words() {
     assert_eq!(negativity(&dom, ids[1], "div"), 0);
     assert_eq!(negativity(&dom, ids[2], "div"), 2);
 }
+
+fn main_markdown(html: &str) -> String {
+    crate::scrape::scrape(
+        html,
+        "https://example.org/page",
+        &crate::scrape::ScrapeOptions {
+            only_main_content: true,
+            scrape_images: false,
+        },
+    )
+    .markdown
+}
+
+const PROSE: &str = "The committee met on Tuesday to discuss the new budget, which includes funding for schools, roads and hospitals across the region.";
+
+#[test]
+fn an_article_split_by_a_widget_is_joined_without_the_widget() {
+    let first = format!("<p>{PROSE}</p>").repeat(6);
+    let html = format!(
+        "<body><nav><a href=/>Home</a> <a href=/world>World</a></nav><div class=story>\
+         <div class=part>{first}</div><div class=ad-slot>Advertisement</div>\
+         <div class=rest><p>After the vote, the mayor said the money would reach the first schools by spring, and the roads by autumn. The opposition called the plan late but voted for it.</p></div>\
+         </div><footer>Imprint</footer></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(
+        m.contains(PROSE) && m.contains("reach the first schools"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("Advertisement") && !m.contains("World") && !m.contains("Imprint"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_blurb_among_short_lines_gives_way_to_the_page_minus_furniture() {
+    // A landing page: its only prose is an introduction beside buttons; its features,
+    // short lines, are most of its text.
+    let features: String = (1..=16)
+        .map(|k| format!("<li>Feature number {k} runs on every plan</li>"))
+        .collect();
+    let html = format!(
+        "<body><nav><a href=/>Home</a> <a href=/pricing>Pricing</a></nav><h1>Ship faster</h1>\
+         <div class=intro><h2>Why teams choose us</h2><p>{PROSE}</p><p>{PROSE}</p>\
+         <ul><li>Start for free today</li><li>Talk to our sales team</li><li>No credit card needed</li><li>Cancel at any time</li></ul></div>\
+         <section><h2>Everything included</h2><ul>{features}</ul></section>\
+         <footer class=footer>© Example Inc.</footer></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(
+        m.contains(PROSE) && m.contains("Feature number 12 runs"),
+        "{m}"
+    );
+    assert!(!m.contains("Pricing") && !m.contains("Example Inc."), "{m}");
+}
+
+#[test]
+fn an_article_among_many_teasers_stays_the_content() {
+    // The same share of the page as above, but what the choice shows is prose.
+    let teasers: String = (1..=30)
+        .map(|k| format!("<div class=teaser>Other story number {k} of today</div>"))
+        .collect();
+    let article = format!("<p>{PROSE}</p>").repeat(3);
+    let html = format!("<body><article><h1>Budget agreed</h1>{article}</article><div class=more>{teasers}</div></body>");
+    let m = main_markdown(&html);
+    assert!(m.contains(PROSE), "{m}");
+    assert!(!m.contains("Other story number"), "{m}");
+}
