@@ -55,7 +55,7 @@ async function startNode(name, database, keys) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `browserd-${name}-bench-`));
   const child = spawn(BROWSERD, ['serve'], {
     env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: KEY,
-      BROWSERD_CHROMIUM: CHROMIUM, BROWSERD_DATABASE_URL: database, BROWSERD_NODE_ID: name, BROWSERD_KEYS_DIR: keys,
+      BROWSERD_CHROMIUM: CHROMIUM, BROWSERD_ALLOW_PRIVATE_NETWORK: 'all', BROWSERD_DATABASE_URL: database, BROWSERD_NODE_ID: name, BROWSERD_KEYS_DIR: keys,
       BROWSERD_MAX_SESSIONS: '200', RUST_LOG: 'warn,chromiumoxide=off' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -27,7 +27,7 @@ const BINARIES = [
   process.argv[3] || path.join(ROOT, 'target/release/browserd'),
 ];
 const ROUNDS = Number(process.env.AB_ROUNDS || 5);
-const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
+const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium-headless-shell';
 const HOST_RULES = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1';
 // AB_ROOT=/site/: the fixture site's pages, which load nothing from other hosts (the
 // bench pages ask for many, which the proxy resolves itself where Chromium's host rules

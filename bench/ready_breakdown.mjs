@@ -14,7 +14,7 @@ import { serve } from './perception/serve.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.join(HERE, '..');
-const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
+const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium-headless-shell';
 const BROWSERD = process.env.BENCH_BROWSERD || path.join(ROOT, 'target/release/browserd');
 const HOST_RULES = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1';
 const ROUNDS = +(process.argv[2] || 2);
@@ -24,7 +24,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.le
 const port = await new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browserd-ready-'));
 const child = spawn(BROWSERD, ['serve'], {
-  env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: 'k', BROWSERD_CHROMIUM: CHROMIUM, BROWSERD_CHROMIUM_ARGS: HOST_RULES, BROWSERD_LOG_FORMAT: 'json', RUST_LOG: 'warn,browserd::browser::tab::navigation=debug' },
+  env: { ...process.env, BROWSERD_ADDR: `127.0.0.1:${port}`, BROWSERD_DATA_DIR: dataDir, BROWSERD_API_KEYS: 'k', BROWSERD_ALLOW_PRIVATE_NETWORK: 'all', BROWSERD_CHROMIUM: CHROMIUM, BROWSERD_CHROMIUM_ARGS: HOST_RULES, BROWSERD_LOG_FORMAT: 'json', RUST_LOG: 'warn,browserd::browser::tab::navigation=debug' },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 const settled = [];

@@ -28,7 +28,7 @@ if (BINARIES.length !== 2) {
   process.exit(2);
 }
 const CLICKS = Number(process.env.AB_CLICKS || 9);
-const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium';
+const CHROMIUM = process.env.BENCH_CHROMIUM || '/usr/lib/chromium/chromium-headless-shell';
 const HOST_RULES = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1';
 const ALL = 10000;
 

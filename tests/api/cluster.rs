@@ -40,7 +40,16 @@ impl Node {
             .arg(keys)
             .args(["--database-url", database, "--node-id", id])
             .args(["--node-lost-after-secs", &LOST_AFTER_SECS.to_string()])
-            .args(["--warm-contexts", "1", "--warm-contexts-max", "1", "--max-sessions", "20"])
+            .args([
+                "--warm-contexts",
+                "1",
+                "--warm-contexts-max",
+                "1",
+                "--max-sessions",
+                "20",
+            ])
+            // The fixture site is on 127.0.0.1, which pages may not reach by default.
+            .args(["--allow-private-network", "all"])
             .env("BROWSERD_API_KEYS", KEY)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
