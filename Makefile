@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv venv-sdk build lint clean bench bench-pure node cdp-clients
+.PHONY: run test chromium venv venv-sdk build lint clean bench bench-pure node cdp-clients soak
 
 run: chromium
 	cargo build --release
@@ -69,6 +69,15 @@ bench: chromium node bench/node_modules/.installed bench/.venv/.installed
 	node bench/run.mjs
 	node bench/cdp.mjs
 	node bench/live.mjs
+
+# The soak (bench/soak.mjs, bench/README.md): sessions cycling for SOAK_MINUTES (an hour by
+# default; `make soak SOAK_MINUTES=3` is the short mode CI can afford) with the browser and
+# its renderers killed now and then; memory, descriptors, leftovers, errors and lost
+# records, written to bench/results/soak-<time>.json. Never part of `make test`.
+SOAK_MINUTES ?= 60
+soak: chromium node bench/node_modules/.installed
+	cargo build --release --bin browserd
+	SOAK_MINUTES=$(SOAK_MINUTES) node bench/soak.mjs
 
 # Criterion benchmarks of perception and extraction alone, without a browser.
 bench-pure:
