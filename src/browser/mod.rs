@@ -68,6 +68,10 @@ pub enum BrowserError {
     Navigation(String),
     #[error("the page crashed")]
     PageCrashed,
+    /// The connection to the page's target or to the browser went away under a command:
+    /// the page crashed or closed, or the browser died, before the event saying which.
+    #[error("the page or its browser went away during the command")]
+    Disconnected,
     #[error("the browser did not answer within {0:?}")]
     Timeout(Duration),
     #[error("browser protocol error: {0}")]
@@ -76,7 +80,12 @@ pub enum BrowserError {
 
 impl From<chromiumoxide::error::CdpError> for BrowserError {
     fn from(error: chromiumoxide::error::CdpError) -> Self {
-        Self::Protocol(error.to_string())
+        match error {
+            // The handler's channel for the command is gone: "oneshot canceled", "receiver
+            // is gone". Its target or the whole browser went away.
+            chromiumoxide::error::CdpError::ChannelSendError(_) => Self::Disconnected,
+            other => Self::Protocol(other.to_string()),
+        }
     }
 }
 
