@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv venv-sdk build lint clean bench bench-pure node cdp-clients soak
+.PHONY: run test chromium venv venv-sdk html5lib-tests build lint clean bench bench-pure node cdp-clients soak
 
 run: chromium
 	cargo build --release
@@ -15,7 +15,7 @@ run: chromium
 
 # Every target but the criterion benches: they measure, `make bench-pure` runs them, and the
 # extraction one reads ../shared/bench, which a fresh clone need not have beside it.
-test: chromium venv venv-sdk cdp-clients
+test: chromium venv venv-sdk html5lib-tests cdp-clients
 	cargo test --lib --bins --tests --examples
 
 lint:
@@ -48,6 +48,24 @@ venv-sdk: $(VENV_SDK)/.installed
 $(VENV_SDK)/.installed: tests/notte/sdk_requirements.txt
 	python3 -m venv $(VENV_SDK)
 	$(VENV_SDK)/bin/pip install -q --disable-pip-version-check -r tests/notte/sdk_requirements.txt
+	touch $@
+
+# The html5lib test suite's inputs (tree construction and tokenizer), a corpus of malformed
+# HTML for the parser's robustness test (src/scrape/robustness_tests.rs): html5lib 1.1's
+# source distribution ships them. pip builds its metadata, hence setuptools in a throwaway
+# venv; only the test data is kept, under target/.
+HTML5LIB_TESTS := target/html5lib-tests
+html5lib-tests: $(HTML5LIB_TESTS)/.installed
+
+$(HTML5LIB_TESTS)/.installed:
+	rm -rf $(HTML5LIB_TESTS) target/html5lib-download
+	python3 -m venv target/html5lib-download/venv
+	target/html5lib-download/venv/bin/pip install -q --disable-pip-version-check setuptools wheel
+	target/html5lib-download/venv/bin/pip download -q --disable-pip-version-check --no-deps --no-binary :all: html5lib==1.1 -d target/html5lib-download
+	mkdir -p $(HTML5LIB_TESTS)
+	tar -xzf target/html5lib-download/html5lib-1.1.tar.gz -C $(HTML5LIB_TESTS) --strip-components=4 \
+		html5lib-1.1/html5lib/tests/testdata/tree-construction html5lib-1.1/html5lib/tests/testdata/tokenizer html5lib-1.1/html5lib/tests/testdata/LICENSE
+	rm -rf target/html5lib-download
 	touch $@
 
 # Playwright and Puppeteer from npm (on our Chromium: they download no browser), the
