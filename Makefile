@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium venv venv-sdk html5lib-tests build lint clean bench bench-pure node cdp-clients soak
+.PHONY: run test chromium venv venv-sdk venv-schemathesis html5lib-tests build lint clean bench bench-pure node cdp-clients soak
 
 run: chromium
 	cargo build --release
@@ -15,7 +15,7 @@ run: chromium
 
 # Every target but the criterion benches: they measure, `make bench-pure` runs them, and the
 # extraction one reads ../shared/bench, which a fresh clone need not have beside it.
-test: chromium venv venv-sdk html5lib-tests cdp-clients
+test: chromium venv venv-sdk venv-schemathesis html5lib-tests cdp-clients
 	cargo test --lib --bins --tests --examples
 
 lint:
@@ -48,6 +48,16 @@ venv-sdk: $(VENV_SDK)/.installed
 $(VENV_SDK)/.installed: tests/notte/sdk_requirements.txt
 	python3 -m venv $(VENV_SDK)
 	$(VENV_SDK)/bin/pip install -q --disable-pip-version-check -r tests/notte/sdk_requirements.txt
+	touch $@
+
+# Schemathesis, the property-based API tester the contract test drives the OpenAPI
+# document with (tests/api/schemathesis.rs), in a venv of its own.
+VENV_SCHEMATHESIS := .venv-schemathesis
+venv-schemathesis: $(VENV_SCHEMATHESIS)/.installed
+
+$(VENV_SCHEMATHESIS)/.installed: tests/openapi/schemathesis_requirements.txt
+	python3 -m venv $(VENV_SCHEMATHESIS)
+	$(VENV_SCHEMATHESIS)/bin/pip install -q --disable-pip-version-check -r tests/openapi/schemathesis_requirements.txt
 	touch $@
 
 # The html5lib test suite's inputs (tree construction and tokenizer), a corpus of malformed
@@ -118,4 +128,4 @@ bench/.venv/.installed: bench/requirements.txt
 	touch $@
 
 clean:
-	rm -rf target $(VENV) bench/.venv bench/node_modules tests/cdp/node_modules
+	rm -rf target $(VENV) $(VENV_SDK) $(VENV_SCHEMATHESIS) bench/.venv bench/node_modules tests/cdp/node_modules

@@ -13,6 +13,7 @@ mod notte;
 mod openapi;
 mod process;
 mod profiles;
+mod schemathesis;
 mod sdk;
 mod sessions;
 mod site;
