@@ -5,8 +5,8 @@
 //! plain requests so that they stay fixed whatever the tester draws next time.
 //!
 //! `BROWSERD_SCHEMATHESIS_EXAMPLES` (default 5 per operation) and
-//! `BROWSERD_SCHEMATHESIS_SEED` (default 1) set how much it tries; README.md, "Hostile
-//! input", says how to run it with more.
+//! `BROWSERD_SCHEMATHESIS_SEED` (default 1) set how much it tries; README.md's Schemathesis
+//! paragraph says how to run it with more.
 
 use std::path::PathBuf;
 use std::process::Stdio;
