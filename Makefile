@@ -7,7 +7,7 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM_PACKAGES := chromium chromium-headless-shell
 
-.PHONY: run test chromium postgresql venv venv-sdk build lint clean bench bench-pure bench-cluster bench-sessions node cdp-clients
+.PHONY: run test chromium postgresql venv venv-sdk venv-schemathesis html5lib-tests build lint clean bench bench-pure bench-cluster bench-sessions node cdp-clients soak
 
 run: chromium
 	cargo build --release
@@ -15,7 +15,7 @@ run: chromium
 
 # Every target but the criterion benches: they measure, `make bench-pure` runs them, and the
 # extraction one reads ../shared/bench, which a fresh clone need not have beside it.
-test: chromium postgresql venv venv-sdk cdp-clients
+test: chromium postgresql venv venv-sdk venv-schemathesis html5lib-tests cdp-clients
 	cargo test --lib --bins --tests --examples
 
 lint:
@@ -60,6 +60,34 @@ $(VENV_SDK)/.installed: tests/notte/sdk_requirements.txt
 	$(VENV_SDK)/bin/pip install -q --disable-pip-version-check -r tests/notte/sdk_requirements.txt
 	touch $@
 
+# Schemathesis, the property-based API tester the contract test drives the OpenAPI
+# document with (tests/api/schemathesis.rs), in a venv of its own.
+VENV_SCHEMATHESIS := .venv-schemathesis
+venv-schemathesis: $(VENV_SCHEMATHESIS)/.installed
+
+$(VENV_SCHEMATHESIS)/.installed: tests/openapi/schemathesis_requirements.txt
+	python3 -m venv $(VENV_SCHEMATHESIS)
+	$(VENV_SCHEMATHESIS)/bin/pip install -q --disable-pip-version-check -r tests/openapi/schemathesis_requirements.txt
+	touch $@
+
+# The html5lib test suite's inputs (tree construction and tokenizer), a corpus of malformed
+# HTML for the parser's robustness test (src/scrape/robustness_tests.rs): html5lib 1.1's
+# source distribution ships them. pip builds its metadata, hence setuptools in a throwaway
+# venv; only the test data is kept, under target/.
+HTML5LIB_TESTS := target/html5lib-tests
+html5lib-tests: $(HTML5LIB_TESTS)/.installed
+
+$(HTML5LIB_TESTS)/.installed:
+	rm -rf $(HTML5LIB_TESTS) target/html5lib-download
+	python3 -m venv target/html5lib-download/venv
+	target/html5lib-download/venv/bin/pip install -q --disable-pip-version-check setuptools wheel
+	target/html5lib-download/venv/bin/pip download -q --disable-pip-version-check --no-deps --no-binary :all: html5lib==1.1 -d target/html5lib-download
+	mkdir -p $(HTML5LIB_TESTS)
+	tar -xzf target/html5lib-download/html5lib-1.1.tar.gz -C $(HTML5LIB_TESTS) --strip-components=4 \
+		html5lib-1.1/html5lib/tests/testdata/tree-construction html5lib-1.1/html5lib/tests/testdata/tokenizer html5lib-1.1/html5lib/tests/testdata/LICENSE
+	rm -rf target/html5lib-download
+	touch $@
+
 # Playwright and Puppeteer from npm (on our Chromium: they download no browser), the
 # clients the tests drive a session's CDP endpoint with.
 cdp-clients: node tests/cdp/node_modules/.installed
@@ -93,6 +121,15 @@ bench-sessions: chromium node bench/node_modules/.installed
 	cargo build --release --bin browserd
 	node bench/sessions.mjs
 
+# The soak (bench/soak.mjs, bench/README.md): sessions cycling for SOAK_MINUTES (an hour by
+# default; `make soak SOAK_MINUTES=3` is the short mode CI can afford) with the browser and
+# its renderers killed now and then; memory, descriptors, leftovers, errors and lost
+# records, written to bench/results/soak-<time>.json. Never part of `make test`.
+SOAK_MINUTES ?= 60
+soak: chromium node bench/node_modules/.installed
+	cargo build --release --bin browserd
+	SOAK_MINUTES=$(SOAK_MINUTES) node bench/soak.mjs
+
 # Criterion benchmarks of perception and extraction alone, without a browser.
 bench-pure:
 	cargo bench --bench perception --bench extraction
@@ -114,4 +151,4 @@ bench/.venv/.installed: bench/requirements.txt
 	touch $@
 
 clean:
-	rm -rf target $(VENV) bench/.venv bench/node_modules tests/cdp/node_modules
+	rm -rf target $(VENV) $(VENV_SDK) $(VENV_SCHEMATHESIS) bench/.venv bench/node_modules tests/cdp/node_modules

@@ -74,6 +74,10 @@ pub enum BrowserError {
     /// The page opened dialogs without end and was stopped (see `dialogs.rs`).
     #[error("the page opened dialogs without end (over {0} within {window} s) and was stopped", window = dialogs::STORM_WINDOW.as_secs())]
     DialogStorm(usize),
+    /// The connection to the page's target or to the browser went away under a command:
+    /// the page crashed or closed, or the browser died, before the event saying which.
+    #[error("the page or its browser went away during the command")]
+    Disconnected,
     #[error("the browser did not answer within {0:?}")]
     Timeout(Duration),
     #[error("browser protocol error: {0}")]
@@ -82,7 +86,12 @@ pub enum BrowserError {
 
 impl From<chromiumoxide::error::CdpError> for BrowserError {
     fn from(error: chromiumoxide::error::CdpError) -> Self {
-        Self::Protocol(error.to_string())
+        match error {
+            // The handler's channel for the command is gone: "oneshot canceled", "receiver
+            // is gone". Its target or the whole browser went away.
+            chromiumoxide::error::CdpError::ChannelSendError(_) => Self::Disconnected,
+            other => Self::Protocol(other.to_string()),
+        }
     }
 }
 

@@ -88,8 +88,25 @@ impl Running {
         self.open_tabs.fetch_sub(1, Ordering::SeqCst);
     }
 
-    pub(super) fn take_warm(&self) -> Option<TabParts> {
-        self.warm.take()
+    /// A ready context whose page is still alive. A warm page's renderer can die before
+    /// anyone uses it (killed, out of memory); such a page would hand its session a page
+    /// that fails the first operation, so it goes, context and all.
+    pub(super) fn take_warm(self: &Arc<Self>) -> Option<TabParts> {
+        loop {
+            let parts = self.warm.take()?;
+            if !*parts.crashed.borrow() {
+                return Some(parts);
+            }
+            parts.stop_listeners();
+            let running = Arc::clone(self);
+            tokio::spawn(async move {
+                let _ = bounded(
+                    running.operation_timeout,
+                    running.browser.dispose_browser_context(parts.context),
+                )
+                .await;
+            });
+        }
     }
 
     /// A fresh context with one blank page.

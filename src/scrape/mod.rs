@@ -17,6 +17,8 @@ mod structured;
 mod urls;
 
 #[cfg(test)]
+mod robustness_tests;
+#[cfg(test)]
 mod tests;
 
 use serde::Serialize;

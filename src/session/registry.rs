@@ -336,22 +336,15 @@ impl Sessions {
         profile: Option<crate::domain::StorageState>,
     ) -> Result<Started, SessionError> {
         let id = SessionId::generate();
-        let mut tab = self.inner.browsers.open_tab().await?;
-        let folder = super::files_folder(&self.inner.data_dir, &id);
-        tab.keep_downloads(folder, self.inner.limits.files_cap)
-            .await?;
-        let profile_origins = match &profile {
-            Some(state) => {
-                tab.restore_state(state).await?;
-                state.origin_names()
-            }
-            None => Vec::new(),
+        // Nobody has been told of the session yet: a browser (or page) that dies under
+        // its start is a reason to start it again on the relaunched one, not to fail.
+        let prepared = match self.prepare_tab(&id, &options, profile.as_ref()).await {
+            Err(SessionError::Browser(
+                BrowserError::Died(_) | BrowserError::PageCrashed | BrowserError::Disconnected,
+            )) => self.prepare_tab(&id, &options, profile.as_ref()).await,
+            prepared => prepared,
         };
-        let screenshot = if options.screenshot {
-            Some(tab.screenshot().await?)
-        } else {
-            None
-        };
+        let (tab, profile_origins, screenshot) = prepared?;
         let screen = tab.screen();
         let now = now();
         let record = SessionRecord {
@@ -390,6 +383,33 @@ impl Sessions {
         metrics::gauge!("browserd_sessions_active").increment(1.0);
         tracing::info!(session_id = %record.id, "session started");
         Ok(Started { record, screenshot })
+    }
+
+    /// A new session's tab, ready: its downloads kept, its profile restored, its first
+    /// screenshot taken when asked.
+    async fn prepare_tab(
+        &self,
+        id: &SessionId,
+        options: &StartOptions,
+        profile: Option<&crate::domain::StorageState>,
+    ) -> Result<(Tab, Vec<String>, Option<String>), SessionError> {
+        let mut tab = self.inner.browsers.open_tab().await?;
+        let folder = super::files_folder(&self.inner.data_dir, id);
+        tab.keep_downloads(folder, self.inner.limits.files_cap)
+            .await?;
+        let profile_origins = match profile {
+            Some(state) => {
+                tab.restore_state(state).await?;
+                state.origin_names()
+            }
+            None => Vec::new(),
+        };
+        let screenshot = if options.screenshot {
+            Some(tab.screenshot().await?)
+        } else {
+            None
+        };
+        Ok((tab, profile_origins, screenshot))
     }
 
     /// The session as on record, if `owner` owns it.

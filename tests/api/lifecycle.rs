@@ -5,6 +5,7 @@ use std::time::Duration;
 use browserd::startup::Application;
 
 use crate::helpers::{descendants, spawn_app_on, spawn_app_with, test_settings, wait_gone, KEY};
+use crate::site::serve_site;
 
 /// With a one-second "minute", an idle session of one minute must be gone within a few.
 #[tokio::test]
@@ -127,4 +128,59 @@ async fn a_second_server_cannot_share_a_data_dir() {
         .err()
         .expect("the second server is refused");
     assert!(error.to_string().contains("already using"), "{error}");
+}
+
+/// The soak's finding: a context kept ready for the next start whose renderer died (killed,
+/// out of memory) was handed to that start, whose first operation then failed with "the
+/// page crashed". A start now takes only a ready page that is alive.
+#[tokio::test]
+async fn a_ready_page_whose_renderer_died_is_not_handed_to_a_start() {
+    let site = serve_site().await;
+    let app = spawn_app_with(|_| {}).await;
+    let first = app.start_session(r#"{"keep_alive": true}"#).await;
+    let page = format!(
+        r#"{{"session_id": "{first}", "keep_alive": true, "url": "{}"}}"#,
+        site.url("/article.html")
+    );
+    let (status, json, _) = app.post("/env/observe", Some(KEY), Some(&page)).await;
+    assert_eq!(status, 200, "{json}");
+    // Every renderer: the first session's and the ready context's.
+    let renderers: Vec<u32> = descendants(app.browser_pids[0])
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|line| String::from_utf8_lossy(&line).contains("--type=renderer"))
+        })
+        .collect();
+    assert!(renderers.len() >= 2, "{renderers:?}");
+    for pid in &renderers {
+        // SAFETY: plain syscall on the test's own browser's helpers.
+        unsafe {
+            libc::kill(*pid as libc::pid_t, libc::SIGKILL);
+        }
+    }
+    // The first session learns of its crash from the same connection that tells of the
+    // ready page's.
+    let (status, json, _) = app.post("/env/observe", Some(KEY), Some(&page)).await;
+    assert_eq!(status, 500, "{json}");
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("crashed"),
+        "{json}"
+    );
+
+    let second = app.start_session(r#"{"keep_alive": true}"#).await;
+    let (status, json, _) = app
+        .post(
+            "/env/observe",
+            Some(KEY),
+            Some(&format!(
+                r#"{{"session_id": "{second}", "url": "{}"}}"#,
+                site.url("/article.html")
+            )),
+        )
+        .await;
+    assert_eq!(status, 200, "the new session's page is alive: {json}");
 }

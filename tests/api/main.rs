@@ -18,6 +18,7 @@ mod openapi;
 mod private_network;
 mod process;
 mod profiles;
+mod schemathesis;
 mod sdk;
 mod sessions;
 mod site;

@@ -57,7 +57,7 @@ pub async fn list(
         ("name" = String, Path, description = "The file's name, as the listing gives it (URL-encoded)."),
     ),
     responses(
-        (status = 200, description = "The file's bytes, with its media type.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file's bytes, with the media type its name says (`application/octet-stream` when it says none).", content_type = "*/*", body = Vec<u8>),
         (status = 400, description = "Not a file name: a path (`/`, `\\`), `..`, NUL or another control character.", body = ErrorBody),
         (status = 401, description = "No or unknown API key.", body = ErrorBody),
         (status = 404, description = "No such file in this key's session.", body = ErrorBody),
@@ -186,6 +186,6 @@ pub async fn receive(
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file; its part's file name becomes its name in the session.
-    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     file: Vec<u8>,
 }

@@ -58,7 +58,10 @@ pub struct ReplayStepResponse {
         ("format" = Option<String>, Query, description = "`json` or `html`; by default the `Accept` header decides."),
     ),
     responses(
-        (status = 200, description = "The replay: JSON (as here) when asked for, else a page (`text/html`).", body = ReplayResponse),
+        (status = 200, description = "The replay: JSON when asked for, else a page (`text/html`).", content(
+            (ReplayResponse = "application/json"),
+            (String = "text/html"),
+        )),
         (status = 400, description = "An unknown `format`.", body = ErrorBody),
         (status = 401, description = "A missing or wrong token (and no API key).", body = ErrorBody),
         (status = 404, description = "No such session for this key.", body = ErrorBody),

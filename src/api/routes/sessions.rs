@@ -34,6 +34,7 @@ use crate::session::{self, Sessions};
             )),
         (status = 400, description = "Invalid input: bad JSON, wrong type, out-of-range value, a `session_id`.", body = ErrorBody),
         (status = 401, description = "No or unknown API key.", body = ErrorBody),
+        (status = 404, description = "No profile `profile.id` for this key.", body = ErrorBody),
         (status = 413, description = "Request body over 1 MiB.", body = ErrorBody),
         (status = 429, description = "The server is at its session limit.", body = ErrorBody,
             headers(("Retry-After" = u32, description = "Seconds to wait."))),

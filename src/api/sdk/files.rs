@@ -258,6 +258,7 @@ pub struct SdkSaveProfile {
     request_body(content = Option<SdkSaveProfile>),
     responses(
         (status = 200, description = "The profile, as saved.", body = ProfileResponse),
+        (status = 400, description = "Invalid input: bad JSON, wrong type.", body = ErrorBody),
         (status = 401, description = "No or unknown API key.", body = ErrorBody),
         (status = 404, description = "No such session for this key.", body = ErrorBody),
         (status = 409, description = "The session was not started from a profile with `persist: true`.", body = ErrorBody),

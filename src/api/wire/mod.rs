@@ -208,7 +208,7 @@ pub struct ListQuery {
     #[param(minimum = 1, maximum = 1000)]
     pub page_size: Option<u32>,
     /// The Notte SDK's page, from 1.
-    #[param(minimum = 1)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
     pub page: Option<u32>,
     /// The Notte SDK's internal runs, which browserd does not have: read and ignored.
     pub include_system: Option<String>,

@@ -76,11 +76,25 @@ pub fn markdown_to_text(markdown: &str) -> String {
     res
 }
 
+/// Inline markdown to text: escapes undone, emphasis marks and link targets dropped, a
+/// link's text kept. One pass over the line with every bracket's and parenthesis's match
+/// found beforehand, so that no input (a line of a million `[` or `<`) costs more than
+/// linear time or any stack.
 fn inline_to_text(s: &str) -> String {
     let c: Vec<char> = s.chars().collect();
+    let pairs = Pairs::of(&c);
     let mut out = String::with_capacity(s.len());
+    // The ends of the links being read: at a link text's `]`, skip to after its `)`.
+    let mut links: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < c.len() {
+        if let Some(&(text_end, end)) = links.last() {
+            if i >= text_end {
+                links.pop();
+                i = end;
+                continue;
+            }
+        }
         let ch = c[i];
         match ch {
             '\\' if i + 1 < c.len() && c[i + 1].is_ascii_punctuation() => {
@@ -88,7 +102,7 @@ fn inline_to_text(s: &str) -> String {
                 i += 2;
             }
             '!' if c.get(i + 1) == Some(&'[') => {
-                if let Some((_, end)) = bracket_link(&c, i + 1) {
+                if let Some((_, end)) = pairs.link(&c, i + 1) {
                     i = end;
                 } else {
                     out.push('!');
@@ -96,27 +110,28 @@ fn inline_to_text(s: &str) -> String {
                 }
             }
             '[' => {
-                if let Some((text_end, end)) = bracket_link(&c, i) {
-                    let inner: String = c[i + 1..text_end].iter().collect();
-                    out.push_str(&inline_to_text(&inner));
-                    i = end;
+                if let Some(link) = pairs.link(&c, i) {
+                    links.push(link);
                 } else {
                     out.push('[');
-                    i += 1;
                 }
+                i += 1;
             }
             '<' => {
-                let close = c[i..].iter().position(|&x| x == '>');
+                // An autolink holds no space and no other `<`: the look-ahead stops there.
+                let close = c[i + 1..]
+                    .iter()
+                    .position(|&x| x == '>' || x == '<' || x.is_whitespace())
+                    .filter(|&e| c[i + 1 + e] == '>');
                 let inner: String = close
-                    .map(|e| c[i + 1..i + e].iter().collect())
+                    .map(|e| c[i + 1..i + 1 + e].iter().collect())
                     .unwrap_or_default();
                 if close.is_some()
                     && (inner.starts_with("http://")
                         || inner.starts_with("https://")
                         || inner.starts_with("mailto:"))
-                    && !inner.contains(' ')
                 {
-                    i += close.unwrap_or(0) + 1;
+                    i += close.unwrap_or(0) + 2;
                 } else {
                     out.push('<');
                     i += 1;
@@ -139,41 +154,55 @@ fn inline_to_text(s: &str) -> String {
     out
 }
 
-/// For `[text](url)` starting at `open`: (index of `]`, index after `)`).
-fn bracket_link(c: &[char], open: usize) -> Option<(usize, usize)> {
-    let mut depth = 0;
-    let mut k = open;
-    while k < c.len() {
-        match c[k] {
-            '\\' => k += 1,
-            '[' => depth += 1,
-            ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
+/// Where each `[` and `(` of a line closes, found in one pass.
+struct Pairs {
+    bracket: Vec<usize>,
+    paren: Vec<usize>,
+}
+
+impl Pairs {
+    const OPEN: usize = usize::MAX;
+
+    fn of(c: &[char]) -> Self {
+        let mut bracket = vec![Self::OPEN; c.len()];
+        let mut paren = vec![Self::OPEN; c.len()];
+        let (mut brackets, mut parens) = (Vec::new(), Vec::new());
+        let mut escaped = false;
+        for (k, &ch) in c.iter().enumerate() {
+            match ch {
+                '(' => parens.push(k),
+                ')' => {
+                    if let Some(open) = parens.pop() {
+                        paren[open] = k;
+                    }
                 }
+                _ => {}
             }
-            _ => {}
-        }
-        k += 1;
-    }
-    if k >= c.len() || c.get(k + 1) != Some(&'(') {
-        return None;
-    }
-    let mut j = k + 2;
-    let mut pd = 1;
-    while j < c.len() {
-        match c[j] {
-            '(' => pd += 1,
-            ')' => {
-                pd -= 1;
-                if pd == 0 {
-                    return Some((k, j + 1));
+            if escaped {
+                escaped = false;
+                continue;
+            }
+            match ch {
+                '\\' => escaped = true,
+                '[' => brackets.push(k),
+                ']' => {
+                    if let Some(open) = brackets.pop() {
+                        bracket[open] = k;
+                    }
                 }
+                _ => {}
             }
-            _ => {}
         }
-        j += 1;
+        Pairs { bracket, paren }
     }
-    None
+
+    /// For `[text](url)` starting at `open`: (index of `]`, index after `)`).
+    fn link(&self, c: &[char], open: usize) -> Option<(usize, usize)> {
+        let close = *self.bracket.get(open).filter(|&&k| k != Self::OPEN)?;
+        if c.get(close + 1) != Some(&'(') {
+            return None;
+        }
+        let end = *self.paren.get(close + 1).filter(|&&k| k != Self::OPEN)?;
+        Some((close, end + 1))
+    }
 }
