@@ -57,18 +57,10 @@ pub(super) async fn step(
     let started = Instant::now();
     let url_before = tab.url().await.ok().flatten();
     let kind = action_kind(&action);
-    let listed = match &action {
-        StepAction::Id(id) | StepAction::Set { id, .. } if id.prefix != Prefix::S => {
-            match act::find(space.as_deref(), &id.to_string()) {
-                Ok(listed) => Some(listed.clone()),
-                Err(error) => {
-                    metrics::counter!("browserd_steps_total", "kind" => kind, "outcome" => "rejected").increment(1);
-                    return Err(error.into());
-                }
-            }
-        }
-        _ => None,
-    };
+    let listed = listed_action(space.as_deref(), &action).inspect_err(|_| {
+        metrics::counter!("browserd_steps_total", "kind" => kind, "outcome" => "rejected")
+            .increment(1);
+    })?;
     let entered = match listed.as_ref() {
         Some(action) if action.kind == ActionKind::Upload => match value.as_deref() {
             Some(name) => Some(session_file(files, name)?),
@@ -132,6 +124,20 @@ pub(super) async fn step(
         outcome.page = Some(page);
     }
     Ok(outcome)
+}
+
+/// The action of the last observation (or an earlier one of the same page) a step's id
+/// names; none for a special action or a page action without an id.
+fn listed_action(
+    space: Option<&perception::ActionSpace>,
+    action: &StepAction,
+) -> Result<Option<perception::Action>, ActError> {
+    match action {
+        StepAction::Id(id) | StepAction::Set { id, .. } if id.prefix != Prefix::S => {
+            act::find(space, &id.to_string()).map(|listed| Some(listed.clone()))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// What the step history keeps of a step: its action, element and value (a sensitive one

@@ -99,25 +99,7 @@ impl Core {
             path: keys_dir.clone(),
             source,
         })?;
-        let node = match settings.database_url {
-            Some(_) => Some(node_id(settings)?),
-            None => None,
-        };
-        let store = match &settings.database_url {
-            Some(url) => {
-                Store::connect_postgres(
-                    PostgresOptions {
-                        url: url.clone(),
-                        node: node.clone(),
-                        pool_size: settings.database_pool_size as usize,
-                        connect_timeout: DATABASE_CONNECT_TIMEOUT,
-                    },
-                    &keys_dir,
-                )
-                .await?
-            }
-            None => Store::open_sqlite(data_dir, &keys_dir)?,
-        };
+        let (store, node) = open_store(settings, &keys_dir).await?;
         let browser_stop = Shutdown::new();
         let egress = Egress::start(
             settings.browser.allow_private_network.clone(),
@@ -316,6 +298,29 @@ const DATABASE_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// This node's id: the setting, else the one kept in the data directory (made on first
 /// start), so that a restarted node is the same node.
+/// The store the settings name — a shared PostgreSQL, with this node's id, or the data
+/// directory's SQLite file.
+async fn open_store(
+    settings: &Settings,
+    keys_dir: &Path,
+) -> Result<(Store, Option<NodeId>), StartupError> {
+    let Some(url) = &settings.database_url else {
+        return Ok((Store::open_sqlite(&settings.data_dir, keys_dir)?, None));
+    };
+    let node = node_id(settings)?;
+    let store = Store::connect_postgres(
+        PostgresOptions {
+            url: url.clone(),
+            node: Some(node.clone()),
+            pool_size: settings.database_pool_size as usize,
+            connect_timeout: DATABASE_CONNECT_TIMEOUT,
+        },
+        keys_dir,
+    )
+    .await?;
+    Ok((store, Some(node)))
+}
+
 fn node_id(settings: &Settings) -> Result<NodeId, StartupError> {
     if let Some(id) = &settings.node_id {
         return id
