@@ -208,46 +208,15 @@ mod tests {
 
     #[test]
     fn another_document_or_url_is_no_diff() {
-        let first = perceive(
-            &page(
-                "d1",
-                "https://example.org/",
-                vec![element(1, "button", "Go")],
-            ),
-            100,
-        );
-        let other_document = perceive_after(
-            &page(
-                "d2",
-                "https://example.org/",
-                vec![element(1, "button", "Go")],
-            ),
-            100,
-            Some(&first),
-        );
-        assert!(diff(&first, &other_document).is_none());
-        let fragment = perceive_after(
-            &page(
-                "d1",
-                "https://example.org/#top",
-                vec![element(1, "button", "Go")],
-            ),
-            100,
-            Some(&first),
-        );
+        let go = |document: &str, url: &str| page(document, url, vec![element(1, "button", "Go")]);
+        let first = perceive(&go("d1", "https://example.org/"), 100);
+        let after =
+            |document: &str, url: &str| perceive_after(&go(document, url), 100, Some(&first));
+        assert!(diff(&first, &after("d2", "https://example.org/")).is_none());
         assert!(
-            diff(&first, &fragment).is_some(),
+            diff(&first, &after("d1", "https://example.org/#top")).is_some(),
             "a fragment moves within the page"
         );
-        let other_url = perceive_after(
-            &page(
-                "d1",
-                "https://example.org/next",
-                vec![element(1, "button", "Go")],
-            ),
-            100,
-            Some(&first),
-        );
-        assert!(diff(&first, &other_url).is_none());
+        assert!(diff(&first, &after("d1", "https://example.org/next")).is_none());
     }
 }

@@ -17,6 +17,14 @@ fn markdown(answer: &Value) -> &str {
     answer["space"]["markdown"].as_str().expect("markdown")
 }
 
+/// `body` for `session`, kept alive, asking for a diff.
+fn asking_diff(session: &str, mut body: Value) -> Value {
+    body["session_id"] = json!(session);
+    body["keep_alive"] = json!(true);
+    body["diff"] = json!(true);
+    body
+}
+
 fn is_diff(answer: &Value) -> bool {
     answer["space"]["diff"] == json!(true)
 }
@@ -25,13 +33,7 @@ fn is_diff(answer: &Value) -> bool {
 async fn a_diff_says_what_was_added_removed_and_nothing_else() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let session = app.start_session("{}").await;
-    let at = |body: Value| {
-        let mut body = body;
-        body["session_id"] = json!(session);
-        body["keep_alive"] = json!(true);
-        body["diff"] = json!(true);
-        body
-    };
+    let at = |body: Value| asking_diff(&session, body);
     // the session's first observation is whole, diff or not
     let first = call(
         &app,
@@ -84,13 +86,7 @@ async fn a_diff_says_what_was_added_removed_and_nothing_else() {
 async fn a_changed_value_is_told_and_another_page_is_observed_whole() {
     let (app, site) = (spawn_app().await, serve_site().await);
     let session = app.start_session("{}").await;
-    let at = |body: Value| {
-        let mut body = body;
-        body["session_id"] = json!(session);
-        body["keep_alive"] = json!(true);
-        body["diff"] = json!(true);
-        body
-    };
+    let at = |body: Value| asking_diff(&session, body);
     call(
         &app,
         "/env/observe",
