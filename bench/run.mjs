@@ -110,7 +110,8 @@ async function startBrowserd() {
 /** The flags browserd runs its Chromium with, less what ties a process to its driver. */
 function browserdFlags(chromiumPid) {
   return commandLine(chromiumPid).slice(1)
-    .filter((a) => a.startsWith('--') && !/^--(remote-debugging-|user-data-dir)/.test(a));
+    // Its egress proxy lives and dies with browserd: the peer connects directly.
+    .filter((a) => a.startsWith('--') && !/^--(remote-debugging-|user-data-dir|proxy-server|proxy-bypass-list)/.test(a));
 }
 
 async function launchPeer(options) {
