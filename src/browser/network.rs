@@ -28,10 +28,17 @@ use tokio::sync::Notify;
 
 const STALE: Duration = Duration::from_millis(1500);
 const POLL: Duration = Duration::from_millis(10);
+/// How many early ends are kept before the stale ones are let go, and at most.
+const ENDED_EARLY_PRUNE_AT: usize = 256;
+const ENDED_EARLY_MAX: usize = 4096;
 
 #[derive(Default)]
 struct Requests {
     pending: HashMap<RequestId, Instant>,
+    /// Ends that came before their request's start: the two come on separate event streams,
+    /// whose order is not kept, and a request served from a cache ends at once. A start
+    /// found here has already ended. Kept for [`STALE`] (then the start would not count).
+    ended_early: HashMap<RequestId, Instant>,
     started: u64,
     /// When a request last started or ended.
     last_activity: Option<Instant>,
@@ -94,13 +101,48 @@ impl InFlight {
 }
 
 impl InFlight {
+    fn new() -> Self {
+        InFlight {
+            requests: Arc::default(),
+            ended: Arc::default(),
+        }
+    }
+
+    /// A request that counts has started; `document` when it is a new document, which makes
+    /// what the old one waited for moot.
+    fn started_request(&self, request: &RequestId, document: bool) {
+        let mut requests = self.lock();
+        let now = Instant::now();
+        requests.last_activity = Some(now);
+        requests.started += 1;
+        if document {
+            requests.pending.clear();
+        }
+        if requests.ended_early.remove(request).is_none() {
+            requests.pending.insert(request.clone(), now);
+        }
+    }
+
     fn ended(&self, request: &RequestId) {
         let mut requests = self.lock();
-        // The end of a request that was never counted (an image, a favicon) is no activity.
+        let now = Instant::now();
         if requests.pending.remove(request).is_none() {
+            // Not started yet as far as this count knows, or never counted (an image, a
+            // favicon: no activity, and its start never comes here).
+            if requests.ended_early.len() >= ENDED_EARLY_PRUNE_AT {
+                requests
+                    .ended_early
+                    .retain(|_, at| now.duration_since(*at) < STALE);
+                // A page ending thousands of images at once: forgetting an early end only
+                // costs a wait until STALE.
+                if requests.ended_early.len() >= ENDED_EARLY_MAX {
+                    requests.ended_early.clear();
+                }
+            }
+            requests.ended_early.insert(request.clone(), now);
             return;
         }
-        requests.last_activity = Some(Instant::now());
+        requests.last_activity = Some(now);
         drop(requests);
         self.ended.notify_waiters();
     }
@@ -114,10 +156,7 @@ pub(super) async fn track(
     let mut finished = page.event_listener::<EventLoadingFinished>().await?;
     let mut failed = page.event_listener::<EventLoadingFailed>().await?;
     let mut responses = page.event_listener::<EventResponseReceived>().await?;
-    let in_flight = InFlight {
-        requests: Arc::default(),
-        ended: Arc::default(),
-    };
+    let in_flight = InFlight::new();
     let tracked = in_flight.clone();
     let task = tokio::spawn(async move {
         loop {
@@ -126,14 +165,10 @@ pub(super) async fn track(
                     if !can_change_the_page(&event) {
                         continue;
                     }
-                    let mut requests = tracked.lock();
-                    requests.last_activity = Some(Instant::now());
-                    // A new document: what the old one waited for is moot.
-                    if event.r#type == Some(ResourceType::Document) {
-                        requests.pending.clear();
-                    }
-                    requests.pending.insert(event.request_id.clone(), Instant::now());
-                    requests.started += 1;
+                    tracked.started_request(
+                        &event.request_id,
+                        event.r#type == Some(ResourceType::Document),
+                    );
                 }
                 Some(event) = responses.next() => {
                     if is_download(&event) {
@@ -311,5 +346,30 @@ mod tests {
             "application/octet-stream",
             attachment
         )));
+    }
+
+    #[test]
+    fn a_request_whose_end_came_before_its_start_is_not_pending() {
+        let in_flight = InFlight::new();
+        let (early, late) = (RequestId::new("1.7"), RequestId::new("1.8"));
+        in_flight.ended(&early);
+        in_flight.started_request(&early, false);
+        in_flight.started_request(&late, false);
+        assert_eq!((in_flight.pending(), in_flight.started()), (1, 2));
+        in_flight.ended(&late);
+        assert_eq!(in_flight.pending(), 0);
+        // Once an early end has been matched, a later start of the same id counts again
+        // (a redirect's next hop).
+        in_flight.started_request(&early, false);
+        assert_eq!(in_flight.pending(), 1);
+    }
+
+    #[test]
+    fn the_ends_of_requests_that_never_count_are_kept_within_a_bound() {
+        let in_flight = InFlight::new();
+        for n in 0..3 * ENDED_EARLY_MAX {
+            in_flight.ended(&RequestId::new(format!("image.{n}")));
+            assert!(in_flight.lock().ended_early.len() <= ENDED_EARLY_MAX);
+        }
     }
 }
