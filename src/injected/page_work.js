@@ -6,10 +6,12 @@
 // tick of intervals with a delay within the settle bound, animation frames and idle
 // callbacks — and answers settle.js (in our isolated world) through two DOM events on the
 // document, which cross worlds: `channel` asks, `channel + ':'` answers with a
-// CustomEvent whose detail is { due, frames, idle } (the earliest due time of a pending
-// timer, on performance.now()'s clock, which both worlds share, or null; pending frames and
-// idle callbacks). Callbacks scheduled by callbacks form chains: past MAX_DEPTH links (a
-// poll, an animation loop) they are no longer counted, so a page never keeps itself busy.
+// CustomEvent whose detail is { due, frames, idle, changed } (the earliest due time of a
+// pending timer, on performance.now()'s clock, which both worlds share, or null; pending
+// frames and idle callbacks; when a node was last added, removed or retexted since the
+// document was parsed, or null before that). Callbacks scheduled by callbacks form chains:
+// past MAX_DEPTH links (a poll, an animation loop) they are no longer counted, so a page
+// never keeps itself busy.
 // The wrappers are proxies of the natives (same name, length and source text), the state
 // is in this closure: a page script can at worst make its page look busy for the bound, or
 // idle, never break the settle. `channel` is a random name per tab.
@@ -73,9 +75,20 @@
       w.cancelIdleCallback = clear(w.cancelIdleCallback, idles);
     }
   } catch (e) { return; }
+  // The parser's own insertions are not watched (they would cost a record per batch on
+  // every page): the count starts when the document is parsed.
+  let changed = null;
+  const Observer = MutationObserver;
+  doc.addEventListener('DOMContentLoaded', () => {
+    changed = now();
+    try {
+      new Observer(() => { changed = now(); })
+        .observe(doc, { subtree: true, childList: true, characterData: true });
+    } catch (e) { changed = null; }
+  }, { once: true });
   doc.addEventListener(channel, () => {
     let due = null;
     for (const at of timers.values()) if (due === null || at < due) due = at;
-    apply(dispatch, doc, [new Custom(channel + ':', { detail: { due, frames: frames.size, idle: idles.size } })]);
+    apply(dispatch, doc, [new Custom(channel + ':', { detail: { due, frames: frames.size, idle: idles.size, changed } })]);
   });
 }

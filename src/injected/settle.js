@@ -11,6 +11,9 @@
 // screen, or a shown spinner, skeleton
 // or loading placeholder on a page with little text yet (a page full of text with a stuck
 // spinner or a "Loading comments…" far down is ready).
+// After a load, the first quiet period counts from when the document last changed (the page's
+// world watches it from the end of its parse), but never from before the last request
+// started or ended (`networkStill`, ms).
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
 // acknowledgement is part of it; but never from before the last request started or ended
@@ -42,11 +45,13 @@
   const lastInput = () => Math.max(input.at, input.changed || 0);
   // A page renders its reaction in its next frames: the wait ends no sooner than the second
   // frame rendered after the input it follows, or after it began when it follows none (or
-  // 100 ms, on a page that renders none), whatever the clock says.
+  // 100 ms, on a page that renders none), whatever the clock says. After a load whose page
+  // world answers (`changed` below), the first frame is enough: that world says whether
+  // the page asked for another.
   let frames = 0;
   let noFrames = false;
   const rendered = () => noFrames
-    || (seen() ? input.frames >= 2 || (input.at <= began && frames >= 2) : frames >= 2);
+    || (seen() ? input.frames >= 2 || (input.at <= began && frames >= 2) : frames >= loadFrames);
   // How long to wait before asking the page's world again about the work it scheduled:
   // until its next timer is due (if within the bound), a frame while it waits for frames
   // or idle time; null when it has none, or no answer came (the page's world is not
@@ -60,14 +65,22 @@
   let lastDue = null;
   let renewals = 0;
   let framePolls = 0;
-  const scheduled = () => {
+  const ask = () => {
     if (!work) return null;
     let answer = null;
     const hear = (e) => { answer = e.detail; };
     document.addEventListener(work + ':', hear);
     try { document.dispatchEvent(new Event(work)); } catch (e) { /* no answer */ }
     document.removeEventListener(work + ':', hear);
-    if (!answer || typeof answer !== 'object') return null;
+    return answer && typeof answer === 'object' ? answer : null;
+  };
+  // After a load, the page's world says since when its document has been still: a page
+  // that finished changing before its load has served that part of the period already.
+  const changed = !seen() && ask()?.changed;
+  const loadFrames = typeof changed === 'number' ? 1 : 2;
+  const scheduled = () => {
+    const answer = ask();
+    if (!answer) return null;
     const at = performance.now();
     if (typeof answer.due === 'number' && answer.due < began + max) {
       if (lastDue !== null && answer.due !== lastDue) renewals += 1;
@@ -228,7 +241,8 @@
   observer.observe(document, watched);
   if (reader) addEventListener('scroll', stale, { capture: true, passive: true });
   const still = seen()
-    ? Math.min(began - lastInput(), networkStill) : 0;
+    ? Math.min(began - lastInput(), networkStill)
+    : typeof changed === 'number' ? Math.max(0, Math.min(began - changed, networkStill)) : 0;
   arm(Math.max(0, quiet - still));
   const cap = setTimeout(done, max);
 })

@@ -49,7 +49,7 @@ async fn controls_a_page_renders_from_a_timer_after_load_are_in_the_first_observ
 }
 
 #[tokio::test]
-async fn controls_from_an_interval_idle_callbacks_awaited_sleeps_or_a_slow_fetch_are_in_the_first_observation(
+async fn controls_from_an_interval_idle_callbacks_awaited_sleeps_a_slow_fetch_or_message_tasks_are_in_the_first_observation(
 ) {
     let (app, site) = (spawn_app().await, serve_site().await);
     for (via, query) in [
@@ -57,6 +57,7 @@ async fn controls_from_an_interval_idle_callbacks_awaited_sleeps_or_a_slow_fetch
         ("idle", "via=idle"),
         ("fetch", "via=fetch&ms=600"),
         ("await", "via=await&ms=150"),
+        ("message", "via=message"),
     ] {
         let markdown =
             first_observation(&app, site.url(&format!("/late-content.html?{query}"))).await;
