@@ -185,7 +185,9 @@ function fail(session, op, response, callBegan) {
   const message = response.json?.error || response.json?.message || JSON.stringify(response.json).slice(0, 300);
   const since = Math.min(session?.startedAt ?? Infinity, callBegan ?? Infinity) - KILL_REACH_MS;
   const killed = kills.some((k) => k.at >= since) && KILL_WORDS.test(message);
-  failures.push({ minute: minutes(), op, status: response.status, session: session?.id, killed, message });
+  // Where it happened: the page and the action, so that a failure no kill explains can be
+  // tried again by hand.
+  failures.push({ minute: minutes(), op, status: response.status, session: session?.id, page: session?.page, action: session?.action, killed, message });
   if (!killed) log(`ERROR ${op} ${response.status} ${message}`);
 }
 
@@ -194,9 +196,9 @@ async function cycle() {
   const start = await call('/session/start', { keep_alive: true });
   if (start.status !== 200) { fail(null, 'start', start, startBegan); return; }
   counts.starts++;
-  const session = { id: start.json.session_id, startedAt: startBegan, steps: 0, ending: null };
-  reported.set(session.id, session);
   const page = pick(PAGES);
+  const session = { id: start.json.session_id, startedAt: startBegan, steps: 0, ending: null, page, action: null };
+  reported.set(session.id, session);
   const ops = [
     ['observe', () => call('/env/observe', { session_id: session.id, keep_alive: true, url: page }), 'observes'],
     ['step', async () => {
@@ -204,6 +206,7 @@ async function cycle() {
       const actions = (space?.actions || []).filter((a) => /^[LBI]\d+$/.test(a.id));
       if (!actions.length) return { status: 200, json: {}, skipped: true };
       const action = pick(actions);
+      session.action = { id: action.id, description: action.description };
       const body = { session_id: session.id, keep_alive: true, action_id: action.id };
       if (action.id.startsWith('I')) body.value = 'soak';
       const r = await call('/env/step', body);
