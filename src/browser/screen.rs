@@ -146,7 +146,8 @@ impl Screen {
         let mut crashed = self.crashed.clone();
         tokio::select! {
             result = bounded(self.browser.operation_timeout, command) => result,
-            _ = crashed.wait_for(|crashed| *crashed) => Err(BrowserError::PageCrashed),
+            // A watch whose sender is gone is no crash (see `Tab::guarded`).
+            Ok(_) = crashed.wait_for(|crashed| *crashed) => Err(BrowserError::PageCrashed),
         }
     }
 

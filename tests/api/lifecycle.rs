@@ -98,6 +98,31 @@ async fn a_dead_browser_fails_its_sessions_and_a_new_one_serves_new_sessions() {
     );
 }
 
+/// The soak's finding: a command running when the browser died failed with "the page
+/// opened dialogs without end" or "the page crashed", since the page's watches lost their
+/// senders with it. It says what went away.
+#[tokio::test]
+async fn a_command_under_a_dying_browser_says_the_browser_went_away() {
+    let (app, site) = (spawn_app_with(|_| {}).await, serve_site().await);
+    let id = app.start_session(r#"{"keep_alive": true}"#).await;
+    let body = serde_json::json!({"session_id": id, "url": site.url("/slow?ms=20000")}).to_string();
+    let browser = app.browser_pids[0];
+    let observe = app.post("/env/observe", Some(KEY), Some(&body));
+    let kill = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // SAFETY: plain syscall on the test's own browser.
+        unsafe { libc::kill(browser as libc::pid_t, libc::SIGKILL) };
+    };
+    let ((status, json, _), ()) = tokio::join!(observe, kill);
+    assert!(status >= 500, "{status} {json}");
+    let error = json["error"].as_str().expect("an error");
+    assert!(
+        !error.contains("dialogs") && !error.contains("page crashed"),
+        "{error}"
+    );
+    assert!(error.contains("browser"), "{error}");
+}
+
 #[tokio::test]
 async fn stopping_closes_every_session_records_it_and_stops_the_browser() {
     let data_dir = tempfile::tempdir().unwrap();

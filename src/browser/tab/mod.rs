@@ -122,10 +122,13 @@ impl Tab {
         }
         let mut crashed = parts.crashed.clone();
         let mut stormed = parts.dialog_storm.clone();
+        // A watch whose sender is gone (the page's event streams ended: its browser died,
+        // its listeners were stopped) says nothing of a crash or a storm: the command
+        // fails by itself then, saying what went away.
         tokio::select! {
             result = bounded(self.browser.operation_timeout, command) => result,
-            _ = crashed.wait_for(|crashed| *crashed) => Err(BrowserError::PageCrashed),
-            _ = stormed.wait_for(|stormed| *stormed) => Err(BrowserError::DialogStorm(super::dialogs::STORM_DIALOGS)),
+            Ok(_) = crashed.wait_for(|crashed| *crashed) => Err(BrowserError::PageCrashed),
+            Ok(_) = stormed.wait_for(|stormed| *stormed) => Err(BrowserError::DialogStorm(super::dialogs::STORM_DIALOGS)),
         }
     }
 
