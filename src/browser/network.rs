@@ -5,7 +5,8 @@
 //! stylesheets, XHR and fetch, and whatever else the page itself asks for. Images, media,
 //! fonts, prefetches, beacons, reports and the browser's own fetches (favicons, which it
 //! fetches again on every move within the document) change no node and no action: a
-//! page waiting only for them is ready.
+//! page waiting only for them is ready. Of those that count, the answers a script awaits
+//! (XHR, fetch) are told apart: after a load only they can still change the page.
 //!
 //! A request that has been pending for longer than [`STALE`] no longer counts: a
 //! long poll, a stalled beacon or a request whose end the protocol never reported must
@@ -14,7 +15,7 @@
 //! It also counts the documents the page was sent that the browser will save rather than
 //! show (attachments): a download is known here before the browser announces it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -39,9 +40,13 @@ struct Requests {
     /// whose order is not kept, and a request served from a cache ends at once. A start
     /// found here has already ended. Kept for [`STALE`] (then the start would not count).
     ended_early: HashMap<RequestId, Instant>,
+    /// The pending requests whose answer a script of the page awaits (XHR, fetch).
+    answers: HashSet<RequestId>,
     started: u64,
     /// When a request last started or ended.
     last_activity: Option<Instant>,
+    /// When a request whose answer a script awaits last started or ended.
+    last_answer_activity: Option<Instant>,
     /// Documents the page was sent that the browser will save rather than show (an
     /// attachment): downloads to expect, ahead of the browser's word that one began.
     downloads_announced: u64,
@@ -87,6 +92,15 @@ impl InFlight {
             .map_or(Duration::MAX, |last| last.elapsed())
     }
 
+    /// How long no request whose answer a script awaits (XHR, fetch) has started or ended.
+    /// After a load, only these can still change the page: a document's scripts and styles
+    /// have done their work by the time `load` fires.
+    pub(super) fn answers_still_for(&self) -> Duration {
+        self.lock()
+            .last_answer_activity
+            .map_or(Duration::MAX, |last| last.elapsed())
+    }
+
     /// Waits until no request is pending (returns at once if none is).
     pub(super) async fn idle(&self) {
         loop {
@@ -108,18 +122,26 @@ impl InFlight {
         }
     }
 
-    /// A request that counts has started; `document` when it is a new document, which makes
-    /// what the old one waited for moot.
-    fn started_request(&self, request: &RequestId, document: bool) {
+    /// A request that counts has started; a new document makes what the old one waited
+    /// for moot.
+    fn started_request(&self, request: &RequestId, kind: Counted) {
         let mut requests = self.lock();
         let now = Instant::now();
         requests.last_activity = Some(now);
         requests.started += 1;
-        if document {
-            requests.pending.clear();
+        match kind {
+            Counted::Document => {
+                requests.pending.clear();
+                requests.answers.clear();
+            }
+            Counted::Answer => requests.last_answer_activity = Some(now),
+            Counted::Resource => {}
         }
         if requests.ended_early.remove(request).is_none() {
             requests.pending.insert(request.clone(), now);
+            if kind == Counted::Answer {
+                requests.answers.insert(request.clone());
+            }
         }
     }
 
@@ -143,6 +165,9 @@ impl InFlight {
             return;
         }
         requests.last_activity = Some(now);
+        if requests.answers.remove(request) {
+            requests.last_answer_activity = Some(now);
+        }
         drop(requests);
         self.ended.notify_waiters();
     }
@@ -162,13 +187,9 @@ pub(super) async fn track(
         loop {
             tokio::select! {
                 Some(event) = sent.next() => {
-                    if !can_change_the_page(&event) {
-                        continue;
+                    if let Some(kind) = counted(&event) {
+                        tracked.started_request(&event.request_id, kind);
                     }
-                    tracked.started_request(
-                        &event.request_id,
-                        event.r#type == Some(ResourceType::Document),
-                    );
                 }
                 Some(event) = responses.next() => {
                     if is_download(&event) {
@@ -209,8 +230,17 @@ fn is_download(event: &EventResponseReceived) -> bool {
 }
 
 /// Whether the page may still change when this request ends (see the module's doc).
-fn can_change_the_page(event: &EventRequestWillBeSent) -> bool {
-    match event.r#type {
+/// How a request that can change the page counts: a document, an answer a script awaits,
+/// or a resource the document itself asked for (a script, a style sheet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    Document,
+    Answer,
+    Resource,
+}
+
+fn counted(event: &EventRequestWillBeSent) -> Option<Counted> {
+    let counts = match event.r#type {
         // Streams never finish; they would keep a page "busy" for ever.
         Some(ResourceType::WebSocket | ResourceType::EventSource) => false,
         Some(
@@ -226,7 +256,15 @@ fn can_change_the_page(event: &EventRequestWillBeSent) -> bool {
         ) => false,
         Some(ResourceType::Other) => event.initiator.r#type != InitiatorType::Other,
         _ => true,
-    }
+    };
+    Some(match event.r#type {
+        _ if !counts => return None,
+        Some(ResourceType::Document) => Counted::Document,
+        Some(ResourceType::Xhr | ResourceType::Fetch | ResourceType::Other) | None => {
+            Counted::Answer
+        }
+        Some(_) => Counted::Resource,
+    })
 }
 
 #[cfg(test)]
@@ -266,7 +304,7 @@ mod tests {
             ("Other", "parser"),
         ] {
             assert!(
-                can_change_the_page(&request(resource, initiator)),
+                counted(&request(resource, initiator)).is_some(),
                 "{resource} by {initiator}"
             );
         }
@@ -286,7 +324,7 @@ mod tests {
             ("Other", "other"),
         ] {
             assert!(
-                !can_change_the_page(&request(resource, initiator)),
+                counted(&request(resource, initiator)).is_none(),
                 "{resource} by {initiator}"
             );
         }
@@ -353,14 +391,14 @@ mod tests {
         let in_flight = InFlight::new();
         let (early, late) = (RequestId::new("1.7"), RequestId::new("1.8"));
         in_flight.ended(&early);
-        in_flight.started_request(&early, false);
-        in_flight.started_request(&late, false);
+        in_flight.started_request(&early, Counted::Resource);
+        in_flight.started_request(&late, Counted::Resource);
         assert_eq!((in_flight.pending(), in_flight.started()), (1, 2));
         in_flight.ended(&late);
         assert_eq!(in_flight.pending(), 0);
         // Once an early end has been matched, a later start of the same id counts again
         // (a redirect's next hop).
-        in_flight.started_request(&early, false);
+        in_flight.started_request(&early, Counted::Resource);
         assert_eq!(in_flight.pending(), 1);
     }
 
@@ -370,6 +408,32 @@ mod tests {
         for n in 0..3 * ENDED_EARLY_MAX {
             in_flight.ended(&RequestId::new(format!("image.{n}")));
             assert!(in_flight.lock().ended_early.len() <= ENDED_EARLY_MAX);
+        }
+    }
+
+    #[test]
+    fn only_the_answers_a_script_awaits_count_as_their_own_activity() {
+        let in_flight = InFlight::new();
+        assert_eq!(in_flight.answers_still_for(), Duration::MAX);
+        let (script, fetch) = (RequestId::new("2.1"), RequestId::new("2.2"));
+        in_flight.started_request(&script, Counted::Resource);
+        in_flight.ended(&script);
+        assert_eq!(in_flight.answers_still_for(), Duration::MAX);
+        assert!(in_flight.still_for() < Duration::MAX);
+        in_flight.started_request(&fetch, Counted::Answer);
+        assert!(in_flight.answers_still_for() < Duration::MAX);
+        for (resource, kind) in [
+            ("Document", Counted::Document),
+            ("Script", Counted::Resource),
+            ("Stylesheet", Counted::Resource),
+            ("XHR", Counted::Answer),
+            ("Fetch", Counted::Answer),
+        ] {
+            assert_eq!(
+                counted(&request(resource, "script")),
+                Some(kind),
+                "{resource}"
+            );
         }
     }
 }

@@ -21,6 +21,8 @@ use crate::injected::{self, PageScript};
 /// How long a freshly loaded page must stay still to count as rendered, besides having
 /// no timer, frame or idle callback of its own pending (`injected::page_work`): what that
 /// watch cannot see (a message channel's task, a frame's own timers) renders within it.
+/// It counts from when the document last changed, or the last XHR or fetch started or
+/// ended, whichever is later: a page still since before its load has served part of it.
 pub(super) const NAVIGATION_QUIET: Duration = Duration::from_millis(50);
 /// The quiet period after a load on a page whose own world could not be watched
 /// (`TabParts::work_channel` is `None`): long enough for a short timer of the page's.
@@ -133,7 +135,12 @@ impl Tab {
             if remaining.is_zero() {
                 return Ok(None);
             }
-            let network_still = in_flight.still_for().min(SETTLE_MAX);
+            // After a load only the answers a script awaits can still change the page.
+            let network_still = match after_load {
+                true => in_flight.answers_still_for(),
+                false => in_flight.still_for(),
+            }
+            .min(SETTLE_MAX);
             // A read sent ahead comes back through the binding, marked with this call's
             // token; a wait that reads nothing needs no stream.
             let mut sent_reads = match read {
