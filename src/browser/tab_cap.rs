@@ -3,9 +3,10 @@
 //! the browser announces it, so that one page cannot fill the browser with its own.
 //!
 //! Owns the count of each context's pages, kept from the browser's target events, and the
-//! set of pages it closed, which a tab following a popup asks about.
+//! pages it closed lately, which a tab following a popup asks about: the tab hears of its
+//! popup on a stream of its own, often before the cap has decided.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use chromiumoxide::cdp::browser_protocol::target::{
@@ -27,8 +28,20 @@ struct CapState {
     pages: HashMap<String, HashSet<TargetId>>,
     /// The context of each open page.
     context_of: HashMap<TargetId, String>,
-    /// Pages closed for being past the cap (until the browser says they are gone).
+    /// The latest pages closed for being past the cap, at most [`CLOSED_KEPT`], oldest
+    /// first.
     closed: HashSet<TargetId>,
+    closed_order: VecDeque<TargetId>,
+}
+
+/// How many of the pages closed for being past the cap are remembered.
+const CLOSED_KEPT: usize = 1024;
+
+/// What the cap made of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Decision {
+    Admitted,
+    Closed,
 }
 
 impl TabCap {
@@ -36,9 +49,17 @@ impl TabCap {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Whether `target` was closed for being past its context's cap.
-    pub(super) fn closed(&self, target: &TargetId) -> bool {
-        self.lock().closed.contains(target)
+    /// What the cap made of `target`; `None` before it heard of it (or once an admitted
+    /// page is gone).
+    pub(super) fn decision(&self, target: &TargetId) -> Option<Decision> {
+        let state = self.lock();
+        if state.closed.contains(target) {
+            Some(Decision::Closed)
+        } else if state.context_of.contains_key(target) {
+            Some(Decision::Admitted)
+        } else {
+            None
+        }
     }
 
     /// Counts a new page of `context`; `false` (and not counted) when it is past the cap.
@@ -46,7 +67,14 @@ impl TabCap {
         let mut state = self.lock();
         let pages = state.pages.entry(context.to_owned()).or_default();
         if pages.len() >= max {
-            state.closed.insert(target.clone());
+            if state.closed.insert(target.clone()) {
+                state.closed_order.push_back(target.clone());
+            }
+            if state.closed_order.len() > CLOSED_KEPT {
+                if let Some(oldest) = state.closed_order.pop_front() {
+                    state.closed.remove(&oldest);
+                }
+            }
             return false;
         }
         pages.insert(target.clone());
@@ -56,7 +84,6 @@ impl TabCap {
 
     fn gone(&self, target: &TargetId) {
         let mut state = self.lock();
-        state.closed.remove(target);
         if let Some(context) = state.context_of.remove(target) {
             if let Some(pages) = state.pages.get_mut(&context) {
                 pages.remove(target);
@@ -110,5 +137,48 @@ impl TabCap {
                 Event::Destroyed(event) => running.tab_cap.gone(&event.target_id),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(n: usize) -> TargetId {
+        TargetId::new(format!("page-{n}"))
+    }
+
+    #[test]
+    fn a_page_past_the_cap_is_closed_and_remembered_as_such_after_it_is_gone() {
+        let cap = TabCap::default();
+        assert_eq!(cap.decision(&page(0)), None);
+        assert!(cap.admit("context", &page(0), 2));
+        assert!(cap.admit("context", &page(1), 2));
+        assert!(!cap.admit("context", &page(2), 2));
+        assert_eq!(cap.decision(&page(1)), Some(Decision::Admitted));
+        assert_eq!(cap.decision(&page(2)), Some(Decision::Closed));
+        cap.gone(&page(2));
+        assert_eq!(cap.decision(&page(2)), Some(Decision::Closed));
+        cap.gone(&page(1));
+        assert_eq!(cap.decision(&page(1)), None);
+        assert!(
+            cap.admit("context", &page(3), 2),
+            "a gone page frees its place"
+        );
+    }
+
+    #[test]
+    fn the_pages_closed_are_remembered_within_a_bound() {
+        let cap = TabCap::default();
+        assert!(cap.admit("context", &page(0), 1));
+        for n in 1..=3 * CLOSED_KEPT {
+            assert!(!cap.admit("context", &page(n), 1));
+        }
+        let state = cap.lock();
+        assert_eq!(state.closed.len(), CLOSED_KEPT);
+        assert_eq!(state.closed_order.len(), CLOSED_KEPT);
+        drop(state);
+        assert_eq!(cap.decision(&page(3 * CLOSED_KEPT)), Some(Decision::Closed));
+        assert_eq!(cap.decision(&page(1)), None);
     }
 }

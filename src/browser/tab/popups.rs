@@ -11,8 +11,13 @@ use super::navigation::NAVIGATION_QUIET;
 use super::Tab;
 use crate::browser::cdp::RawCommand;
 use crate::browser::running::bounded;
+use crate::browser::tab_cap::Decision;
 use crate::browser::BrowserError;
 use crate::injected;
+
+/// How long a popup waits for the cap of tabs to admit or close it before it is followed
+/// anyway (a cap that lost its event stream decides nothing).
+const CAP_DECISION_WAIT: Duration = Duration::from_secs(1);
 
 /// A page that an input opened (a popup or a new tab), for [`Tab::follow`].
 #[derive(Debug)]
@@ -24,11 +29,19 @@ impl Tab {
     /// closed for being past the session's cap of tabs is not followed.
     pub async fn follow(&mut self, popup: Popup) -> Result<(), BrowserError> {
         let context = self.parts()?.context.clone();
-        let deadline = tokio::time::Instant::now() + self.browser.operation_timeout;
+        let began = tokio::time::Instant::now();
+        let deadline = began + self.browser.operation_timeout;
         let page = loop {
-            // A page past the session's cap of tabs was closed: there is nothing to follow.
-            if self.browser.tab_cap.closed(&popup.0) {
-                return Ok(());
+            match self.browser.tab_cap.decision(&popup.0) {
+                // A page past the session's cap of tabs was closed: nothing to follow.
+                Some(Decision::Closed) => return Ok(()),
+                // The cap hears of the page on a stream of its own: wait for its word
+                // rather than follow a page it is about to close.
+                None if began.elapsed() < CAP_DECISION_WAIT => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    continue;
+                }
+                _ => {}
             }
             match self.browser.browser.get_page(popup.0.clone()).await {
                 Ok(page) => break page,
