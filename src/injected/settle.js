@@ -12,8 +12,8 @@
 // or loading placeholder on a page with little text yet (a page full of text with a stuck
 // spinner or a "Loading comments…" far down is ready).
 // After a load, the first quiet period counts from when the document last changed (the page's
-// world watches it from the end of its parse), but never from before the last request
-// started or ended (`networkStill`, ms).
+// world watches it from the end of its parse), but never from before the last XHR or fetch
+// started or ended (`networkStill`, ms: after a load the driver counts only those).
 // After an input watched by input_watch.js, the first quiet period counts from when the page
 // saw the input (or last changed since), so that the time the driver waited for the input's
 // acknowledgement is part of it; but never from before the last request started or ended
