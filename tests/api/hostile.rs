@@ -72,13 +72,7 @@ async fn serve_hostile() -> Hostile {
             get(|| async { Html("<!doctype html><title>A page</title><p>A page") }),
         )
         .route("/{name}", get(hostile_file));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = format!("http://{}", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (address, task) = crate::site::serve_router(app).await;
     Hostile { address, task }
 }
 

@@ -80,13 +80,7 @@ async fn serve_pages() -> (String, tokio::task::JoinHandle<()>) {
                 Html(REACH.replace("TARGET", &to)).into_response()
             }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = format!("http://{}", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let (address, task) = crate::site::serve_router(app).await;
     (address, task)
 }
 

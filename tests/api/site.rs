@@ -221,6 +221,18 @@ async fn hang() -> Html<&'static str> {
     Html("")
 }
 
+/// Serves `app` on a loopback port of its own: its address (`http://…`) and its task.
+pub async fn serve_router(app: Router) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("addr"));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (address, task)
+}
+
 pub async fn serve_site() -> Site {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
