@@ -8,7 +8,7 @@
 // Meanwhile it kills a random renderer of the browser every SOAK_RENDERER_KILL_S seconds
 // and the browser itself every SOAK_BROWSER_KILL_S seconds (SIGKILL, by pid, found from
 // browserd's process tree), and every SOAK_SAMPLE_S seconds samples:
-//   - RSS of browserd, RSS and PSS of the browser's process tree, their file descriptors;
+//   - RSS of browserd and its anonymous part (the heap, without the binary's pages), RSS and PSS of the browser's process tree, their file descriptors;
 //   - the browser's contexts and targets (over its DevTools endpoint, which browserd opens
 //     on 127.0.0.1) beside browserd's active sessions (`/health`).
 // At the end it closes every session, waits, samples what is left, stops browserd and
@@ -94,6 +94,7 @@ const browsers = () => processTree(child.pid).filter((pid) => ppid(pid) === chil
 const renderers = () => browsers().flatMap((b) => processTree(b)).filter((pid) => (read(`/proc/${pid}/cmdline`) || '').includes('--type=renderer'));
 const statusField = (pid, field) => { const m = (read(`/proc/${pid}/status`) || '').match(new RegExp(`^${field}:\\s+(\\d+)`, 'm')); return m ? +m[1] : 0; };
 const fds = (pid) => { try { return fs.readdirSync(`/proc/${pid}/fd`).length; } catch (e) { return 0; } };
+const anonymous = (pid) => { const m = (read(`/proc/${pid}/smaps_rollup`) || '').match(/^Anonymous:\s+(\d+) kB/m); return m ? +m[1] : 0; };
 const pss = (pid) => { const m = (read(`/proc/${pid}/smaps_rollup`) || '').match(/^Pss:\s+(\d+) kB/m); return m ? +m[1] : 0; };
 
 /** The browser's own view over its DevTools endpoint: contexts and targets by type. */
@@ -137,7 +138,7 @@ async function sample() {
   const views = await Promise.all(bs.map(devtools));
   const s = {
     minute: minutes(), load: loadAverage(),
-    browserd_rss_kib: statusField(child.pid, 'VmRSS'), browserd_fds: fds(child.pid), browserd_threads: statusField(child.pid, 'Threads'),
+    browserd_rss_kib: statusField(child.pid, 'VmRSS'), browserd_anon_kib: anonymous(child.pid), browserd_fds: fds(child.pid), browserd_threads: statusField(child.pid, 'Threads'),
     browsers: bs.length, browser_processes: tree.length,
     browser_rss_kib: tree.reduce((a, p) => a + statusField(p, 'VmRSS'), 0),
     browser_pss_kib: tree.reduce((a, p) => a + pss(p), 0),
@@ -252,7 +253,7 @@ const lastKill = kills.length ? kills[kills.length - 1].at : 0;
 await sleep(Math.max(0, lastKill + 15000 - Date.now()));
 await sleep(5000);
 const settled = await sample();
-const ended = { browserd_rss_kib: settled.browserd_rss_kib };
+const ended = { browserd_rss_kib: settled.browserd_rss_kib, browserd_anon_kib: settled.browserd_anon_kib };
 const list = (await call('/sessions?only_active=true&limit=100')).json;
 
 // Stop browserd (SIGTERM, its ordinary stop), then read the store.
@@ -314,11 +315,11 @@ const result = {
   failures_of_killed_sessions: failures.length - errors.length, errors, log_error_lines: logErrors.length, log_error_examples: logErrors.slice(0, 10),
   records: { reported_sessions: reported.size, stored_sessions: stored.size, lost },
   slopes_per_hour: {
-    browserd_rss_mib: mibPerHour('browserd_rss_kib'), browser_pss_mib: mibPerHour('browser_pss_kib'), browser_rss_mib: mibPerHour('browser_rss_kib'),
+    browserd_rss_mib: mibPerHour('browserd_rss_kib'), browserd_anon_mib: mibPerHour('browserd_anon_kib'), browser_pss_mib: mibPerHour('browser_pss_kib'), browser_rss_mib: mibPerHour('browser_rss_kib'),
     browser_pss_mib_within_lives: lifeSlopes, browserd_fds: perHour('browserd_fds'), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
   },
-  spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
-  after_all_closed: { ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds },
+  spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browserd_anon_kib: spanOf('browserd_anon_kib'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
+  after_all_closed: { ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browserd_anon_kib: ended.browserd_anon_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds },
   samples, kill_log: kills.map(({ kind, minute }) => ({ kind, minute })), failures,
 };
 const out = saveResults('soak', result);
@@ -335,6 +336,7 @@ console.log(`| errors not caused by a kill | ${errors.length} |`);
 console.log(`| records lost (sessions / endings / steps) | ${lost.sessions.length} / ${lost.endings.length} / ${lost.steps.length} of ${reported.size} sessions |`);
 console.log(`| browserd RSS, MiB (first / max / last of steady state) | ${mib(result.spans.browserd_rss_kib.first)} / ${mib(result.spans.browserd_rss_kib.max)} / ${mib(result.spans.browserd_rss_kib.last)} |`);
 console.log(`| browserd RSS slope, MiB per hour | ${result.slopes_per_hour.browserd_rss_mib} |`);
+console.log(`| browserd anonymous memory (its heap; RSS less the binary's pages), MiB (first / max / last); slope per hour | ${mib(result.spans.browserd_anon_kib.first)} / ${mib(result.spans.browserd_anon_kib.max)} / ${mib(result.spans.browserd_anon_kib.last)}; ${result.slopes_per_hour.browserd_anon_mib} |`);
 console.log(`| browser tree PSS, MiB (first / max / last) | ${mib(result.spans.browser_pss_kib.first)} / ${mib(result.spans.browser_pss_kib.max)} / ${mib(result.spans.browser_pss_kib.last)} |`);
 console.log(`| browser tree PSS slope, MiB per hour (whole run; within each browser's life) | ${result.slopes_per_hour.browser_pss_mib}; ${lifeSlopes.join(', ')} |`);
 console.log(`| file descriptors, browserd (first / max / last; slope per hour) | ${result.spans.browserd_fds.first} / ${result.spans.browserd_fds.max} / ${result.spans.browserd_fds.last}; ${result.slopes_per_hour.browserd_fds} |`);

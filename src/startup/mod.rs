@@ -6,6 +6,7 @@
 //! browsers). The core is the same for every front end: the HTTP API here, MCP in `mcp.rs`.
 
 mod mcp;
+mod memory;
 
 pub use mcp::{run_mcp, McpError};
 
@@ -180,10 +181,11 @@ impl Core {
         self.browsers.pids()
     }
 
-    /// Times sessions out, and removes their files and replay pictures past retention,
-    /// until `shutdown`.
+    /// Times sessions out, removes their files and replay pictures past retention, and
+    /// returns the allocator's free memory, until `shutdown`.
     pub fn spawn_reaper(&self, shutdown: &Shutdown) {
         tokio::spawn(self.sessions.clone().run_reaper(shutdown.clone()));
+        tokio::spawn(memory::trim_until(shutdown.clone()));
         tokio::spawn(sweep_files(self.operations.clone(), shutdown.clone()));
         let replays = self.operations.replays().clone();
         let shutdown = shutdown.clone();
