@@ -61,24 +61,26 @@ pub async fn browse(tab: &mut Tab, action: &PageAction) -> Result<Effect, ActErr
             Effect::Page(settled_read(tab).await?)
         }
         PageAction::NewTab(url) => {
-            tab.open_tab().await?;
+            tab.open_tab().await.map_err(mistake_is_refusal)?;
             Effect::Page(open(tab, url, true).await?)
         }
         PageAction::SwitchTab(index) => {
-            tab.switch_tab(*index).await.map_err(not_found_is_refusal)?;
+            tab.switch_tab(*index).await.map_err(mistake_is_refusal)?;
             Effect::Page(None)
         }
         PageAction::CloseTab => {
-            tab.close_tab().await.map_err(not_found_is_refusal)?;
+            tab.close_tab().await.map_err(mistake_is_refusal)?;
             Effect::Page(None)
         }
     })
 }
 
-/// A tab that is not there is the agent's mistake, not the browser's failure.
-fn not_found_is_refusal(error: crate::browser::BrowserError) -> ActError {
+/// A tab that is not there, or one more than the session may have, is the agent's
+/// mistake, not the browser's failure.
+fn mistake_is_refusal(error: crate::browser::BrowserError) -> ActError {
     match error {
         crate::browser::BrowserError::NotFound(message) => ActError::BadValue(message),
+        full @ crate::browser::BrowserError::TabsFull(_) => ActError::BadValue(full.to_string()),
         other => other.into(),
     }
 }

@@ -80,6 +80,9 @@ pub enum BrowserError {
     Disconnected,
     #[error("the browser did not answer within {0:?}")]
     Timeout(Duration),
+    /// The session's context has its most pages open (`--max-tabs-per-session`).
+    #[error("the session already has its most tabs open ({0}); close one first")]
+    TabsFull(usize),
     #[error("browser protocol error: {0}")]
     Protocol(String),
 }

@@ -187,13 +187,10 @@ async fn start_browser(
         warm: Warm::new(config.warm_contexts, config.warm_contexts_max),
         operation_timeout: config.operation_timeout,
         downloads: Default::default(),
-        tab_cap: Default::default(),
+        tab_cap: super::tab_cap::TabCap::new(config.max_tabs),
     });
     tokio::spawn(super::downloads::Downloads::follow(Arc::clone(&running)));
-    tokio::spawn(super::tab_cap::TabCap::enforce(
-        Arc::clone(&running),
-        config.max_tabs.max(1),
-    ));
+    tokio::spawn(super::tab_cap::TabCap::enforce(Arc::clone(&running)));
     running.refill();
     tokio::spawn(Running::relax_warm(Arc::downgrade(&running)));
     metrics::counter!("browserd_browser_launches_total").increment(1);

@@ -144,6 +144,19 @@ impl Running {
         }
     }
 
+    /// A new blank page in `context` to replace the tab's page, which the caller closes
+    /// next: it comes in even when the context is at its cap of tabs.
+    pub(super) async fn create_replacement_page(
+        &self,
+        context: BrowserContextId,
+    ) -> Result<TabParts, BrowserError> {
+        self.tab_cap
+            .make_room(context.inner(), self.operation_timeout);
+        let created = self.create_page(context.clone()).await;
+        self.tab_cap.unmake_room(context.inner());
+        created
+    }
+
     /// A new blank page in `context`, with its listeners.
     pub(super) async fn create_page(
         &self,

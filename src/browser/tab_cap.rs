@@ -4,10 +4,14 @@
 //!
 //! Owns the count of each context's pages, kept from the browser's target events, and the
 //! pages it closed lately, which a tab following a popup asks about: the tab hears of its
-//! popup on a stream of its own, often before the cap has decided.
+//! popup on a stream of its own, often before the cap has decided. A tab that swaps its
+//! page for a fresh one (a hung navigation, a page a CDP client closed) is given room for
+//! one more first: the old page goes only once the new one is there, and a session at its
+//! cap would otherwise lose its page to its own cap.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::target::{
     CloseTargetParams, EventTargetCreated, EventTargetDestroyed, TargetId,
@@ -17,8 +21,9 @@ use futures_util::StreamExt;
 use super::running::Running;
 
 /// The pages of every context, and those closed for being past the cap.
-#[derive(Default)]
 pub(super) struct TabCap {
+    /// Most pages of one context.
+    max: usize,
     state: Mutex<CapState>,
 }
 
@@ -32,7 +37,16 @@ struct CapState {
     /// first.
     closed: HashSet<TargetId>,
     closed_order: VecDeque<TargetId>,
+    /// Contexts whose next page is admitted past the cap, until when: a page the tab
+    /// itself is making to replace one.
+    room: HashMap<String, Instant>,
+    /// Pages the browser said were gone before the cap heard they were made (the two
+    /// come on streams of their own): not to be counted when they are.
+    gone_unseen: VecDeque<TargetId>,
 }
+
+/// How many pages gone before they were seen are remembered.
+const GONE_UNSEEN_KEPT: usize = 256;
 
 /// How many of the pages closed for being past the cap are remembered.
 const CLOSED_KEPT: usize = 1024;
@@ -45,6 +59,37 @@ pub(super) enum Decision {
 }
 
 impl TabCap {
+    pub(super) fn new(max: usize) -> Self {
+        Self {
+            max: max.max(1),
+            state: Mutex::default(),
+        }
+    }
+
+    pub(super) fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Whether `context` may open another page.
+    pub(super) fn has_room(&self, context: &str) -> bool {
+        self.lock().pages.get(context).map_or(0, HashSet::len) < self.max
+    }
+
+    /// Lets the next page of `context` in past the cap, within `for_`: the tab makes it to
+    /// replace its page, which it closes next.
+    pub(super) fn make_room(&self, context: &str, for_: Duration) {
+        let mut state = self.lock();
+        let now = Instant::now();
+        state.room.retain(|_, until| *until > now);
+        state.room.insert(context.to_owned(), now + for_);
+    }
+
+    /// Takes back room made for `context` that no page used (the page came in within the
+    /// cap, or was never made).
+    pub(super) fn unmake_room(&self, context: &str) {
+        self.lock().room.remove(context);
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, CapState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -63,10 +108,19 @@ impl TabCap {
     }
 
     /// Counts a new page of `context`; `false` (and not counted) when it is past the cap.
-    fn admit(&self, context: &str, target: &TargetId, max: usize) -> bool {
+    fn admit(&self, context: &str, target: &TargetId) -> bool {
         let mut state = self.lock();
-        let pages = state.pages.entry(context.to_owned()).or_default();
-        if pages.len() >= max {
+        if let Some(at) = state.gone_unseen.iter().position(|gone| gone == target) {
+            state.gone_unseen.remove(at);
+            return true;
+        }
+        let full = state.pages.get(context).map_or(0, HashSet::len) >= self.max;
+        let room = full
+            && state
+                .room
+                .remove(context)
+                .is_some_and(|until| until > Instant::now());
+        if full && !room {
             if state.closed.insert(target.clone()) {
                 state.closed_order.push_back(target.clone());
             }
@@ -77,7 +131,11 @@ impl TabCap {
             }
             return false;
         }
-        pages.insert(target.clone());
+        state
+            .pages
+            .entry(context.to_owned())
+            .or_default()
+            .insert(target.clone());
         state.context_of.insert(target.clone(), context.to_owned());
         true
     }
@@ -89,14 +147,21 @@ impl TabCap {
                 pages.remove(target);
                 if pages.is_empty() {
                     state.pages.remove(&context);
+                    state.room.remove(&context);
                 }
+            }
+        } else if !state.closed.contains(target) {
+            state.gone_unseen.push_back(target.clone());
+            if state.gone_unseen.len() > GONE_UNSEEN_KEPT {
+                state.gone_unseen.pop_front();
             }
         }
     }
 
     /// Follows the browser's targets until its connection ends, closing every page opened
-    /// in a context that already has `max`.
-    pub(super) async fn enforce(running: Arc<Running>, max: usize) {
+    /// in a context that already has its most.
+    pub(super) async fn enforce(running: Arc<Running>) {
+        let max = running.tab_cap.max;
         let browser = &running.browser;
         let (created, destroyed) = match tokio::try_join!(
             browser.event_listener::<EventTargetCreated>(),
@@ -124,7 +189,7 @@ impl TabCap {
                         continue;
                     };
                     if info.r#type != "page"
-                        || running.tab_cap.admit(context.inner(), &info.target_id, max)
+                        || running.tab_cap.admit(context.inner(), &info.target_id)
                     {
                         continue;
                     }
@@ -150,11 +215,11 @@ mod tests {
 
     #[test]
     fn a_page_past_the_cap_is_closed_and_remembered_as_such_after_it_is_gone() {
-        let cap = TabCap::default();
+        let cap = TabCap::new(2);
         assert_eq!(cap.decision(&page(0)), None);
-        assert!(cap.admit("context", &page(0), 2));
-        assert!(cap.admit("context", &page(1), 2));
-        assert!(!cap.admit("context", &page(2), 2));
+        assert!(cap.admit("context", &page(0)));
+        assert!(cap.admit("context", &page(1)));
+        assert!(!cap.admit("context", &page(2)));
         assert_eq!(cap.decision(&page(1)), Some(Decision::Admitted));
         assert_eq!(cap.decision(&page(2)), Some(Decision::Closed));
         cap.gone(&page(2));
@@ -162,17 +227,17 @@ mod tests {
         cap.gone(&page(1));
         assert_eq!(cap.decision(&page(1)), None);
         assert!(
-            cap.admit("context", &page(3), 2),
+            cap.admit("context", &page(3)),
             "a gone page frees its place"
         );
     }
 
     #[test]
     fn the_pages_closed_are_remembered_within_a_bound() {
-        let cap = TabCap::default();
-        assert!(cap.admit("context", &page(0), 1));
+        let cap = TabCap::new(1);
+        assert!(cap.admit("context", &page(0)));
         for n in 1..=3 * CLOSED_KEPT {
-            assert!(!cap.admit("context", &page(n), 1));
+            assert!(!cap.admit("context", &page(n)));
         }
         let state = cap.lock();
         assert_eq!(state.closed.len(), CLOSED_KEPT);
@@ -180,5 +245,36 @@ mod tests {
         drop(state);
         assert_eq!(cap.decision(&page(3 * CLOSED_KEPT)), Some(Decision::Closed));
         assert_eq!(cap.decision(&page(1)), None);
+    }
+
+    #[test]
+    fn room_made_for_a_replacement_lets_one_page_past_the_cap_once() {
+        let cap = TabCap::new(2);
+        assert!(cap.admit("context", &page(0)));
+        assert!(cap.admit("context", &page(1)));
+        assert!(!cap.has_room("context"));
+        cap.make_room("context", Duration::from_secs(60));
+        assert!(cap.admit("context", &page(2)), "the replacement comes in");
+        assert!(!cap.admit("context", &page(3)), "and only it");
+        cap.make_room("other", Duration::from_secs(60));
+        cap.unmake_room("other");
+        assert!(cap.admit("other", &page(4)));
+        assert!(cap.admit("other", &page(5)));
+        assert!(!cap.admit("other", &page(6)), "room taken back is not used");
+        cap.make_room("context", Duration::ZERO);
+        assert!(
+            !cap.admit("context", &page(7)),
+            "room that expired is not used"
+        );
+    }
+
+    #[test]
+    fn a_page_gone_before_it_was_seen_is_not_counted() {
+        let cap = TabCap::new(1);
+        cap.gone(&page(0));
+        assert!(cap.admit("context", &page(0)));
+        assert!(cap.has_room("context"));
+        assert!(cap.admit("context", &page(1)));
+        assert!(!cap.has_room("context"));
     }
 }

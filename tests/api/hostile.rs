@@ -266,6 +266,42 @@ async fn still_usable(app: &TestApp, site: &Site, id: &str) {
     assert_eq!(status, 200, "the session still works: {json}");
 }
 
+/// A session at its cap of tabs keeps a page when its navigation hangs: the fresh page
+/// that replaces the hung one is not closed by the session's own cap. One more tab is
+/// refused as the agent's mistake, and the session goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_at_its_cap_of_tabs_keeps_a_page_through_a_hung_navigation() {
+    let (app, site) = hostile_app().await;
+    let hostile = serve_hostile().await;
+    let id = app.start_session(r#"{"keep_alive": true}"#).await;
+    let new_page = json!({"method": "Target.createTarget", "params": {"url": "about:blank"}});
+    cdp_calls(&app, &id, &vec![new_page; MAX_TABS]).await;
+    pages_come_to_at_most(&app, &id, MAX_TABS).await;
+    assert_eq!(pages_of(&app, &id).await, MAX_TABS);
+
+    let (status, json) = observe_in(&app, &id, &hostile.url("/loop.html")).await;
+    assert_eq!(status, 502, "{json}");
+    assert!(
+        json["error"].as_str().unwrap().contains("ERR_TIMED_OUT"),
+        "{json}"
+    );
+    still_usable(&app, &site, &id).await;
+    assert_eq!(pages_of(&app, &id).await, MAX_TABS);
+
+    let (status, json) = post(
+        &app,
+        &format!("/sessions/{id}/page/execute"),
+        json!({"type": "goto_new_tab", "url": site.url("/article.html")}),
+    )
+    .await;
+    assert!(
+        json.to_string().contains("most tabs open (5)"),
+        "{status}: {json}"
+    );
+    assert_ne!(status, 500, "{json}");
+    still_usable(&app, &site, &id).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_pages_fail_their_own_requests_while_another_session_keeps_stepping() {
     let (app, site) = hostile_app().await;

@@ -271,7 +271,7 @@ impl Tab {
         let context = self.parts()?.context.clone();
         let fresh = bounded(
             self.browser.operation_timeout,
-            self.browser.create_page(context),
+            self.browser.create_replacement_page(context),
         )
         .await?;
         if let Some(old) = self.parts.replace(fresh) {

@@ -136,7 +136,7 @@ impl Tab {
             None => {
                 bounded(
                     self.browser.operation_timeout,
-                    self.browser.create_page(context),
+                    self.browser.create_replacement_page(context),
                 )
                 .await?
             }

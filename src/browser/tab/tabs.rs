@@ -75,6 +75,9 @@ impl Tab {
     /// one it leaves stays open behind.
     pub async fn open_tab(&mut self) -> Result<(), BrowserError> {
         let context = self.parts()?.context.clone();
+        if !self.browser.tab_cap.has_room(context.inner()) {
+            return Err(BrowserError::TabsFull(self.browser.tab_cap.max()));
+        }
         let fresh = bounded(
             self.browser.operation_timeout,
             self.browser.create_page(context),
