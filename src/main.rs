@@ -11,8 +11,18 @@ use browserd::scrape::ScrapeOptions;
 use browserd::shutdown::Shutdown;
 use browserd::startup::Application;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    browserd::startup::bound_arenas();
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("browserd: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     let config::Loaded { cli, sources } = match config::load() {
         Ok(loaded) => loaded,
         Err(ConfigError::Cli(error)) => error.exit(),

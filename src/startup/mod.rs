@@ -8,6 +8,8 @@
 mod mcp;
 mod memory;
 
+pub use memory::bound_arenas;
+
 pub use mcp::{run_mcp, McpError};
 
 use std::fs::{File, OpenOptions};
