@@ -230,3 +230,37 @@ fn an_article_among_many_teasers_stays_the_content() {
     assert!(m.contains(PROSE), "{m}");
     assert!(!m.contains("Other story number"), "{m}");
 }
+
+#[test]
+fn a_declared_article_is_content_whatever_its_wrappers_are_named() {
+    // A newsletter site names its issue's wrappers "newsletter"; the `article` inside
+    // says what the content is. Quotes from readers, plain prose, sit beside it.
+    let issue = format!("<p>{PROSE}</p>").repeat(8);
+    let quotes: String = (1..=3)
+        .map(|k| format!("<div class=quote><p>Reader number {k} says this is a very helpful and clear letter, thank you for writing it every month.</p></div>"))
+        .collect();
+    let about = format!("<p>{PROSE}</p>").repeat(4);
+    let html = format!(
+        "<body><nav><a href=/>Home</a></nav><main><section class=\"hero newsletter\">\
+         <div class=wrap><article class=issue><div class=\"rich-text-newsletter\">{issue}</div></article></div>\
+         </section><section class=quotes>{quotes}</section></main><footer>{about}</footer></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains(PROSE), "{m}");
+    assert!(!m.contains("Reader number"), "{m}");
+}
+
+#[test]
+fn a_newsletter_box_beside_a_declared_article_stays_boilerplate() {
+    // The rule above spares what holds or makes up the declared content, not the
+    // furniture beside it, and not a thread's comments under it.
+    let body = format!("<p>{PROSE}</p>").repeat(5);
+    let html = format!(
+        "<body><article><h1>Budget agreed</h1>{body}\
+         <div class=newsletter-signup><p>Get our newsletter every morning with the news of the region, the weather and the sport, free of charge.</p></div>\
+         </article></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains(PROSE), "{m}");
+    assert!(!m.contains("Get our newsletter"), "{m}");
+}
