@@ -90,6 +90,10 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
         }
     }
     let mut root = main_container(dom, &st, body);
+    // A block the page declares its content (`article`, `main`, `itemprop=articleBody`)
+    // is all of it: it does not grow to a product's title, to a run of items outside
+    // it (reviews, recommendations, other products) or to its siblings.
+    let chosen_declared = root != body && is_semantic(dom, root, dom.tag(root));
     // A short text block (a product description, a short notice) often sits in a
     // container with its title, price or facts: climb while the parent adds little
     // plain (non-link, non-boilerplate) text.
@@ -101,7 +105,7 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
         }
         root = p;
     }
-    if hints.product {
+    if hints.product && !chosen_declared {
         root = join_title(dom, &st, root, body);
     }
     let mut list = None;
@@ -112,15 +116,19 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
         } else {
             ITEMS_OVER_PROSE
         };
-        if text as f64 > over * st.good[r] as f64 && text >= MIN_ITEMS_TEXT {
-            if !(r..st.end[r] as usize).contains(&(items as usize)) {
+        let inside = (r..st.end[r] as usize).contains(&(items as usize));
+        if text as f64 > over * st.good[r] as f64
+            && text >= MIN_ITEMS_TEXT
+            && (inside || !chosen_declared)
+        {
+            if !inside {
                 root = common_ancestor(dom, &st, root, items, body);
             }
             list = Some(items);
         }
     }
     let mut base = st.removed.clone();
-    if list.is_none() {
+    if list.is_none() && !chosen_declared {
         root = join_siblings(dom, &st, root, body, &mut base);
     }
     // A product's short lines (price, availability, options, ratings) are what the

@@ -264,3 +264,22 @@ fn a_newsletter_box_beside_a_declared_article_stays_boilerplate() {
     assert!(m.contains(PROSE), "{m}");
     assert!(!m.contains("Get our newsletter"), "{m}");
 }
+
+#[test]
+fn a_declared_description_does_not_grow_to_the_reviews_beside_it() {
+    // A product page whose description is an `article`; its reviews, a run of
+    // look-alike items with more text than the description, sit outside it.
+    let description = format!("<p>{PROSE}</p>").repeat(5);
+    let reviews: String = (1..=10)
+        .map(|k| format!("<div class=review><p>Review number {k}: the product arrived quickly, works as described and the build quality is better than expected for the price.</p></div>"))
+        .collect();
+    let html = format!(
+        "<body><script type=application/ld+json>{{\"@type\":\"Product\",\"name\":\"Lamp\"}}</script>\
+         <div class=product><h1>Desk lamp</h1><div class=price>$49</div>\
+         <article id=desc>{description}</article>\
+         <div class=list>{reviews}</div></div></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains(PROSE), "{m}");
+    assert!(!m.contains("Review number"), "{m}");
+}
