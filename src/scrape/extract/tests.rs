@@ -283,3 +283,42 @@ fn a_declared_description_does_not_grow_to_the_reviews_beside_it() {
     assert!(m.contains(PROSE), "{m}");
     assert!(!m.contains("Review number"), "{m}");
 }
+
+#[test]
+fn a_shop_grid_keeps_the_page_around_it() {
+    // A category page: a grid of priced tiles without prose, and a buying guide. Its
+    // filters (links) and result count are what the page is for, beside the grid.
+    let tiles: String = (1..=30)
+        .map(|k| format!("<li class=tile><a href=/p/{k}>Sleeping bag model {k}, rated for cold nights</a><span>${k}9.99</span></li>"))
+        .collect();
+    let guide = format!("<p>{PROSE}</p>").repeat(3);
+    let html = format!(
+        "<body><nav><a href=/>Home</a> <a href=/sale>Sale</a></nav><h1>Sleeping bags</h1>\
+         <div class=layout><div class=filters><h2>Filter by brand</h2><ul><li><a href=?b=1>Northwind (12)</a></li><li><a href=?b=2>Summit (8)</a></li></ul></div>\
+         <div class=results><p>96 results</p><ul class=grid>{tiles}</ul></div></div>\
+         <div class=guide>{guide}</div><footer class=footer>© Example Outdoor</footer></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(
+        m.contains("Sleeping bag model 17") && m.contains("Northwind (12)") && m.contains(PROSE),
+        "{m}"
+    );
+    assert!(!m.contains("Example Outdoor"), "{m}");
+}
+
+#[test]
+fn prices_in_prose_do_not_make_a_shop_grid() {
+    assert!(shows_price("$19.99") && shows_price("19,99 €") && shows_price("from £ 5"));
+    assert!(!shows_price("US$") && !shows_price("Price on request"));
+    // A thread whose posts quote prices is prose, and stays its posts.
+    let posts: String = (1..=5)
+        .map(|k| format!("<div class=post><p>Post {k}: I paid $450 for the card last year, {PROSE}</p></div>"))
+        .collect();
+    let html = format!(
+        "<body><div class=side><ul><li>Forum rules and the list of moderators</li><li>Members online now</li></ul></div>\
+         <div class=thread>{posts}</div></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains("Post 5: I paid $450"), "{m}");
+    assert!(!m.contains("Forum rules"), "{m}");
+}
