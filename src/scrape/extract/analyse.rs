@@ -210,19 +210,20 @@ fn boilerplate(dom: &Dom, hints: Hints, neg: &[u8], loose: &[u32]) -> Vec<bool> 
     // furniture.
     let mut in_posts = vec![false; n];
     // The paragraph text of the largest container below each node that declares
-    // itself the content (`article`, `main`, `itemprop=articleBody`…).
+    // itself the content (`article`, `main`, `itemprop=articleBody`…) and holds at
+    // least `MIN_DECLARED` of it (asked only of those: most elements hold less).
     let mut declared = vec![0u32; n];
     let mut semantic = vec![false; n];
     for i in (1..n).rev() {
         let tag = dom.tag(i as u32);
-        if !tag.is_empty() && is_semantic(dom, i as u32, tag) {
+        if loose[i] >= MIN_DECLARED && !tag.is_empty() && is_semantic(dom, i as u32, tag) {
             semantic[i] = true;
             declared[i] = declared[i].max(loose[i]);
         }
         let p = dom.parent(i as u32) as usize;
         declared[p] = declared[p].max(declared[i]);
     }
-    // The paragraph text of the nearest declared container above each node.
+    // The paragraph text of the nearest such container above each node.
     let mut within = vec![0u32; n];
     for i in 1..n {
         let p = dom.parent(i as u32) as usize;
