@@ -3,7 +3,8 @@
 //! siblings (posts, items) judged as a group.
 
 use super::signals::{
-    bad_role, class_id_flags, measure, negativity, F_NEGATIVE, F_POSITIVE, F_STRONG, F_WEAK,
+    bad_role, class_id_flags, is_semantic, measure, negativity, F_NEGATIVE, F_POSITIVE, F_STRONG,
+    F_WEAK,
 };
 use super::visibility::{is_block, is_hidden, never_output};
 use super::{Hints, Stats};
@@ -185,6 +186,15 @@ fn in_links(dom: &Dom) -> Vec<bool> {
     in_link
 }
 
+/// Least paragraph text (chars) of a declared content container that keeps the
+/// blocks around it from being boilerplate by name.
+const MIN_DECLARED: u32 = 500;
+/// Share of a block's paragraph text its declared content container must hold: a
+/// "related" block of many `article` teasers holds no one of them mostly.
+const DECLARED_SHARE: f64 = 0.5;
+/// Share of a declared content container's paragraph text that makes a block its body.
+const BODY_SHARE: f64 = 0.7;
+
 /// Which nodes are boilerplate, by name or by being inside boilerplate.
 fn boilerplate(dom: &Dom, hints: Hints, neg: &[u8], loose: &[u32]) -> Vec<bool> {
     let n = dom.len();
@@ -199,10 +209,41 @@ fn boilerplate(dom: &Dom, hints: Hints, neg: &[u8], loose: &[u32]) -> Vec<bool> 
     // ("comment-body", "reply-meta") say what they are part of, not that they are
     // furniture.
     let mut in_posts = vec![false; n];
+    // The paragraph text of the largest container below each node that declares
+    // itself the content (`article`, `main`, `itemprop=articleBody`…) and holds at
+    // least `MIN_DECLARED` of it (asked only of those: most elements hold less).
+    let mut declared = vec![0u32; n];
+    let mut semantic = vec![false; n];
+    for i in (1..n).rev() {
+        let tag = dom.tag(i as u32);
+        if loose[i] >= MIN_DECLARED && !tag.is_empty() && is_semantic(dom, i as u32, tag) {
+            semantic[i] = true;
+            declared[i] = declared[i].max(loose[i]);
+        }
+        let p = dom.parent(i as u32) as usize;
+        declared[p] = declared[p].max(declared[i]);
+    }
+    // The paragraph text of the nearest such container above each node.
+    let mut within = vec![0u32; n];
     for i in 1..n {
         let p = dom.parent(i as u32) as usize;
+        let tag = dom.tag(i as u32);
+        within[i] = if semantic[i] { loose[i] } else { within[p] };
         let share = group[i] as f64 / total;
-        let named = (neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4);
+        // A block that holds the page's declared content, or is most of it, is not
+        // furniture whatever its class says ("section-hero cc-newsletter" around the
+        // `article` of a newsletter issue, "rich-text-newsletter" inside it): the tag
+        // is the page's own word for what the content is, a class word only a guess.
+        // Tags, roles and thread words ("comment") are the page's word too, and stay.
+        let holds_declared = neg[i] > 0
+            && !matches!(tag, "nav" | "aside" | "footer")
+            && !bad_role(dom, i as u32)
+            && class_id_flags(dom, i as u32) & F_STRONG == 0
+            && ((declared[i] >= MIN_DECLARED
+                && declared[i] as f64 >= DECLARED_SHARE * loose[i] as f64)
+                || (within[p] >= MIN_DECLARED && loose[i] as f64 >= BODY_SHARE * within[p] as f64));
+        let named =
+            !holds_declared && ((neg[i] == 2 && share < 0.7) || (neg[i] == 1 && share < 0.4));
         // Within posts, only the thread words are discounted: a share bar or a
         // signature is furniture there too.
         let furniture = if in_posts[p] && neg[i] > 0 {

@@ -1,18 +1,19 @@
 //! Page analysis and main-content selection.
 //!
-//! Owns: which nodes are never output (scripts, styles, form controls, hidden
-//! elements, unless a saved page shows only a shell beside them), per-node text
-//! statistics (text length, link text, "good" paragraph text), look-alike siblings
-//! (posts, items) judged as a group, the choice of the main-content container (grown to
-//! a run of items, to a product's title, or replaced by a discussion's marked posts), and
-//! the pruning of boilerplate (navigation, share/related/comment blocks, link lists,
-//! captions, bylines) inside it; the parts of the content beside the main block that
-//! join it; and the doubt of a choice that shows little of the page and little prose,
-//! which then gives way to the page minus its furniture. Does not own: HTML parsing (`dom.rs`), reading what the
-//! page declares about itself (`structured.rs`, which gives the `Hints`), markdown
-//! output (`markdown.rs`), images (`images.rs`). All rules are generic (tags, ARIA
-//! roles, class/id words, schema.org types and microdata, text and link density,
-//! repeated structure); none is keyed to a site.
+//! Owns: which nodes are never output (scripts, styles, form controls, hidden elements,
+//! unless a saved page shows only a shell beside them), per-node text statistics (text
+//! length, link text, "good" paragraph text), look-alike siblings (posts, items) judged
+//! as a group, the choice of the main-content container (grown to a run of items, to a
+//! product's title, to the page around a shop's grid of products, or replaced by a
+//! discussion's marked posts), and the pruning of boilerplate (navigation,
+//! share/related/comment blocks, link lists, captions, bylines) inside it; the parts of
+//! the content beside the main block that join it; and the doubt of a choice that shows
+//! little of the page and little prose, which then gives way to the page minus its
+//! furniture. Does not own: HTML parsing (`dom.rs`), reading what the page declares about
+//! itself (`structured.rs`, which gives the `Hints`), markdown output (`markdown.rs`),
+//! images (`images.rs`). All rules are generic (tags, ARIA roles, class/id words,
+//! schema.org types and microdata, text and link density, repeated structure); none is
+//! keyed to a site.
 
 mod analyse;
 mod signals;
@@ -90,6 +91,10 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
         }
     }
     let mut root = main_container(dom, &st, body);
+    // A block the page declares its content (`article`, `main`, `itemprop=articleBody`)
+    // is all of it: it does not grow to a product's title, to a run of items outside
+    // it (reviews, recommendations, other products) or to its siblings.
+    let chosen_declared = root != body && is_semantic(dom, root, dom.tag(root));
     // A short text block (a product description, a short notice) often sits in a
     // container with its title, price or facts: climb while the parent adds little
     // plain (non-link, non-boilerplate) text.
@@ -101,7 +106,7 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
         }
         root = p;
     }
-    if hints.product {
+    if hints.product && !chosen_declared {
         root = join_title(dom, &st, root, body);
     }
     let mut list = None;
@@ -112,15 +117,30 @@ pub(super) fn select(dom: &Dom, main_only: bool, hints: Hints) -> Selection {
         } else {
             ITEMS_OVER_PROSE
         };
-        if text as f64 > over * st.good[r] as f64 && text >= MIN_ITEMS_TEXT {
-            if !(r..st.end[r] as usize).contains(&(items as usize)) {
+        let inside = (r..st.end[r] as usize).contains(&(items as usize));
+        if text as f64 > over * st.good[r] as f64
+            && text >= MIN_ITEMS_TEXT
+            && (inside || !chosen_declared)
+        {
+            if !inside {
                 root = common_ancestor(dom, &st, root, items, body);
             }
             list = Some(items);
         }
     }
+    // A shop's category page is its grid with the filters, sort options and counts
+    // around it (what the grid is of, and how to narrow it), not the grid alone.
+    if let Some(items) = list {
+        if !hints.product && !hints.article && shop_grid(dom, &st, items) {
+            return Selection {
+                root: body,
+                end: st.end[body as usize] as usize,
+                skip: light_prune(&st, body),
+            };
+        }
+    }
     let mut base = st.removed.clone();
-    if list.is_none() {
+    if list.is_none() && !chosen_declared {
         root = join_siblings(dom, &st, root, body, &mut base);
     }
     // A product's short lines (price, availability, options, ratings) are what the
@@ -281,6 +301,47 @@ fn item_list(dom: &Dom, st: &Stats) -> Option<(u32, u32)> {
         }
     }
     best
+}
+
+/// Share of a run's items that must show a price for it to be a shop's grid.
+const PRICED_SHARE: f64 = 0.5;
+/// Most paragraph prose of a shop's grid, as a share of its text: a thread whose posts
+/// quote prices is prose.
+const GRID_PROSE: f64 = 0.3;
+
+/// Whether the run of items under `items` is a shop's grid of products: most of its
+/// items show a price, and it holds little prose.
+fn shop_grid(dom: &Dom, st: &Stats, items: u32) -> bool {
+    let it = items as usize;
+    if st.good[it] as f64 >= GRID_PROSE * st.text[it] as f64 {
+        return false;
+    }
+    let (mut all, mut priced) = (0usize, 0usize);
+    for c in dom.children(items) {
+        let ci = c as usize;
+        if st.removed[ci] || st.text[ci] < 20 || dom.text(c).is_some() {
+            continue;
+        }
+        all += 1;
+        if (ci..st.end[ci] as usize)
+            .any(|i| !st.removed[i] && dom.text(i as u32).is_some_and(shows_price))
+        {
+            priced += 1;
+        }
+    }
+    all >= MIN_ITEMS && priced as f64 >= PRICED_SHARE * all as f64
+}
+
+/// Whether a text holds a price: a currency sign next to a digit ("$19.99", "19,99 €").
+fn shows_price(t: &str) -> bool {
+    let digit = |d: char| d.is_ascii_digit();
+    t.char_indices().any(|(k, c)| {
+        matches!(c, '$' | '€' | '£' | '¥' | '₹')
+            && (t[k + c.len_utf8()..]
+                .trim_start_matches(' ')
+                .starts_with(digit)
+                || t[..k].trim_end_matches(' ').ends_with(digit))
+    })
 }
 
 /// The lowest element holding both `a` and `b`, at most `body`.

@@ -230,3 +230,95 @@ fn an_article_among_many_teasers_stays_the_content() {
     assert!(m.contains(PROSE), "{m}");
     assert!(!m.contains("Other story number"), "{m}");
 }
+
+#[test]
+fn a_declared_article_is_content_whatever_its_wrappers_are_named() {
+    // A newsletter site names its issue's wrappers "newsletter"; the `article` inside
+    // says what the content is. Quotes from readers, plain prose, sit beside it.
+    let issue = format!("<p>{PROSE}</p>").repeat(8);
+    let quotes: String = (1..=3)
+        .map(|k| format!("<div class=quote><p>Reader number {k} says this is a very helpful and clear letter, thank you for writing it every month.</p></div>"))
+        .collect();
+    let about = format!("<p>{PROSE}</p>").repeat(4);
+    let html = format!(
+        "<body><nav><a href=/>Home</a></nav><main><section class=\"hero newsletter\">\
+         <div class=wrap><article class=issue><div class=\"rich-text-newsletter\">{issue}</div></article></div>\
+         </section><section class=quotes>{quotes}</section></main><footer>{about}</footer></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains(PROSE), "{m}");
+    assert!(!m.contains("Reader number"), "{m}");
+}
+
+#[test]
+fn a_newsletter_box_beside_a_declared_article_stays_boilerplate() {
+    // The rule above spares what holds or makes up the declared content, not the
+    // furniture beside it, and not a thread's comments under it.
+    let body = format!("<p>{PROSE}</p>").repeat(5);
+    let html = format!(
+        "<body><article><h1>Budget agreed</h1>{body}\
+         <div class=newsletter-signup><p>Get our newsletter every morning with the news of the region, the weather and the sport, free of charge.</p></div>\
+         </article></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains(PROSE), "{m}");
+    assert!(!m.contains("Get our newsletter"), "{m}");
+}
+
+#[test]
+fn a_declared_description_does_not_grow_to_the_reviews_beside_it() {
+    // A product page whose description is an `article`; its reviews, a run of
+    // look-alike items with more text than the description, sit outside it.
+    let description = format!("<p>{PROSE}</p>").repeat(5);
+    let reviews: String = (1..=10)
+        .map(|k| format!("<div class=review><p>Review number {k}: the product arrived quickly, works as described and the build quality is better than expected for the price.</p></div>"))
+        .collect();
+    let html = format!(
+        "<body><script type=application/ld+json>{{\"@type\":\"Product\",\"name\":\"Lamp\"}}</script>\
+         <div class=product><h1>Desk lamp</h1><div class=price>$49</div>\
+         <article id=desc>{description}</article>\
+         <div class=list>{reviews}</div></div></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains(PROSE), "{m}");
+    assert!(!m.contains("Review number"), "{m}");
+}
+
+#[test]
+fn a_shop_grid_keeps_the_page_around_it() {
+    // A category page: a grid of priced tiles without prose, and a buying guide. Its
+    // filters (links) and result count are what the page is for, beside the grid.
+    let tiles: String = (1..=30)
+        .map(|k| format!("<li class=tile><a href=/p/{k}>Sleeping bag model {k}, rated for cold nights</a><span>${k}9.99</span></li>"))
+        .collect();
+    let guide = format!("<p>{PROSE}</p>").repeat(3);
+    let html = format!(
+        "<body><nav><a href=/>Home</a> <a href=/sale>Sale</a></nav><h1>Sleeping bags</h1>\
+         <div class=layout><div class=filters><h2>Filter by brand</h2><ul><li><a href=?b=1>Northwind (12)</a></li><li><a href=?b=2>Summit (8)</a></li></ul></div>\
+         <div class=results><p>96 results</p><ul class=grid>{tiles}</ul></div></div>\
+         <div class=guide>{guide}</div><footer class=footer>© Example Outdoor</footer></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(
+        m.contains("Sleeping bag model 17") && m.contains("Northwind (12)") && m.contains(PROSE),
+        "{m}"
+    );
+    assert!(!m.contains("Example Outdoor"), "{m}");
+}
+
+#[test]
+fn prices_in_prose_do_not_make_a_shop_grid() {
+    assert!(shows_price("$19.99") && shows_price("19,99 €") && shows_price("from £ 5"));
+    assert!(!shows_price("US$") && !shows_price("Price on request"));
+    // A thread whose posts quote prices is prose, and stays its posts.
+    let posts: String = (1..=5)
+        .map(|k| format!("<div class=post><p>Post {k}: I paid $450 for the card last year, {PROSE}</p></div>"))
+        .collect();
+    let html = format!(
+        "<body><div class=side><ul><li>Forum rules and the list of moderators</li><li>Members online now</li></ul></div>\
+         <div class=thread>{posts}</div></body>"
+    );
+    let m = main_markdown(&html);
+    assert!(m.contains("Post 5: I paid $450"), "{m}");
+    assert!(!m.contains("Forum rules"), "{m}");
+}
