@@ -7,7 +7,8 @@
 //! popup on a stream of its own, often before the cap has decided. A tab that swaps its
 //! page for a fresh one (a hung navigation, a page a CDP client closed) is given room for
 //! one more first: the old page goes only once the new one is there, and a session at its
-//! cap would otherwise lose its page to its own cap.
+//! cap would otherwise lose its page to its own cap. That room is for a page nobody opened
+//! (the old page, still running, may be opening pop-ups meanwhile).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -108,7 +109,8 @@ impl TabCap {
     }
 
     /// Counts a new page of `context`; `false` (and not counted) when it is past the cap.
-    fn admit(&self, context: &str, target: &TargetId) -> bool {
+    /// `popup`: another page opened it, so room made for a replacement is not for it.
+    fn admit(&self, context: &str, target: &TargetId, popup: bool) -> bool {
         let mut state = self.lock();
         if let Some(at) = state.gone_unseen.iter().position(|gone| gone == target) {
             state.gone_unseen.remove(at);
@@ -116,6 +118,7 @@ impl TabCap {
         }
         let full = state.pages.get(context).map_or(0, HashSet::len) >= self.max;
         let room = full
+            && !popup
             && state
                 .room
                 .remove(context)
@@ -189,7 +192,11 @@ impl TabCap {
                         continue;
                     };
                     if info.r#type != "page"
-                        || running.tab_cap.admit(context.inner(), &info.target_id)
+                        || running.tab_cap.admit(
+                            context.inner(),
+                            &info.target_id,
+                            info.opener_id.is_some(),
+                        )
                     {
                         continue;
                     }
@@ -217,9 +224,9 @@ mod tests {
     fn a_page_past_the_cap_is_closed_and_remembered_as_such_after_it_is_gone() {
         let cap = TabCap::new(2);
         assert_eq!(cap.decision(&page(0)), None);
-        assert!(cap.admit("context", &page(0)));
-        assert!(cap.admit("context", &page(1)));
-        assert!(!cap.admit("context", &page(2)));
+        assert!(cap.admit("context", &page(0), false));
+        assert!(cap.admit("context", &page(1), false));
+        assert!(!cap.admit("context", &page(2), false));
         assert_eq!(cap.decision(&page(1)), Some(Decision::Admitted));
         assert_eq!(cap.decision(&page(2)), Some(Decision::Closed));
         cap.gone(&page(2));
@@ -227,7 +234,7 @@ mod tests {
         cap.gone(&page(1));
         assert_eq!(cap.decision(&page(1)), None);
         assert!(
-            cap.admit("context", &page(3)),
+            cap.admit("context", &page(3), false),
             "a gone page frees its place"
         );
     }
@@ -235,9 +242,9 @@ mod tests {
     #[test]
     fn the_pages_closed_are_remembered_within_a_bound() {
         let cap = TabCap::new(1);
-        assert!(cap.admit("context", &page(0)));
+        assert!(cap.admit("context", &page(0), false));
         for n in 1..=3 * CLOSED_KEPT {
-            assert!(!cap.admit("context", &page(n)));
+            assert!(!cap.admit("context", &page(n), false));
         }
         let state = cap.lock();
         assert_eq!(state.closed.len(), CLOSED_KEPT);
@@ -250,20 +257,30 @@ mod tests {
     #[test]
     fn room_made_for_a_replacement_lets_one_page_past_the_cap_once() {
         let cap = TabCap::new(2);
-        assert!(cap.admit("context", &page(0)));
-        assert!(cap.admit("context", &page(1)));
+        assert!(cap.admit("context", &page(0), false));
+        assert!(cap.admit("context", &page(1), false));
         assert!(!cap.has_room("context"));
         cap.make_room("context", Duration::from_secs(60));
-        assert!(cap.admit("context", &page(2)), "the replacement comes in");
-        assert!(!cap.admit("context", &page(3)), "and only it");
+        assert!(
+            !cap.admit("context", &page(8), true),
+            "a pop-up does not take the room"
+        );
+        assert!(
+            cap.admit("context", &page(2), false),
+            "the replacement comes in"
+        );
+        assert!(!cap.admit("context", &page(3), false), "and only it");
         cap.make_room("other", Duration::from_secs(60));
         cap.unmake_room("other");
-        assert!(cap.admit("other", &page(4)));
-        assert!(cap.admit("other", &page(5)));
-        assert!(!cap.admit("other", &page(6)), "room taken back is not used");
+        assert!(cap.admit("other", &page(4), false));
+        assert!(cap.admit("other", &page(5), false));
+        assert!(
+            !cap.admit("other", &page(6), false),
+            "room taken back is not used"
+        );
         cap.make_room("context", Duration::ZERO);
         assert!(
-            !cap.admit("context", &page(7)),
+            !cap.admit("context", &page(7), false),
             "room that expired is not used"
         );
     }
@@ -272,9 +289,9 @@ mod tests {
     fn a_page_gone_before_it_was_seen_is_not_counted() {
         let cap = TabCap::new(1);
         cap.gone(&page(0));
-        assert!(cap.admit("context", &page(0)));
+        assert!(cap.admit("context", &page(0), false));
         assert!(cap.has_room("context"));
-        assert!(cap.admit("context", &page(1)));
+        assert!(cap.admit("context", &page(1), false));
         assert!(!cap.has_room("context"));
     }
 }
