@@ -286,7 +286,9 @@ async fn a_session_at_its_cap_of_tabs_keeps_a_page_through_a_hung_navigation() {
         "{json}"
     );
     still_usable(&app, &site, &id).await;
-    assert_eq!(pages_of(&app, &id).await, MAX_TABS);
+    // The hung page is closed after its replacement came in; its renderer may take a
+    // moment to let it go.
+    pages_come_to_at_most(&app, &id, MAX_TABS).await;
 
     let (status, json) = post(
         &app,
