@@ -12,9 +12,9 @@
 //! hands every arena's free pages back (`MADV_DONTNEED`), whatever lies above them.
 //! It cannot give back a page that still holds one live block, and each arena keeps such
 //! pages of its own: glibc makes up to eight arenas a core as threads come and go (the
-//! blocking pool's too), and the soak saw browserd's heap grow with its thread count for
-//! half an hour before it levelled off. One arena per core serves the runtime's worker
-//! threads without contention.
+//! blocking pool's too), and in the soak browserd's anonymous memory rose with its thread
+//! count. One arena per core serves the runtime's worker threads without contention. Both
+//! lower the soak's drift; neither makes it flat (bench/README.md).
 
 use std::time::Duration;
 
