@@ -246,17 +246,23 @@ async fn failed_within_bounds(
     match status {
         500 => ended_with(app, id, why).await,
         502 => {
-            assert!(
-                json["error"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("ERR_TIMED_OUT"),
-                "{json}"
-            );
+            timed_out(status, &json);
             still_usable(app, site, id).await;
         }
         other => panic!("{other}: {json}"),
     }
+}
+
+/// The navigation failed at the operation timeout (`502`, `net::ERR_TIMED_OUT`).
+fn timed_out(status: u16, json: &Value) {
+    assert_eq!(status, 502, "{json}");
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("ERR_TIMED_OUT"),
+        "{json}"
+    );
 }
 
 /// The session is active and takes the next page.
@@ -280,11 +286,7 @@ async fn a_session_at_its_cap_of_tabs_keeps_a_page_through_a_hung_navigation() {
     assert_eq!(pages_of(&app, &id).await, MAX_TABS);
 
     let (status, json) = observe_in(&app, &id, &hostile.url("/loop.html")).await;
-    assert_eq!(status, 502, "{json}");
-    assert!(
-        json["error"].as_str().unwrap().contains("ERR_TIMED_OUT"),
-        "{json}"
-    );
+    timed_out(status, &json);
     still_usable(&app, &site, &id).await;
     // The hung page is closed after its replacement came in; its renderer may take a
     // moment to let it go.
@@ -314,11 +316,7 @@ async fn hostile_pages_fail_their_own_requests_while_another_session_keeps_stepp
     // An endless loop: the navigation fails at the operation timeout, on a fresh page.
     let id = start().await;
     let (status, json) = observe_in(&app, &id, &hostile.url("/loop.html")).await;
-    assert_eq!(status, 502, "{json}");
-    assert!(
-        json["error"].as_str().unwrap().contains("ERR_TIMED_OUT"),
-        "{json}"
-    );
+    timed_out(status, &json);
     still_usable(&app, &site, &id).await;
 
     // A page that never stops loading: the same.
@@ -352,10 +350,7 @@ async fn hostile_pages_fail_their_own_requests_while_another_session_keeps_stepp
     let (status, json) = observe_in(&app, &id, &hostile.url("/popups.html")).await;
     match status {
         200 => {}
-        502 => assert!(
-            json["error"].as_str().unwrap().contains("ERR_TIMED_OUT"),
-            "{json}"
-        ),
+        502 => timed_out(status, &json),
         _ => panic!("{status}: {json}"),
     }
     pages_come_to_at_most(&app, &id, MAX_TABS).await;
