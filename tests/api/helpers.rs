@@ -276,25 +276,44 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// Starts the binary on `data_dir` and waits for its `/health`. A port taken by another
+    /// test between `free_port` and the server's bind is tried again on a new port; any
+    /// other failure to come up panics with what the server printed.
     pub async fn spawn(data_dir: &Path, port: u16) -> ServerProcess {
-        let child = Command::new(env!("CARGO_BIN_EXE_browserd"))
-            .args([
-                "serve",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--data-dir",
-            ])
-            .arg(data_dir)
-            .env("BROWSERD_API_KEYS", KEY)
-            .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("browserd starts");
-        let address = format!("http://127.0.0.1:{port}");
-        wait_until_up(&address).await;
-        ServerProcess { child, address }
+        let mut port = port;
+        for _ in 0..3 {
+            let log = tempfile::NamedTempFile::new().expect("log file");
+            let mut child = Command::new(env!("CARGO_BIN_EXE_browserd"))
+                .args([
+                    "serve",
+                    "--addr",
+                    &format!("127.0.0.1:{port}"),
+                    "--data-dir",
+                ])
+                .arg(data_dir)
+                .env("BROWSERD_API_KEYS", KEY)
+                .env("BROWSERD_ALLOW_PRIVATE_NETWORK", "all")
+                .env("RUST_LOG", "warn")
+                .stdout(Stdio::null())
+                .stderr(log.reopen().expect("log file"))
+                .spawn()
+                .expect("browserd starts");
+            let address = format!("http://127.0.0.1:{port}");
+            match wait_until_child_up(&mut child, &address).await {
+                Ok(()) => return ServerProcess { child, address },
+                Err(why) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let printed = std::fs::read_to_string(log.path()).unwrap_or_default();
+                    if printed.contains("in use") {
+                        port = free_port();
+                        continue;
+                    }
+                    panic!("browserd did not come up: {why}; it printed:\n{printed}");
+                }
+            }
+        }
+        panic!("browserd found no free port in three tries");
     }
 
     pub fn signal(&self, signal: i32) {
@@ -362,6 +381,25 @@ pub async fn wait_until_up(address: &str) {
             tokio::time::Instant::now() < deadline,
             "browserd did not come up"
         );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits for `/health` of a server the test started as `child`, for at most 30 s; says why
+/// it gave up (the server exited, or it did not answer).
+async fn wait_until_child_up(child: &mut Child, address: &str) -> Result<(), String> {
+    let client = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if client.get(format!("{address}/health")).send().await.is_ok() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("it exited with {status}"));
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err("no answer from /health within 30 s".into());
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
