@@ -12,7 +12,7 @@ use browserd::shutdown::Shutdown;
 use browserd::startup::Application;
 
 fn main() -> ExitCode {
-    browserd::startup::bound_arenas();
+    browserd::startup::tune_allocator();
     match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(run()),
         Err(error) => {

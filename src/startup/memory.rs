@@ -1,20 +1,29 @@
-//! Keeping the allocator's free memory small: few arenas, and what is free given back to
-//! the system now and then.
+//! Keeping the allocator's free memory small: few arenas, large blocks of their own, and
+//! what is free given back to the system now and then.
 //!
-//! Owns the bound on glibc's arenas and its periodic `malloc_trim`. Does not own any memory
-//! accounting: `/health` and the soak measure memory, this only returns what is free.
+//! Owns glibc's settings (arenas, the threshold for blocks of their own) and its periodic
+//! `malloc_trim`. Does not own any memory accounting: `/health` and the soak measure
+//! memory, this only shapes and returns what is free.
 //!
-//! Why: glibc keeps freed memory in its per-thread arenas for reuse and returns little of
-//! it, since its heaps shrink only from the top. A server that handles each session's
-//! requests on whichever thread is free scatters small long-lived blocks over every
-//! arena, and its resident memory then creeps up by about a kilobyte per session although
-//! the live heap stays flat (the soak's finding, see bench/README.md). `malloc_trim(0)`
-//! hands every arena's free pages back (`MADV_DONTNEED`), whatever lies above them.
-//! It cannot give back a page that still holds one live block, and each arena keeps such
-//! pages of its own: glibc makes up to eight arenas a core as threads come and go (the
-//! blocking pool's too), and in the soak browserd's anonymous memory rose with its thread
-//! count. One arena per core serves the runtime's worker threads without contention. Both
-//! lower the soak's drift; neither makes it flat (bench/README.md).
+//! Why: glibc keeps freed memory in its arenas for reuse and returns little of it, since
+//! its heaps shrink only from the top. A server that handles each session's requests on
+//! whichever thread is free scatters small long-lived blocks over every arena, and its
+//! resident memory then creeps up although the live heap stays flat (the soak's finding,
+//! see bench/README.md). Three settings, each measured in the soak:
+//! - `malloc_trim(0)` hands every arena's free pages back (`MADV_DONTNEED`), whatever lies
+//!   above them. It cannot give back a page that still holds one live block.
+//! - One arena per core (at least two) instead of up to eight a core: each arena keeps
+//!   such pages of its own, and the blocking pool's threads come and go.
+//! - Blocks of 128 KiB or more get pages of their own (`mmap`), returned whole when freed.
+//!   glibc's default starts there but raises the threshold to the largest block freed, up
+//!   to 32 MiB: after the first large page or scrape, every page's HTML, markdown and
+//!   JSON answer came from the heap, and the small blocks allocated around them pinned its
+//!   pages. Fixing the threshold keeps the heap for small blocks; a large block costs a
+//!   `mmap` and its page faults, which are nothing beside the browser work that made it.
+//!
+//! Together they lower the soak's memory by a third and halve its swings; the drift is
+//! slower to show but still there (bench/README.md). jemalloc, tried in its place, held
+//! more.
 
 use std::time::Duration;
 
@@ -25,27 +34,44 @@ use crate::shutdown::Shutdown;
 /// nothing measurable.
 const TRIM_EVERY: Duration = Duration::from_secs(30);
 
-/// Bounds glibc's arenas to one per core (at least two), unless the operator chose with
-/// `MALLOC_ARENA_MAX`. Call it first thing, before the threads that would make more.
-pub fn bound_arenas() {
-    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
-        return;
+/// Blocks this large or larger get pages of their own.
+const OWN_PAGES_FROM_BYTES: usize = 128 * 1024;
+
+/// Sets glibc's arenas to one per core (at least two) and its threshold for blocks of
+/// their own to [`OWN_PAGES_FROM_BYTES`], each unless the operator chose it with glibc's
+/// own variable (`MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`). Call it first thing,
+/// before the threads that would make more arenas.
+pub fn tune_allocator() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        set_option(Setting::ArenaMax, cores.max(2));
     }
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    set_arena_max(cores.max(2));
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        set_option(Setting::MmapThreshold, OWN_PAGES_FROM_BYTES);
+    }
+}
+
+/// The settings of glibc's allocator this module changes.
+enum Setting {
+    ArenaMax,
+    MmapThreshold,
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn set_arena_max(arenas: usize) {
-    let arenas = libc::c_int::try_from(arenas).unwrap_or(libc::c_int::MAX);
+fn set_option(setting: Setting, value: usize) {
+    let parameter = match setting {
+        Setting::ArenaMax => libc::M_ARENA_MAX,
+        Setting::MmapThreshold => libc::M_MMAP_THRESHOLD,
+    };
+    let value = libc::c_int::try_from(value).unwrap_or(libc::c_int::MAX);
     // SAFETY: mallopt only sets a parameter of the allocator; any thread may call it.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, arenas);
+        libc::mallopt(parameter, value);
     }
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn set_arena_max(_arenas: usize) {}
+fn set_option(_setting: Setting, _value: usize) {}
 
 /// Returns the allocator's free memory to the system every [`TRIM_EVERY`] until
 /// `shutdown`. Does nothing where the allocator is not glibc's.

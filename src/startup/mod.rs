@@ -8,7 +8,7 @@
 mod mcp;
 mod memory;
 
-pub use memory::bound_arenas;
+pub use memory::tune_allocator;
 
 pub use mcp::{run_mcp, McpError};
 
