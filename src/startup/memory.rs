@@ -17,13 +17,13 @@
 //! - Blocks of 128 KiB or more get pages of their own (`mmap`), returned whole when freed.
 //!   glibc's default starts there but raises the threshold to the largest block freed, up
 //!   to 32 MiB: after the first large page or scrape, every page's HTML, markdown and
-//!   JSON answer came from the heap, and the small blocks allocated around them pinned its
-//!   pages. Fixing the threshold keeps the heap for small blocks; a large block costs a
-//!   `mmap` and its page faults, which are nothing beside the browser work that made it.
+//!   JSON answer came from the heaps, where small blocks allocated beside them can pin
+//!   their pages. Fixing the threshold keeps the heaps for small blocks; a large block
+//!   costs a `mmap` and its page faults, nothing beside the browser work that made it.
 //!
-//! Together they lower the soak's memory by a third and halve its swings; the drift is
-//! slower to show but still there (bench/README.md). jemalloc, tried in its place, held
-//! more.
+//! Together they lower the soak's memory by a third and halve its swings, but its slope
+//! is unchanged: the drift is still there (bench/README.md). jemalloc, tried in their
+//! place, held more.
 
 use std::time::Duration;
 
