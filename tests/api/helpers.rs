@@ -299,7 +299,7 @@ impl ServerProcess {
                 .spawn()
                 .expect("browserd starts");
             let address = format!("http://127.0.0.1:{port}");
-            match wait_until_child_up(&mut child, &address).await {
+            match wait_for_health(Some(&mut child), &address).await {
                 Ok(()) => return ServerProcess { child, address },
                 Err(why) => {
                     let _ = child.kill();
@@ -369,32 +369,21 @@ pub fn sdk_python() -> PathBuf {
 
 /// Waits until a server answers `/health` at `address`, for at most 30 s.
 pub async fn wait_until_up(address: &str) {
-    let client = reqwest::Client::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while client
-        .get(format!("{address}/health"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "browserd did not come up"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    if let Err(why) = wait_for_health(None, address).await {
+        panic!("browserd did not come up: {why}");
     }
 }
 
-/// Waits for `/health` of a server the test started as `child`, for at most 30 s; says why
-/// it gave up (the server exited, or it did not answer).
-async fn wait_until_child_up(child: &mut Child, address: &str) -> Result<(), String> {
+/// Waits for `/health` at `address`, for at most 30 s; says why it gave up: the server the
+/// test started as `child` exited, or nothing answered.
+async fn wait_for_health(mut child: Option<&mut Child>, address: &str) -> Result<(), String> {
     let client = reqwest::Client::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         if client.get(format!("{address}/health")).send().await.is_ok() {
             return Ok(());
         }
-        if let Ok(Some(status)) = child.try_wait() {
+        if let Some(Ok(Some(status))) = child.as_mut().map(|child| child.try_wait()) {
             return Err(format!("it exited with {status}"));
         }
         if tokio::time::Instant::now() > deadline {
