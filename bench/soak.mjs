@@ -35,6 +35,8 @@ const RENDERER_KILL_S = Number(process.env.SOAK_RENDERER_KILL_S || (SHORT ? 15 :
 const BROWSER_KILL_S = Number(process.env.SOAK_BROWSER_KILL_S || (SHORT ? Math.max(45, MINUTES * 20) : 600));
 const WARM = Number(process.env.BROWSERD_WARM_CONTEXTS || 2);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S || (SHORT ? 5 : 15));
+// The pool's longest way down from its ceiling to its floor (three quiet minutes), and a margin.
+const POOL_SETTLE_MS = 4 * 60 * 1000;
 const HOST_RULES = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1';
 const log = (...a) => console.error(`[soak ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const read = (file) => { try { return fs.readFileSync(file, 'utf8'); } catch (e) { return null; } };
@@ -131,14 +133,27 @@ const began = Date.now();
 const minutes = () => +((Date.now() - began) / 60000).toFixed(2);
 const samples = [];
 
+/** browserd's allocator count (`/metrics`, refreshed after each trim), in KiB; null if absent. */
+async function heapGauges() {
+  try {
+    const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(30000) })).text();
+    const gauge = (name) => { const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm')); return m ? Math.round(Number(m[1]) / 1024) : null; };
+    return { in_use: gauge('browserd_heap_in_use_bytes'), free_held: gauge('browserd_heap_free_held_bytes') };
+  } catch (e) {
+    return { in_use: null, free_held: null };
+  }
+}
+
 async function sample() {
   const bs = browsers();
   const tree = bs.flatMap((b) => processTree(b));
   const health = (await call('/health')).json;
+  const heap = await heapGauges();
   const views = await Promise.all(bs.map(devtools));
   const s = {
     minute: minutes(), load: loadAverage(),
     browserd_rss_kib: statusField(child.pid, 'VmRSS'), browserd_anon_kib: anonymous(child.pid), browserd_fds: fds(child.pid), browserd_threads: statusField(child.pid, 'Threads'),
+    browserd_heap_in_use_kib: heap.in_use, browserd_heap_free_held_kib: heap.free_held,
     browsers: bs.length, browser_processes: tree.length,
     browser_rss_kib: tree.reduce((a, p) => a + statusField(p, 'VmRSS'), 0),
     browser_pss_kib: tree.reduce((a, p) => a + pss(p), 0),
@@ -252,7 +267,16 @@ const lastKill = kills.length ? kills[kills.length - 1].at : 0;
 // After the last cycle: every session closed; what is left once browserd settled.
 await sleep(Math.max(0, lastKill + 15000 - Date.now()));
 await sleep(5000);
-const settled = await sample();
+// A pool that grew during a burst of starts holds its ready contexts until it halves back
+// to its floor, a quiet minute at a time (16 → 2 takes three): those are not left behind.
+// Wait for it, within a bound; what is still there after it is.
+const settleStart = Date.now();
+let settled = await sample();
+while ((settled.excess_contexts > 0 || settled.pages_in_contexts > WARM * settled.browsers) && Date.now() - settleStart < POOL_SETTLE_MS) {
+  await sleep(5000);
+  settled = await sample();
+}
+const settledAfterS = Math.round((Date.now() - settleStart) / 1000) + 5;
 const ended = { browserd_rss_kib: settled.browserd_rss_kib, browserd_anon_kib: settled.browserd_anon_kib };
 const list = (await call('/sessions?only_active=true&limit=100')).json;
 
@@ -290,9 +314,10 @@ function slope(points) {
 // The first tenth (at most 5 minutes) is warm-up: pools fill, code pages come in.
 const warm = Math.min(5, MINUTES / 10);
 const steady = samples.filter((s) => s.minute >= warm && s.minute <= MINUTES);
-const mibPerHour = (key) => { const k = slope(steady.map((s) => [s.minute / 60, s[key] / 1024])); return k === null ? null : +k.toFixed(1); };
+const known = (key) => steady.filter((s) => typeof s[key] === 'number');
+const mibPerHour = (key) => { const k = slope(known(key).map((s) => [s.minute / 60, s[key] / 1024])); return k === null ? null : +k.toFixed(1); };
 const perHour = (key) => { const k = slope(steady.map((s) => [s.minute / 60, s[key]])); return k === null ? null : +k.toFixed(1); };
-const spanOf = (key) => ({ first: steady[0]?.[key], min: Math.min(...steady.map((s) => s[key])), max: Math.max(...steady.map((s) => s[key])), last: steady.at(-1)?.[key] });
+const spanOf = (key) => { const k = known(key); return k.length ? { first: k[0][key], min: Math.min(...k.map((s) => s[key])), max: Math.max(...k.map((s) => s[key])), last: k.at(-1)[key] } : { first: null, min: null, max: null, last: null }; };
 // The browser's memory restarts with every browser kill: its slope within each life, too.
 const lives = [];
 for (const s of steady) {
@@ -315,17 +340,18 @@ const result = {
   failures_of_killed_sessions: failures.length - errors.length, errors, log_error_lines: logErrors.length, log_error_examples: logErrors.slice(0, 10),
   records: { reported_sessions: reported.size, stored_sessions: stored.size, lost },
   slopes_per_hour: {
-    browserd_rss_mib: mibPerHour('browserd_rss_kib'), browserd_anon_mib: mibPerHour('browserd_anon_kib'), browser_pss_mib: mibPerHour('browser_pss_kib'), browser_rss_mib: mibPerHour('browser_rss_kib'),
+    browserd_rss_mib: mibPerHour('browserd_rss_kib'), browserd_anon_mib: mibPerHour('browserd_anon_kib'), browserd_heap_in_use_mib: mibPerHour('browserd_heap_in_use_kib'), browserd_heap_free_held_mib: mibPerHour('browserd_heap_free_held_kib'), browser_pss_mib: mibPerHour('browser_pss_kib'), browser_rss_mib: mibPerHour('browser_rss_kib'),
     browser_pss_mib_within_lives: lifeSlopes, browserd_fds: perHour('browserd_fds'), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
   },
-  spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browserd_anon_kib: spanOf('browserd_anon_kib'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
-  after_all_closed: { ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browserd_anon_kib: ended.browserd_anon_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds },
+  spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browserd_anon_kib: spanOf('browserd_anon_kib'), browserd_heap_in_use_kib: spanOf('browserd_heap_in_use_kib'), browserd_heap_free_held_kib: spanOf('browserd_heap_free_held_kib'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
+  after_all_closed: { settled_after_s: settledAfterS, ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browserd_anon_kib: ended.browserd_anon_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds },
   samples, kill_log: kills.map(({ kind, minute }) => ({ kind, minute })), failures,
 };
 const out = saveResults('soak', result);
 if (process.env.SOAK_KEEP_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
 
 const mib = (kib) => (kib / 1024).toFixed(0);
+const mib1 = (kib) => (kib === null || kib === undefined || !Number.isFinite(kib) ? 'n/a' : (kib / 1024).toFixed(1));
 const leak = leftover.active_sessions !== 0 || leftover.excess_contexts > 0 || leftover.pages_in_contexts > WARM * settled.browsers || leftover.stored_active !== 0;
 const lostCount = lost.sessions.length + lost.endings.length + lost.steps.length;
 console.log(`\nSoak: ${MINUTES} min, ${WORKERS} sessions at a time, ${counts.cycles} cycles (${counts.steps} steps, ${counts.scrapes} scrapes, ${counts.refused || 0} steps refused by their page)`);
@@ -337,12 +363,14 @@ console.log(`| records lost (sessions / endings / steps) | ${lost.sessions.lengt
 console.log(`| browserd RSS, MiB (first / max / last of steady state) | ${mib(result.spans.browserd_rss_kib.first)} / ${mib(result.spans.browserd_rss_kib.max)} / ${mib(result.spans.browserd_rss_kib.last)} |`);
 console.log(`| browserd RSS slope, MiB per hour | ${result.slopes_per_hour.browserd_rss_mib} |`);
 console.log(`| browserd anonymous memory (its heap; RSS less the binary's pages), MiB (first / max / last); slope per hour | ${mib(result.spans.browserd_anon_kib.first)} / ${mib(result.spans.browserd_anon_kib.max)} / ${mib(result.spans.browserd_anon_kib.last)}; ${result.slopes_per_hour.browserd_anon_mib} |`);
+console.log(`| of it, what the allocator counts in use (MiB, first / max / last; slope per hour) | ${mib1(result.spans.browserd_heap_in_use_kib.first)} / ${mib1(result.spans.browserd_heap_in_use_kib.max)} / ${mib1(result.spans.browserd_heap_in_use_kib.last)}; ${result.slopes_per_hour.browserd_heap_in_use_mib} |`);
+console.log(`| and what it holds free but could not return (MiB, first / max / last; slope per hour) | ${mib1(result.spans.browserd_heap_free_held_kib.first)} / ${mib1(result.spans.browserd_heap_free_held_kib.max)} / ${mib1(result.spans.browserd_heap_free_held_kib.last)}; ${result.slopes_per_hour.browserd_heap_free_held_mib} |`);
 console.log(`| browser tree PSS, MiB (first / max / last) | ${mib(result.spans.browser_pss_kib.first)} / ${mib(result.spans.browser_pss_kib.max)} / ${mib(result.spans.browser_pss_kib.last)} |`);
 console.log(`| browser tree PSS slope, MiB per hour (whole run; within each browser's life) | ${result.slopes_per_hour.browser_pss_mib}; ${lifeSlopes.join(', ')} |`);
 console.log(`| file descriptors, browserd (first / max / last; slope per hour) | ${result.spans.browserd_fds.first} / ${result.spans.browserd_fds.max} / ${result.spans.browserd_fds.last}; ${result.slopes_per_hour.browserd_fds} |`);
 console.log(`| file descriptors, browser tree (first / max / last; slope per hour) | ${result.spans.browser_fds.first} / ${result.spans.browser_fds.max} / ${result.spans.browser_fds.last}; ${result.slopes_per_hour.browser_fds} |`);
 console.log(`| contexts beyond sessions + warm ones (max during the run) | ${Math.max(...samples.map((s) => s.excess_contexts))} |`);
-console.log(`| after every session closed: active sessions; contexts (warm: ${WARM * settled.browsers}); pages in them; all targets | ${leftover.active_sessions}; ${leftover.contexts}; ${leftover.pages_in_contexts}; ${leftover.targets} |`);
+console.log(`| after every session closed (${settledAfterS} s later): active sessions; contexts (warm floor: ${WARM * settled.browsers}); pages in them; all targets | ${leftover.active_sessions}; ${leftover.contexts}; ${leftover.pages_in_contexts}; ${leftover.targets} |`);
 console.log(`| sessions still \`active\` in the store after the stop | ${stillActive} |`);
 console.log(`| browserd log lines at ERROR | ${logErrors.length} |`);
 console.log('raw figures:', out);

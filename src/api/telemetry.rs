@@ -178,6 +178,16 @@ fn describe() {
         "browserd_browser_crashes_total",
         "Browser processes that died while the server was running."
     );
+    describe_gauge!(
+        "browserd_heap_in_use_bytes",
+        Unit::Bytes,
+        "Bytes the server's allocator counts in use (glibc), after its last trim (every 30 s)."
+    );
+    describe_gauge!(
+        "browserd_heap_free_held_bytes",
+        Unit::Bytes,
+        "Bytes free in the allocator's heaps that its last trim could not return to the system."
+    );
     describe_histogram!(
         "browserd_store_write_duration_seconds",
         Unit::Seconds,

@@ -1,9 +1,11 @@
 //! Keeping the allocator's free memory small: few arenas, large blocks of their own, and
 //! what is free given back to the system now and then.
 //!
-//! Owns glibc's settings (arenas, the threshold for blocks of their own) and its periodic
-//! `malloc_trim`. Does not own any memory accounting: `/health` and the soak measure
-//! memory, this only shapes and returns what is free.
+//! Owns glibc's settings (arenas, the threshold for blocks of their own), its periodic
+//! `malloc_trim`, and the allocator's own count after each trim (the gauges
+//! `browserd_heap_in_use_bytes` and `browserd_heap_free_held_bytes`), which tells a heap
+//! that grows from one that only holds freed memory. Does not own the process's memory as
+//! the system sees it: the soak and operators read that from `/proc`.
 //!
 //! Why: glibc keeps freed memory in its arenas for reuse and returns little of it, since
 //! its heaps shrink only from the top. A server that handles each session's requests on
@@ -83,20 +85,66 @@ pub(super) async fn trim_until(shutdown: Shutdown) {
             _ = interval.tick() => {}
             _ = shutdown.wait() => return,
         }
-        // A trim walks every arena: keep it off the threads that serve requests.
-        if tokio::task::spawn_blocking(trim).await.is_err() {
-            return;
+        // A trim and a count walk every arena: keep them off the threads that serve
+        // requests.
+        match tokio::task::spawn_blocking(trim_and_count).await {
+            Ok(Some(usage)) => {
+                metrics::gauge!("browserd_heap_in_use_bytes").set(usage.in_use as f64);
+                metrics::gauge!("browserd_heap_free_held_bytes").set(usage.free_held as f64);
+            }
+            Ok(None) => {}
+            Err(_) => return,
         }
     }
 }
 
+/// The allocator's own count, right after a trim.
+#[derive(Debug, Clone, Copy)]
+struct HeapUsage {
+    /// Bytes in blocks the program holds, its own pages (large blocks) included.
+    in_use: usize,
+    /// Bytes free in the heaps that the trim could not give back: pages that share
+    /// a live block, and pieces smaller than a page.
+    free_held: usize,
+}
+
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn trim() {
-    // SAFETY: malloc_trim only takes the allocator's own locks; any thread may call it.
-    unsafe {
+fn trim_and_count() -> Option<HeapUsage> {
+    // SAFETY: malloc_trim and mallinfo2 only take the allocator's own locks; any thread
+    // may call them.
+    let info = unsafe {
         libc::malloc_trim(0);
-    }
+        libc::mallinfo2()
+    };
+    Some(HeapUsage {
+        in_use: info.uordblks + info.hblkhd,
+        free_held: info.fordblks,
+    })
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn trim() {}
+fn trim_and_count() -> Option<HeapUsage> {
+    None
+}
+
+#[cfg(all(test, target_os = "linux", target_env = "gnu"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_count_sees_a_block_held_and_not_after_it_is_freed() {
+        // Far larger than what the other tests, running beside this one, hold at once.
+        const BLOCK: usize = 64 << 20;
+        const MARGIN: usize = 16 << 20;
+        let before = trim_and_count().map(|usage| usage.in_use);
+        let block = vec![1u8; BLOCK];
+        let held = trim_and_count().map(|usage| usage.in_use);
+        drop(std::hint::black_box(block));
+        let after = trim_and_count().map(|usage| usage.in_use);
+        let (Some(before), Some(held), Some(after)) = (before, held, after) else {
+            panic!("glibc's count is missing");
+        };
+        assert!(held + MARGIN >= before + BLOCK, "{before} → {held}");
+        assert!(after + BLOCK <= held + MARGIN, "{held} → {after}");
+    }
+}
