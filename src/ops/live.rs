@@ -59,7 +59,7 @@ impl Feeds {
         }
         let started = Arc::new(screen.screencast(QUALITY, MAX_SIZE.0, MAX_SIZE.1).await?);
         let mut feeds = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        feeds.retain(|_, feed| feed.running.strong_count() > 0 || !*feed.stopped.borrow());
+        forget_stopped(&mut feeds);
         // Another viewer of the page may have started one meanwhile: keep a single one.
         if let Some(running) = feeds.get(&page).and_then(|feed| feed.running.upgrade()) {
             return Ok(running);
@@ -114,8 +114,17 @@ impl Feeds {
         }
         let taken = screen.frame(quality, max.0, max.1).await;
         done.send_replace(true);
+        // Its entry (or an older stopped one) goes now: every step of every session
+        // takes a picture, and pages that no viewer ever opens would otherwise be kept
+        // for the server's life.
+        forget_stopped(&mut self.0.lock().unwrap_or_else(|p| p.into_inner()));
         taken
     }
+}
+
+/// Drops the entries of pages whose screencast has stopped and has no viewer left.
+fn forget_stopped(feeds: &mut HashMap<String, Feed>) {
+    feeds.retain(|_, feed| feed.running.strong_count() > 0 || !*feed.stopped.borrow());
 }
 
 /// What a viewer is shown next.
@@ -282,5 +291,33 @@ impl Hands {
     pub async fn touch(&self, touch: &Touch) -> Result<(), TouchError> {
         let screen = self.screen.borrow().clone().ok_or(TouchError::NoPage)?;
         Ok(screen.touch(touch).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(stopped: bool) -> (Feed, watch::Sender<bool>) {
+        let (sender, receiver) = watch::channel(stopped);
+        let feed = Feed {
+            running: Weak::new(),
+            stopped: receiver,
+        };
+        (feed, sender)
+    }
+
+    #[test]
+    fn a_picture_taken_and_done_leaves_no_entry_and_one_under_way_stays() {
+        let mut feeds = HashMap::new();
+        let (done, _done) = feed(true);
+        let (taking, taking_sender) = feed(false);
+        feeds.insert("done".to_string(), done);
+        feeds.insert("taking".to_string(), taking);
+        forget_stopped(&mut feeds);
+        assert_eq!(feeds.keys().collect::<Vec<_>>(), ["taking"]);
+        taking_sender.send_replace(true);
+        forget_stopped(&mut feeds);
+        assert!(feeds.is_empty());
     }
 }
