@@ -138,9 +138,10 @@ async function heapGauges() {
   try {
     const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(30000) })).text();
     const gauge = (name) => { const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm')); return m ? Math.round(Number(m[1]) / 1024) : null; };
-    return { in_use: gauge('browserd_heap_in_use_bytes'), free_held: gauge('browserd_heap_free_held_bytes') };
+    const tasks = text.match(/^browserd_tasks_alive (\S+)$/m);
+    return { in_use: gauge('browserd_heap_in_use_bytes'), free_held: gauge('browserd_heap_free_held_bytes'), tasks: tasks ? Number(tasks[1]) : null };
   } catch (e) {
-    return { in_use: null, free_held: null };
+    return { in_use: null, free_held: null, tasks: null };
   }
 }
 
@@ -153,7 +154,7 @@ async function sample() {
   const s = {
     minute: minutes(), load: loadAverage(),
     browserd_rss_kib: statusField(child.pid, 'VmRSS'), browserd_anon_kib: anonymous(child.pid), browserd_fds: fds(child.pid), browserd_threads: statusField(child.pid, 'Threads'),
-    browserd_heap_in_use_kib: heap.in_use, browserd_heap_free_held_kib: heap.free_held,
+    browserd_heap_in_use_kib: heap.in_use, browserd_heap_free_held_kib: heap.free_held, browserd_tasks: heap.tasks,
     browsers: bs.length, browser_processes: tree.length,
     browser_rss_kib: tree.reduce((a, p) => a + statusField(p, 'VmRSS'), 0),
     browser_pss_kib: tree.reduce((a, p) => a + pss(p), 0),
@@ -341,10 +342,10 @@ const result = {
   records: { reported_sessions: reported.size, stored_sessions: stored.size, lost },
   slopes_per_hour: {
     browserd_rss_mib: mibPerHour('browserd_rss_kib'), browserd_anon_mib: mibPerHour('browserd_anon_kib'), browserd_heap_in_use_mib: mibPerHour('browserd_heap_in_use_kib'), browserd_heap_free_held_mib: mibPerHour('browserd_heap_free_held_kib'), browser_pss_mib: mibPerHour('browser_pss_kib'), browser_rss_mib: mibPerHour('browser_rss_kib'),
-    browser_pss_mib_within_lives: lifeSlopes, browserd_fds: perHour('browserd_fds'), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
+    browser_pss_mib_within_lives: lifeSlopes, browserd_fds: perHour('browserd_fds'), browserd_tasks: slope(known('browserd_tasks').map((s) => [s.minute / 60, s.browserd_tasks])), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
   },
-  spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browserd_anon_kib: spanOf('browserd_anon_kib'), browserd_heap_in_use_kib: spanOf('browserd_heap_in_use_kib'), browserd_heap_free_held_kib: spanOf('browserd_heap_free_held_kib'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
-  after_all_closed: { settled_after_s: settledAfterS, ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browserd_anon_kib: ended.browserd_anon_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds },
+  spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browserd_anon_kib: spanOf('browserd_anon_kib'), browserd_heap_in_use_kib: spanOf('browserd_heap_in_use_kib'), browserd_heap_free_held_kib: spanOf('browserd_heap_free_held_kib'), browserd_tasks: spanOf('browserd_tasks'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
+  after_all_closed: { settled_after_s: settledAfterS, ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browserd_anon_kib: ended.browserd_anon_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds, browserd_tasks: settled.browserd_tasks },
   samples, kill_log: kills.map(({ kind, minute }) => ({ kind, minute })), failures,
 };
 const out = saveResults('soak', result);
@@ -367,6 +368,7 @@ console.log(`| of it, what the allocator counts in use (MiB, first / max / last;
 console.log(`| and what it holds free but could not return (MiB, first / max / last; slope per hour) | ${mib1(result.spans.browserd_heap_free_held_kib.first)} / ${mib1(result.spans.browserd_heap_free_held_kib.max)} / ${mib1(result.spans.browserd_heap_free_held_kib.last)}; ${result.slopes_per_hour.browserd_heap_free_held_mib} |`);
 console.log(`| browser tree PSS, MiB (first / max / last) | ${mib(result.spans.browser_pss_kib.first)} / ${mib(result.spans.browser_pss_kib.max)} / ${mib(result.spans.browser_pss_kib.last)} |`);
 console.log(`| browser tree PSS slope, MiB per hour (whole run; within each browser's life) | ${result.slopes_per_hour.browser_pss_mib}; ${lifeSlopes.join(', ')} |`);
+console.log(`| tasks alive in browserd (first / max / last of steady state; after every session closed) | ${result.spans.browserd_tasks.first ?? 'n/a'} / ${result.spans.browserd_tasks.max ?? 'n/a'} / ${result.spans.browserd_tasks.last ?? 'n/a'}; ${settled.browserd_tasks ?? 'n/a'} |`);
 console.log(`| file descriptors, browserd (first / max / last; slope per hour) | ${result.spans.browserd_fds.first} / ${result.spans.browserd_fds.max} / ${result.spans.browserd_fds.last}; ${result.slopes_per_hour.browserd_fds} |`);
 console.log(`| file descriptors, browser tree (first / max / last; slope per hour) | ${result.spans.browser_fds.first} / ${result.spans.browser_fds.max} / ${result.spans.browser_fds.last}; ${result.slopes_per_hour.browser_fds} |`);
 console.log(`| contexts beyond sessions + warm ones (max during the run) | ${Math.max(...samples.map((s) => s.excess_contexts))} |`);

@@ -136,12 +136,16 @@ impl Metrics {
     }
 
     /// Drains the histograms' pending samples now and then, so that memory stays flat
-    /// between scrapes, until `shutdown`.
+    /// between scrapes, and counts the runtime's tasks, until `shutdown`.
     pub async fn run_upkeep(self, shutdown: Shutdown) {
         let mut interval = tokio::time::interval(Duration::from_secs(5));
         loop {
             tokio::select! {
-                _ = interval.tick() => self.handle.run_upkeep(),
+                _ = interval.tick() => {
+                    self.handle.run_upkeep();
+                    let tasks = tokio::runtime::Handle::current().metrics().num_alive_tasks();
+                    metrics::gauge!("browserd_tasks_alive").set(tasks as f64);
+                }
                 _ = shutdown.wait() => return,
             }
         }
@@ -177,6 +181,10 @@ fn describe() {
     describe_counter!(
         "browserd_browser_crashes_total",
         "Browser processes that died while the server was running."
+    );
+    describe_gauge!(
+        "browserd_tasks_alive",
+        "Tasks alive in the server's runtime (every 5 s): steady when nothing is left waiting for ever."
     );
     describe_gauge!(
         "browserd_heap_in_use_bytes",
