@@ -10,8 +10,8 @@
 //! Why: glibc keeps freed memory in its arenas for reuse and returns little of it, since
 //! its heaps shrink only from the top. A server that handles each session's requests on
 //! whichever thread is free scatters small long-lived blocks over every arena, and its
-//! resident memory then creeps up although the live heap stays flat (the soak's finding,
-//! see bench/README.md). Three settings, each measured in the soak:
+//! resident memory can then creep up although the live heap stays flat. Three settings,
+//! each measured in the soak:
 //! - `malloc_trim(0)` hands every arena's free pages back (`MADV_DONTNEED`), whatever lies
 //!   above them. It cannot give back a page that still holds one live block.
 //! - One arena per core (at least two) instead of up to eight a core: each arena keeps
@@ -23,9 +23,9 @@
 //!   their pages. Fixing the threshold keeps the heaps for small blocks; a large block
 //!   costs a `mmap` and its page faults, nothing beside the browser work that made it.
 //!
-//! Together they lower the soak's memory by a third and halve its swings, but its slope
-//! is unchanged: the drift is still there (bench/README.md). jemalloc, tried in their
-//! place, held more.
+//! Together they lower the soak's memory by a third and halve its swings. The rise that
+//! was left was a live map, not the allocator (bench/README.md): jemalloc, mimalloc, one
+//! arena and lower thresholds, tried against it, all rose alike.
 
 use std::time::Duration;
 
