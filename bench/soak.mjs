@@ -137,9 +137,9 @@ const samples = [];
 async function heapGauges() {
   try {
     const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(30000) })).text();
-    const gauge = (name) => { const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm')); return m ? Math.round(Number(m[1]) / 1024) : null; };
-    const tasks = text.match(/^browserd_tasks_alive (\S+)$/m);
-    return { in_use: gauge('browserd_heap_in_use_bytes'), free_held: gauge('browserd_heap_free_held_bytes'), tasks: tasks ? Number(tasks[1]) : null };
+    const value = (name) => { const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm')); return m ? Number(m[1]) : null; };
+    const kib = (bytes) => (bytes === null ? null : Math.round(bytes / 1024));
+    return { in_use: kib(value('browserd_heap_in_use_bytes')), free_held: kib(value('browserd_heap_free_held_bytes')), tasks: value('browserd_tasks_alive') };
   } catch (e) {
     return { in_use: null, free_held: null, tasks: null };
   }
@@ -317,7 +317,7 @@ const warm = Math.min(5, MINUTES / 10);
 const steady = samples.filter((s) => s.minute >= warm && s.minute <= MINUTES);
 const known = (key) => steady.filter((s) => typeof s[key] === 'number');
 const mibPerHour = (key) => { const k = slope(known(key).map((s) => [s.minute / 60, s[key] / 1024])); return k === null ? null : +k.toFixed(1); };
-const perHour = (key) => { const k = slope(steady.map((s) => [s.minute / 60, s[key]])); return k === null ? null : +k.toFixed(1); };
+const perHour = (key) => { const k = slope(known(key).map((s) => [s.minute / 60, s[key]])); return k === null ? null : +k.toFixed(1); };
 const spanOf = (key) => { const k = known(key); return k.length ? { first: k[0][key], min: Math.min(...k.map((s) => s[key])), max: Math.max(...k.map((s) => s[key])), last: k.at(-1)[key] } : { first: null, min: null, max: null, last: null }; };
 // The browser's memory restarts with every browser kill: its slope within each life, too.
 const lives = [];
@@ -342,7 +342,7 @@ const result = {
   records: { reported_sessions: reported.size, stored_sessions: stored.size, lost },
   slopes_per_hour: {
     browserd_rss_mib: mibPerHour('browserd_rss_kib'), browserd_anon_mib: mibPerHour('browserd_anon_kib'), browserd_heap_in_use_mib: mibPerHour('browserd_heap_in_use_kib'), browserd_heap_free_held_mib: mibPerHour('browserd_heap_free_held_kib'), browser_pss_mib: mibPerHour('browser_pss_kib'), browser_rss_mib: mibPerHour('browser_rss_kib'),
-    browser_pss_mib_within_lives: lifeSlopes, browserd_fds: perHour('browserd_fds'), browserd_tasks: slope(known('browserd_tasks').map((s) => [s.minute / 60, s.browserd_tasks])), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
+    browser_pss_mib_within_lives: lifeSlopes, browserd_fds: perHour('browserd_fds'), browserd_tasks: perHour('browserd_tasks'), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
   },
   spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browserd_anon_kib: spanOf('browserd_anon_kib'), browserd_heap_in_use_kib: spanOf('browserd_heap_in_use_kib'), browserd_heap_free_held_kib: spanOf('browserd_heap_free_held_kib'), browserd_tasks: spanOf('browserd_tasks'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
   after_all_closed: { settled_after_s: settledAfterS, ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browserd_anon_kib: ended.browserd_anon_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds, browserd_tasks: settled.browserd_tasks },
@@ -352,7 +352,7 @@ const out = saveResults('soak', result);
 if (process.env.SOAK_KEEP_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
 
 const mib = (kib) => (kib / 1024).toFixed(0);
-const mib1 = (kib) => (kib === null || kib === undefined || !Number.isFinite(kib) ? 'n/a' : (kib / 1024).toFixed(1));
+const mib1 = (kib) => (Number.isFinite(kib) ? (kib / 1024).toFixed(1) : 'n/a');
 const leak = leftover.active_sessions !== 0 || leftover.excess_contexts > 0 || leftover.pages_in_contexts > WARM * settled.browsers || leftover.stored_active !== 0;
 const lostCount = lost.sessions.length + lost.endings.length + lost.steps.length;
 console.log(`\nSoak: ${MINUTES} min, ${WORKERS} sessions at a time, ${counts.cycles} cycles (${counts.steps} steps, ${counts.scrapes} scrapes, ${counts.refused || 0} steps refused by their page)`);
