@@ -66,6 +66,9 @@ async fn schemathesis_finds_no_server_error_and_nothing_outside_the_document() {
         .await
         .expect("schemathesis runs");
     let text = String::from_utf8_lossy(&output.stdout);
+    // A longer run by hand (`-- --nocapture`, README) is read for this summary: cases
+    // generated, phases, warnings.
+    eprintln!("{text}");
     assert!(
         output.status.success(),
         "Schemathesis found failures (seed {seed}, {examples} examples):\n{text}\n{}",
