@@ -111,6 +111,12 @@ pub struct BrowserArgs {
     /// open and those its CDP clients make. A page opened past it is closed at once.
     #[arg(long, env = "BROWSERD_MAX_TABS_PER_SESSION", default_value = "20", value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub max_tabs_per_session: u64,
+    /// Sessions one browser process serves before it is retired: a new one takes the
+    /// next sessions, and the old one is closed when its last session ends. Chromium
+    /// keeps a little of every context it has held (about 6 KiB; bench/README.md), so a
+    /// browser that lived for days would keep growing. 0: never.
+    #[arg(long, env = "BROWSERD_BROWSER_RETIRE_AFTER", default_value = "2000")]
+    pub browser_retire_after: u64,
 }
 
 /// Chromium flags given as one string. Flags' values may hold commas and spaces

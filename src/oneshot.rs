@@ -62,6 +62,8 @@ async fn with_tab<T>(
         proxy_server: Some(egress.proxy_server()),
         page_heap_mb: args.page_heap_mb,
         max_tabs: args.max_tabs_per_session as usize,
+        // One session: nothing to retire.
+        retire_after: None,
     };
     let (browsers, _events) = Browsers::start(config, stop.clone()).await?;
     let result = async {

@@ -118,4 +118,6 @@ pub struct BrowserConfig {
     pub page_heap_mb: u64,
     /// Most pages one session's context may have open at once; one past it is closed.
     pub max_tabs: usize,
+    /// Sessions (tabs handed out) after which a browser is retired; `None`: never.
+    pub retire_after: Option<std::num::NonZeroUsize>,
 }

@@ -1,5 +1,7 @@
 //! The browser processes: launching them, keeping a few contexts ready in each, handing
-//! out tabs, noticing a death and launching a replacement.
+//! out tabs, noticing a death and launching a replacement, and retiring a browser that
+//! has served its share (a new one takes the slot; the old one serves its sessions to
+//! their end, then is closed).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -89,6 +91,13 @@ impl Browsers {
         };
         running.refill();
         running.open_tabs.fetch_add(1, Ordering::SeqCst);
+        let served = running.served.fetch_add(1, Ordering::SeqCst) + 1;
+        // Every multiple, so that a retirement whose launch failed is tried again later.
+        if let Some(share) = self.inner.config.retire_after {
+            if served % share.get() == 0 {
+                running.retire.notify_one();
+            }
+        }
         Ok(Tab::new(running, parts))
     }
 
@@ -184,6 +193,8 @@ async fn start_browser(
         pid,
         alive: AtomicBool::new(true),
         open_tabs: AtomicUsize::new(0),
+        served: AtomicUsize::new(0),
+        retire: Default::default(),
         warm: Warm::new(config.warm_contexts, config.warm_contexts_max),
         operation_timeout: config.operation_timeout,
         downloads: Default::default(),
@@ -208,8 +219,19 @@ fn kill_group(pid: u32) {
     }
 }
 
-/// Watches one browser slot: on a death, reports it and launches a replacement; on
-/// shutdown, stops the browser.
+/// How often a retired browser is looked at for its last session's end.
+const DRAIN_EVERY: Duration = Duration::from_secs(1);
+
+/// Why a supervisor stopped watching its browser.
+enum Ended {
+    Died(String),
+    Retire,
+    Shutdown,
+}
+
+/// Watches one browser slot: on a death, reports it and launches a replacement; when the
+/// browser has served its share, puts a new one in its place and leaves the old one to
+/// [`drain`]; on shutdown, stops the browser.
 async fn supervise(
     inner: Arc<Inner>,
     mut running: Arc<Running>,
@@ -218,50 +240,144 @@ async fn supervise(
 ) {
     let slot = running.id.slot;
     loop {
-        let reason = tokio::select! {
-            status = child.wait() => match status {
+        let ended = tokio::select! {
+            status = child.wait() => Ended::Died(match status {
                 Ok(status) => format!("browser process exited ({status})"),
                 Err(error) => format!("browser process lost: {error}"),
-            },
-            _ = &mut handler_done => "lost the DevTools connection to the browser".to_string(),
-            _ = inner.shutdown.wait() => String::new(),
+            }),
+            _ = &mut handler_done => Ended::Died("lost the DevTools connection to the browser".to_string()),
+            _ = running.retire.notified() => Ended::Retire,
+            _ = inner.shutdown.wait() => Ended::Shutdown,
         };
-        running.alive.store(false, Ordering::SeqCst);
-        inner.slots[slot].send_replace(None);
-        kill_group(running.pid);
-        let _ = child.wait().await;
-        let _ = std::fs::remove_dir_all(profile_dir(&inner.config, running.id));
-        if inner.shutdown.is_triggered() {
-            tracing::info!(pid = running.pid, "browser stopped");
-            return;
-        }
-        metrics::counter!("browserd_browser_crashes_total").increment(1);
-        tracing::error!(pid = running.pid, %reason, "browser died; launching a new one");
-        let _ = inner.events.send(BrowserEvent::Died {
-            browser: running.id,
-            reason,
-        });
-
-        let mut generation = running.id.generation;
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            generation += 1;
-            match start_browser(&inner.config, BrowserId { slot, generation }).await {
-                Ok((next, next_child, next_done)) => {
-                    running = next;
-                    child = next_child;
-                    handler_done = next_done;
-                    inner.slots[slot].send_replace(Some(Arc::clone(&running)));
-                    break;
+        let generation = running.id.generation + 1;
+        match ended {
+            Ended::Retire => {
+                // The old browser goes on serving the slot until the new one is up, so no
+                // start waits for the launch; if it cannot be launched, the old one stays
+                // (and is watched) until its next share.
+                if inner.shutdown.is_triggered() {
+                    continue;
                 }
-                Err(error) => {
-                    tracing::error!(%error, "cannot relaunch the browser; retrying in {backoff:?}");
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff) => {}
-                        _ = inner.shutdown.wait() => return,
+                let id = BrowserId { slot, generation };
+                let (next, next_child, next_done) = match start_browser(&inner.config, id).await {
+                    Ok(launched) => launched,
+                    Err(error) => {
+                        let _ = std::fs::remove_dir_all(profile_dir(&inner.config, id));
+                        tracing::warn!(%error, "cannot launch a browser to retire the old one; it serves on");
+                        continue;
                     }
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                };
+                inner.slots[slot].send_replace(Some(Arc::clone(&next)));
+                tracing::info!(
+                    pid = running.pid,
+                    served = running.served.load(Ordering::SeqCst),
+                    "browser retired; closing it when its last session ends"
+                );
+                let old = std::mem::replace(&mut running, next);
+                let old_child = std::mem::replace(&mut child, next_child);
+                let old_done = std::mem::replace(&mut handler_done, next_done);
+                let draining = tokio::spawn(drain(Arc::clone(&inner), old, old_child, old_done));
+                inner
+                    .supervisors
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(draining);
+            }
+            Ended::Shutdown => {
+                inner.slots[slot].send_replace(None);
+                stop(&inner, &running, &mut child).await;
+                tracing::info!(pid = running.pid, "browser stopped");
+                return;
+            }
+            Ended::Died(reason) => {
+                inner.slots[slot].send_replace(None);
+                stop(&inner, &running, &mut child).await;
+                died(&inner, &running, reason);
+                let Some((next, next_child, next_done)) = relaunch(&inner, slot, generation).await
+                else {
+                    return;
+                };
+                running = next;
+                child = next_child;
+                handler_done = next_done;
+                inner.slots[slot].send_replace(Some(Arc::clone(&running)));
+            }
+        }
+    }
+}
+
+/// A retired browser: out of its slot, serving the sessions it already has until the last
+/// one ends (or it dies, or the server stops), then closed.
+async fn drain(
+    inner: Arc<Inner>,
+    running: Arc<Running>,
+    mut child: Child,
+    mut handler_done: oneshot::Receiver<()>,
+) {
+    let death = loop {
+        if running.open_tabs.load(Ordering::SeqCst) == 0 {
+            break None;
+        }
+        tokio::select! {
+            status = child.wait() => break Some(match status {
+                Ok(status) => format!("browser process exited ({status})"),
+                Err(error) => format!("browser process lost: {error}"),
+            }),
+            _ = &mut handler_done => break Some("lost the DevTools connection to the browser".to_string()),
+            _ = inner.shutdown.wait() => break None,
+            _ = tokio::time::sleep(DRAIN_EVERY) => {}
+        }
+    };
+    stop(&inner, &running, &mut child).await;
+    if inner.shutdown.is_triggered() {
+        tracing::info!(pid = running.pid, "browser stopped");
+    } else if let Some(reason) = death {
+        died(&inner, &running, reason);
+    } else {
+        metrics::counter!("browserd_browsers_retired_total").increment(1);
+        tracing::info!(pid = running.pid, "retired browser closed");
+    }
+}
+
+/// Kills a browser that is out of its slot (or leaving it) and removes its profile.
+async fn stop(inner: &Inner, running: &Running, child: &mut Child) {
+    running.alive.store(false, Ordering::SeqCst);
+    kill_group(running.pid);
+    let _ = child.wait().await;
+    let _ = std::fs::remove_dir_all(profile_dir(&inner.config, running.id));
+}
+
+/// Reports a browser's death, so that its sessions end.
+fn died(inner: &Inner, running: &Running, reason: String) {
+    metrics::counter!("browserd_browser_crashes_total").increment(1);
+    tracing::error!(pid = running.pid, %reason, "browser died; launching a new one");
+    let _ = inner.events.send(BrowserEvent::Died {
+        browser: running.id,
+        reason,
+    });
+}
+
+/// Launches the slot's next browser, retrying with a growing pause; `None` on shutdown.
+async fn relaunch(
+    inner: &Inner,
+    slot: usize,
+    mut generation: u64,
+) -> Option<(Arc<Running>, Child, oneshot::Receiver<()>)> {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        if inner.shutdown.is_triggered() {
+            return None;
+        }
+        match start_browser(&inner.config, BrowserId { slot, generation }).await {
+            Ok(launched) => return Some(launched),
+            Err(error) => {
+                tracing::error!(%error, "cannot launch the browser; retrying in {backoff:?}");
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = inner.shutdown.wait() => return None,
                 }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                generation += 1;
             }
         }
     }

@@ -71,6 +71,10 @@ pub(super) struct Running {
     pub(super) pid: u32,
     pub(super) alive: AtomicBool,
     pub(super) open_tabs: AtomicUsize,
+    /// Tabs ever handed out, against `BrowserConfig::retire_after`.
+    pub(super) served: AtomicUsize,
+    /// Told once the browser has served its share; its supervisor retires it.
+    pub(super) retire: tokio::sync::Notify,
     pub(super) warm: Warm<TabParts>,
     pub(super) operation_timeout: Duration,
     /// Where each context's downloads go (see `downloads.rs`).

@@ -122,6 +122,9 @@ impl Core {
                 proxy_server: Some(egress.proxy_server()),
                 page_heap_mb: settings.browser.page_heap_mb,
                 max_tabs: settings.browser.max_tabs_per_session as usize,
+                retire_after: std::num::NonZeroUsize::new(
+                    settings.browser.browser_retire_after as usize,
+                ),
             },
             browser_stop.clone(),
         )
@@ -263,6 +266,13 @@ impl Application {
     /// The pids of the browser processes (for tests and operators).
     pub fn browser_pids(&self) -> Vec<u32> {
         self.core.browser_pids()
+    }
+
+    /// Reads the pids of the browsers that take new sessions, as they change: a retired or
+    /// relaunched browser leaves the list, its replacement joins it (for tests).
+    pub fn browser_pids_reader(&self) -> impl Fn() -> Vec<u32> + Send + Sync + 'static {
+        let browsers = self.core.browsers.clone();
+        move || browsers.pids()
     }
 
     /// Serves until `shutdown`, then closes every session and stops the browsers.

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub browser_pids: Vec<u32>,
+    browsers_now: Box<dyn Fn() -> Vec<u32> + Send + Sync>,
     pub data_dir: PathBuf,
     _own_data_dir: Option<tempfile::TempDir>,
     shutdown: Shutdown,
@@ -66,12 +67,14 @@ pub async fn spawn_app_on(data_dir: &Path, configure: impl FnOnce(&mut Settings)
         .expect("the server builds");
     let address = format!("http://{}", application.local_addr().expect("bound"));
     let browser_pids = application.browser_pids();
+    let browsers_now = Box::new(application.browser_pids_reader());
     let shutdown = Shutdown::new();
     let server = tokio::spawn(application.run_until_stopped(shutdown.clone()));
     TestApp {
         address,
         client: reqwest::Client::new(),
         browser_pids,
+        browsers_now,
         data_dir: data_dir.to_path_buf(),
         _own_data_dir: None,
         shutdown,
@@ -80,6 +83,11 @@ pub async fn spawn_app_on(data_dir: &Path, configure: impl FnOnce(&mut Settings)
 }
 
 impl TestApp {
+    /// The pids of the browsers that take new sessions now.
+    pub fn browsers_now(&self) -> Vec<u32> {
+        (self.browsers_now)()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

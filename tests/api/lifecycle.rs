@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use browserd::startup::Application;
 
-use crate::helpers::{descendants, spawn_app_on, spawn_app_with, test_settings, wait_gone, KEY};
+use crate::helpers::{
+    descendants, process_alive, spawn_app_on, spawn_app_with, test_settings, wait_gone, KEY,
+};
 use crate::site::serve_site;
 
 /// With a one-second "minute", an idle session of one minute must be gone within a few.
@@ -96,6 +98,59 @@ async fn a_dead_browser_fails_its_sessions_and_a_new_one_serves_new_sessions() {
             .is_empty(),
         "no process of the dead browser is left"
     );
+}
+
+/// A browser that has served its share is retired: a new one takes the next sessions, the
+/// sessions it holds go on working, and it is closed once the last of them has ended.
+#[tokio::test]
+async fn a_browser_that_served_its_share_is_closed_once_its_sessions_end() {
+    let (app, site) = (
+        spawn_app_with(|settings| settings.browser.browser_retire_after = 2).await,
+        serve_site().await,
+    );
+    let old = app.browser_pids[0];
+    let first = app.start_session(r#"{"keep_alive": true}"#).await;
+    let second = app.start_session(r#"{"keep_alive": true}"#).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while app.browsers_now() == vec![old] {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no browser replaced the one that served its 2 sessions"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let old_tree = descendants(old);
+    let observe = |id: &str| {
+        serde_json::json!({"session_id": id, "url": site.url("/article.html"), "keep_alive": true})
+            .to_string()
+    };
+    let (status, json, _) = app
+        .post("/env/observe", Some(KEY), Some(&observe(&first)))
+        .await;
+    assert_eq!(status, 200, "a retired browser's session goes on: {json}");
+    let third = app.start_session(r#"{"keep_alive": true}"#).await;
+    let close = |id: &str| format!(r#"{{"session_id": "{id}"}}"#);
+    let (status, json, _) = app
+        .post("/session/close", Some(KEY), Some(&close(&first)))
+        .await;
+    assert_eq!(status, 200, "{json}");
+    assert!(process_alive(old), "closed with a session still on it");
+    let (status, json, _) = app
+        .post("/session/close", Some(KEY), Some(&close(&second)))
+        .await;
+    assert_eq!(status, 200, "{json}");
+    assert!(
+        wait_gone(&[vec![old], old_tree].concat(), Duration::from_secs(20))
+            .await
+            .is_empty(),
+        "the retired browser is closed once its sessions have ended"
+    );
+    let (status, json, _) = app
+        .post("/env/observe", Some(KEY), Some(&observe(&third)))
+        .await;
+    assert_eq!(status, 200, "the new browser serves: {json}");
+    let session = app.session(&third).await;
+    assert_eq!(session["status"], "active", "{session}");
 }
 
 /// The soak's finding: a command running when the browser died failed with "the page
