@@ -112,9 +112,9 @@ pub struct BrowserArgs {
     #[arg(long, env = "BROWSERD_MAX_TABS_PER_SESSION", default_value = "20", value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub max_tabs_per_session: u64,
     /// Sessions one browser process serves before it is retired: a new one takes the
-    /// next sessions, and the old one is closed when its last session ends. Chromium
-    /// keeps a little of every context it has held (about 6 KiB; bench/README.md), so a
-    /// browser that lived for days would keep growing. 0: never.
+    /// next sessions, and the old one is closed when its last session ends. A browser
+    /// that has served many sessions holds more than a new one, and one soak saw it
+    /// still growing after 6,000 (bench/README.md). 0: never.
     #[arg(long, env = "BROWSERD_BROWSER_RETIRE_AFTER", default_value = "2000")]
     pub browser_retire_after: u64,
 }
