@@ -40,6 +40,16 @@ struct Inner {
     supervisors: Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
 
+impl Inner {
+    /// Keeps a supervising task for [`Browsers::stopped`] to wait on; those already done
+    /// go, so that a server retiring browsers for months does not pile them up.
+    fn keep(&self, task: tokio::task::JoinHandle<()>) {
+        let mut tasks = self.supervisors.lock().unwrap_or_else(|p| p.into_inner());
+        tasks.retain(|task| !task.is_finished());
+        tasks.push(task);
+    }
+}
+
 impl Browsers {
     /// Launches every browser process (waiting for them, so that no session start ever
     /// waits for a launch) and supervises them until `shutdown`.
@@ -72,12 +82,12 @@ impl Browsers {
             supervisors: Mutex::new(Vec::new()),
         });
         for (running, child, handler_done) in launched {
-            let task = tokio::spawn(supervise(Arc::clone(&inner), running, child, handler_done));
-            inner
-                .supervisors
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(task);
+            inner.keep(tokio::spawn(supervise(
+                Arc::clone(&inner),
+                running,
+                child,
+                handler_done,
+            )));
         }
         Ok((Self { inner }, events_rx))
     }
@@ -241,11 +251,8 @@ async fn supervise(
     let slot = running.id.slot;
     loop {
         let ended = tokio::select! {
-            status = child.wait() => Ended::Died(match status {
-                Ok(status) => format!("browser process exited ({status})"),
-                Err(error) => format!("browser process lost: {error}"),
-            }),
-            _ = &mut handler_done => Ended::Died("lost the DevTools connection to the browser".to_string()),
+            status = child.wait() => Ended::Died(exit_reason(status)),
+            _ = &mut handler_done => Ended::Died(CONNECTION_LOST.to_string()),
             _ = running.retire.notified() => Ended::Retire,
             _ = inner.shutdown.wait() => Ended::Shutdown,
         };
@@ -276,12 +283,12 @@ async fn supervise(
                 let old = std::mem::replace(&mut running, next);
                 let old_child = std::mem::replace(&mut child, next_child);
                 let old_done = std::mem::replace(&mut handler_done, next_done);
-                let draining = tokio::spawn(drain(Arc::clone(&inner), old, old_child, old_done));
-                inner
-                    .supervisors
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(draining);
+                inner.keep(tokio::spawn(drain(
+                    Arc::clone(&inner),
+                    old,
+                    old_child,
+                    old_done,
+                )));
             }
             Ended::Shutdown => {
                 inner.slots[slot].send_replace(None);
@@ -319,11 +326,8 @@ async fn drain(
             break None;
         }
         tokio::select! {
-            status = child.wait() => break Some(match status {
-                Ok(status) => format!("browser process exited ({status})"),
-                Err(error) => format!("browser process lost: {error}"),
-            }),
-            _ = &mut handler_done => break Some("lost the DevTools connection to the browser".to_string()),
+            status = child.wait() => break Some(exit_reason(status)),
+            _ = &mut handler_done => break Some(CONNECTION_LOST.to_string()),
             _ = inner.shutdown.wait() => break None,
             _ = tokio::time::sleep(DRAIN_EVERY) => {}
         }
@@ -338,6 +342,17 @@ async fn drain(
         tracing::info!(pid = running.pid, "retired browser closed");
     }
 }
+
+/// Why a browser died, when its process ended.
+fn exit_reason(status: std::io::Result<std::process::ExitStatus>) -> String {
+    match status {
+        Ok(status) => format!("browser process exited ({status})"),
+        Err(error) => format!("browser process lost: {error}"),
+    }
+}
+
+/// Why a browser died, when its DevTools connection ended first.
+const CONNECTION_LOST: &str = "lost the DevTools connection to the browser";
 
 /// Kills a browser that is out of its slot (or leaving it) and removes its profile.
 async fn stop(inner: &Inner, running: &Running, child: &mut Child) {
