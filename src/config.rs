@@ -20,6 +20,10 @@ use serde::Serialize;
 
 use crate::domain::PrivateNetworkAllowance;
 
+/// The longest operation timeout: the browser client gives up on any one command after
+/// it (`startup` holds the two equal).
+pub const OPERATION_TIMEOUT_MAX_SECS: u64 = 30;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "browserd",
@@ -223,8 +227,9 @@ pub struct Settings {
     pub timeout_unit_secs: u64,
 
     /// Longest time one browser operation may take before its request fails (a hung or
-    /// crashed page fails the request instead of hanging it).
-    #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..))]
+    /// crashed page fails the request instead of hanging it); at most 30, the browser
+    /// client's own bound on one command.
+    #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..=OPERATION_TIMEOUT_MAX_SECS))]
     pub operation_timeout_secs: u64,
 
     /// Disk a session's replay pictures (one JPEG after each step) may take, in MiB; the
@@ -383,8 +388,8 @@ pub struct McpSettings {
     #[arg(long, env = "BROWSERD_MCP_MAX_SESSION_MINUTES", default_value = "1440", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_session_minutes: u32,
 
-    /// Longest time one browser operation may take before its tool call fails.
-    #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Longest time one browser operation may take before its tool call fails; at most 30.
+    #[arg(long, env = "BROWSERD_OPERATION_TIMEOUT_SECS", default_value = "30", value_parser = clap::value_parser!(u64).range(1..=OPERATION_TIMEOUT_MAX_SECS))]
     pub operation_timeout_secs: u64,
 }
 

@@ -56,6 +56,11 @@ pub enum BrowserEvent {
     Died { browser: BrowserId, reason: String },
 }
 
+/// The longest any one command can take: the CDP client gives up on a command after it,
+/// whatever the operation timeout (which is therefore at most this).
+pub const COMMAND_TIMEOUT_MAX: Duration =
+    Duration::from_millis(chromiumoxide::handler::REQUEST_TIMEOUT);
+
 #[derive(Debug, thiserror::Error)]
 pub enum BrowserError {
     #[error("{0}")]
@@ -93,6 +98,9 @@ impl From<chromiumoxide::error::CdpError> for BrowserError {
             // The handler's channel for the command is gone: "oneshot canceled", "receiver
             // is gone". Its target or the whole browser went away.
             chromiumoxide::error::CdpError::ChannelSendError(_) => Self::Disconnected,
+            // The client's own bound on every command (a navigation's until `load`), which
+            // meets ours at the longest operation timeout: either way the command is late.
+            chromiumoxide::error::CdpError::Timeout => Self::Timeout(COMMAND_TIMEOUT_MAX),
             other => Self::Protocol(other.to_string()),
         }
     }

@@ -180,6 +180,8 @@ async fn start_browser(
     let pid = child.id().unwrap_or(0);
     let handler_config = HandlerConfig {
         // Longer than our own bound, so that ours speaks first and says what timed out.
+        // (A page's commands and navigations also carry the client's fixed bound,
+        // `COMMAND_TIMEOUT_MAX`, which the operation timeout never exceeds.)
         request_timeout: config.operation_timeout + Duration::from_secs(5),
         ..HandlerConfig::default()
     };

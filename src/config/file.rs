@@ -305,7 +305,7 @@ impl Command {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LogFormat;
+    use crate::config::{LogFormat, OPERATION_TIMEOUT_MAX_SECS};
 
     fn args(list: &[&str]) -> Vec<OsString> {
         list.iter().map(OsString::from).collect()
@@ -385,6 +385,30 @@ mod tests {
         ]))
         .expect_err("a table");
         assert!(error.to_string().contains("`addr`"), "{error}");
+    }
+
+    #[test]
+    fn an_operation_timeout_past_the_clients_bound_is_refused() {
+        let past = (OPERATION_TIMEOUT_MAX_SECS + 1).to_string();
+        let error = load_from(args(&[
+            "browserd",
+            "serve",
+            "--operation-timeout-secs",
+            &past,
+        ]))
+        .expect_err("past the bound");
+        assert!(error.to_string().contains("1..=30"), "{error}");
+        let at = OPERATION_TIMEOUT_MAX_SECS.to_string();
+        let loaded = load_from(args(&[
+            "browserd",
+            "serve",
+            "--operation-timeout-secs",
+            &at,
+        ]));
+        assert_eq!(
+            settings_of(loaded.expect("at the bound")).operation_timeout_secs,
+            OPERATION_TIMEOUT_MAX_SECS
+        );
     }
 
     #[test]

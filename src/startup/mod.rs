@@ -23,15 +23,18 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::api::{self, ApiKeys, AppState, KeyRates, Metrics, UploadLimit};
-use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers};
+use crate::browser::{find_executable, BrowserConfig, BrowserError, Browsers, COMMAND_TIMEOUT_MAX};
 use crate::cluster::Cluster;
-use crate::config::Settings;
+use crate::config::{Settings, OPERATION_TIMEOUT_MAX_SECS};
 use crate::domain::{NodeId, NodeInfo};
 use crate::egress::Egress;
 use crate::ops::{FileLimits, Operations, ReplaySettings};
 use crate::session::{Limits, Sessions, TokenKey};
 use crate::shutdown::Shutdown;
 use crate::store::{PostgresOptions, Store, StoreError};
+
+// An operation timeout past the client's own bound would be cut at that bound.
+const _: () = assert!(COMMAND_TIMEOUT_MAX.as_secs() == OPERATION_TIMEOUT_MAX_SECS);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {

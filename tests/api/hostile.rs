@@ -1,5 +1,6 @@
 //! Hostile pages — an endless loop, allocation until the renderer dies, a hundred
-//! pop-ups, dialogs in a loop, a million nodes, a page that never stops loading — each
+//! pop-ups, dialogs in a loop, a million nodes, a page that never stops loading, frames
+//! in frames, a hundred thousand levels of nesting — each
 //! run in one session while another session keeps stepping: the hostile request fails (or
 //! answers) within the server's own bounds, its session stays usable or ends as `error`
 //! with a reason, and every step of the other session succeeds.
@@ -390,5 +391,37 @@ async fn hostile_pages_fail_their_own_requests_while_another_session_keeps_stepp
         _ => failed_within_bounds(&app, &site, &id, (status, json), "did not answer within").await,
     }
 
+    // Frames in frames, past the thousand a page may hold: observed, or failed at a bound.
+    let id = start().await;
+    let (status, json) = observe_in(&app, &id, &hostile.url("/frames.html")).await;
+    match status {
+        200 => assert!(json.to_string().contains("Frames in frames"), "{json}"),
+        _ => failed_within_bounds(&app, &site, &id, (status, json), "did not answer within").await,
+    }
+
+    // A hundred thousand levels of nesting: observed, or the page crashes alone.
+    let id = start().await;
+    let (status, json) = observe_in(&app, &id, &hostile.url("/deep.html")).await;
+    match status {
+        200 => assert!(json.to_string().contains("Top button"), "{json}"),
+        _ => failed_within_bounds(&app, &site, &id, (status, json), "crashed").await,
+    }
+
     bystander.every_step_succeeded().await;
+}
+
+/// At the longest operation timeout, the browser client's own bound on a command meets
+/// ours: a page that never loads still fails as a navigation past its bound (`502`), and
+/// its session goes on, rather than ending on the client's timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_never_loads_fails_at_the_longest_operation_timeout_and_the_session_goes_on() {
+    let app = spawn_app_with(|settings| {
+        settings.operation_timeout_secs = browserd::config::OPERATION_TIMEOUT_MAX_SECS;
+    })
+    .await;
+    let (site, hostile) = (serve_site().await, serve_hostile().await);
+    let id = app.start_session(r#"{"keep_alive": true}"#).await;
+    let (status, json) = observe_in(&app, &id, &hostile.url("/endless")).await;
+    timed_out(status, &json);
+    still_usable(&app, &site, &id).await;
 }
