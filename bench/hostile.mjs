@@ -2,7 +2,8 @@
 // session's steps. The release `browserd serve`; a bystander session fills a form field
 // step after step: first alone (its usual median), then while each hostile page of
 // tests/fixtures/hostile/ (an endless loop, a page that never stops loading, allocation
-// until the renderer dies, dialogs in a loop, a hundred pop-ups, a million nodes) is
+// until the renderer dies, dialogs in a loop, a hundred pop-ups, a million nodes, frames
+// in frames, a hundred thousand levels of nesting) is
 // loaded in a session of its own. Prints, per page, the hostile request's outcome and the
 // bystander's median and worst step meanwhile, against its usual median (target: within 2×).
 //
@@ -85,7 +86,7 @@ try {
     return post('/env/observe', { session_id: id, keep_alive: true, url: `${base}/${page}` });
   };
   const rows = [];
-  for (const page of ['loop.html', 'endless', 'memory.html', 'dialogs-onload.html', 'dialogs.html', 'popups.html', 'nodes.html']) {
+  for (const page of ['loop.html', 'endless', 'memory.html', 'dialogs-onload.html', 'dialogs.html', 'popups.html', 'nodes.html', 'frames.html', 'deep.html']) {
     let done = false;
     const meanwhile = [];
     const running = hostile(page).finally(() => { done = true; });

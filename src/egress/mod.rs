@@ -4,8 +4,10 @@
 //!
 //! Owns the rule (`rule.rs`), the SOCKS5 proxy every browser's traffic goes through
 //! (`socks.rs`), which judges each connection on the address the name resolves to at that
-//! moment, and the record of its recent refusals, by which the operations tell a refused
-//! navigation from another failed one. It knows nothing of CDP, sessions or HTTP: the
+//! moment, and the record of the connections it recently did not make (refused, a name
+//! that did not resolve, no address that answered), by which the operations tell a refused
+//! navigation from another failed one, and say why the others failed: through a proxy,
+//! Chromium reports each of these as one `net::ERR_SOCKS_CONNECTION_FAILED`. It knows nothing of CDP, sessions or HTTP: the
 //! browser room launches Chromium with [`Egress::proxy_server`], the operations room asks
 //! [`Egress::check`] before a navigation and [`Egress::refusal_for`] after a failed one.
 
@@ -24,8 +26,8 @@ pub use rule::{classify, PrivateRange};
 use crate::domain::{PageUrl, PrivateNetworkAllowance};
 use crate::shutdown::Shutdown;
 
-/// How many recent refusals are kept to explain failed navigations.
-const KEPT_REFUSALS: usize = 256;
+/// How many recent connections not made are kept to explain failed navigations.
+const KEPT_UNREACHED: usize = 256;
 /// How long a name that did not resolve is not looked up again: a page asks for the same
 /// missing host on every connection, as Chromium's own resolver would have remembered.
 /// Only failures are kept; an answer is never reused, so each connection is judged on a
@@ -61,10 +63,31 @@ impl Refusal {
     }
 }
 
-/// The proxy's shared state: the allowance and the recent refusals.
+/// Why the proxy did not connect a page to a host and port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreached {
+    /// The rule refused every address the host resolved to.
+    Refused(Refusal),
+    /// The name did not resolve.
+    Unresolved,
+    /// The host's last address tried refused the connection.
+    ConnectionRefused,
+    /// No address of the host answered in time, or the connection failed otherwise.
+    ConnectionFailed,
+}
+
+/// A connection the proxy did not make, recorded.
+struct Miss {
+    at: Instant,
+    host: String,
+    port: u16,
+    why: Unreached,
+}
+
+/// The proxy's shared state: the allowance and the connections it recently did not make.
 struct Guard {
     allowance: PrivateNetworkAllowance,
-    refusals: Mutex<VecDeque<(Instant, Refusal)>>,
+    missed: Mutex<VecDeque<Miss>>,
     /// Names that did not resolve, and when.
     unresolved: Mutex<HashMap<String, Instant>>,
 }
@@ -113,13 +136,23 @@ impl Guard {
                 address: refused.address,
                 range: refused.range,
             };
-            let mut refusals = self.refusals.lock().unwrap_or_else(|p| p.into_inner());
-            if refusals.len() == KEPT_REFUSALS {
-                refusals.pop_front();
-            }
-            refusals.push_back((Instant::now(), refusal.clone()));
+            self.record_miss(host, port, Unreached::Refused(refusal.clone()));
             refusal
         })
+    }
+
+    /// Records a connection to `host` and `port` not made.
+    fn record_miss(&self, host: &str, port: u16, why: Unreached) {
+        let mut missed = self.missed.lock().unwrap_or_else(|p| p.into_inner());
+        if missed.len() == KEPT_UNREACHED {
+            missed.pop_front();
+        }
+        missed.push_back(Miss {
+            at: Instant::now(),
+            host: host.to_owned(),
+            port,
+            why,
+        });
     }
 }
 
@@ -140,7 +173,7 @@ impl Egress {
         let address = listener.local_addr()?;
         let guard = Arc::new(Guard {
             allowance,
-            refusals: Mutex::new(VecDeque::new()),
+            missed: Mutex::new(VecDeque::new()),
             unresolved: Mutex::new(HashMap::new()),
         });
         tokio::spawn(socks::serve(listener, Arc::clone(&guard), shutdown));
@@ -168,18 +201,23 @@ impl Egress {
     /// The proxy's refusal of `url`'s host and port since `since`, if there was one: what
     /// made a navigation to it fail.
     pub fn refusal_for(&self, url: &str, since: Instant) -> Option<Refusal> {
+        match self.unreached_for(url, since)? {
+            Unreached::Refused(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+
+    /// Why the proxy last did not connect a page to `url`'s host and port since `since`,
+    /// if it did not.
+    pub fn unreached_for(&self, url: &str, since: Instant) -> Option<Unreached> {
         let (host, port) = destination(url)?;
-        let refusals = self
-            .guard
-            .refusals
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        refusals
+        let missed = self.guard.missed.lock().unwrap_or_else(|p| p.into_inner());
+        missed
             .iter()
             .rev()
-            .take_while(|(at, _)| *at >= since)
-            .find(|(_, refusal)| refusal.host == host && refusal.port == port)
-            .map(|(_, refusal)| refusal.clone())
+            .take_while(|miss| miss.at >= since)
+            .find(|miss| miss.host == host && miss.port == port)
+            .map(|miss| miss.why.clone())
     }
 }
 

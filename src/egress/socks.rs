@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::Guard;
+use super::{Guard, Unreached};
 use crate::shutdown::Shutdown;
 
 /// The longest wait for the browser's greeting and request.
@@ -72,11 +72,16 @@ async fn tunnel(mut client: TcpStream, guard: &Guard) -> std::io::Result<()> {
         },
         Err(error) => {
             tracing::debug!(%host, %error, "egress: cannot resolve");
+            guard.record_miss(&host, port, Unreached::Unresolved);
             return reply(&mut client, HOST_UNREACHABLE, None).await;
         }
     };
-    let Some(mut upstream) = connect(&targets).await else {
-        return reply(&mut client, CONNECTION_REFUSED, None).await;
+    let mut upstream = match connect(&targets).await {
+        Ok(upstream) => upstream,
+        Err(why) => {
+            guard.record_miss(&host, port, why);
+            return reply(&mut client, CONNECTION_REFUSED, None).await;
+        }
     };
     upstream.set_nodelay(true)?;
     let bound = upstream.local_addr().ok();
@@ -85,16 +90,26 @@ async fn tunnel(mut client: TcpStream, guard: &Guard) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The first of `targets` that accepts a connection.
-async fn connect(targets: &[SocketAddr]) -> Option<TcpStream> {
+/// The first of `targets` that accepts a connection; else how the last one failed.
+async fn connect(targets: &[SocketAddr]) -> Result<TcpStream, Unreached> {
+    let mut why = Unreached::ConnectionFailed;
     for target in targets {
         match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target)).await {
-            Ok(Ok(stream)) => return Some(stream),
-            Ok(Err(error)) => tracing::debug!(%target, %error, "egress: cannot connect"),
-            Err(_) => tracing::debug!(%target, "egress: connection timed out"),
+            Ok(Ok(stream)) => return Ok(stream),
+            Ok(Err(error)) => {
+                tracing::debug!(%target, %error, "egress: cannot connect");
+                why = match error.kind() {
+                    std::io::ErrorKind::ConnectionRefused => Unreached::ConnectionRefused,
+                    _ => Unreached::ConnectionFailed,
+                };
+            }
+            Err(_) => {
+                tracing::debug!(%target, "egress: connection timed out");
+                why = Unreached::ConnectionFailed;
+            }
         }
     }
-    None
+    Err(why)
 }
 
 /// The greeting and the CONNECT request: the host (a name in lowercase, or an address)

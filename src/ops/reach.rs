@@ -1,14 +1,16 @@
 //! The private network in the operations: a navigation refused before it starts, and a
 //! failed one (a redirect, a link, a name that changed its answer) told apart from other
 //! failures by the egress proxy's record, so that the agent reads the rule and the setting
-//! that lifts it instead of the browser's bare `net::ERR_…`.
+//! that lifts it instead of the browser's bare `net::ERR_…`; and, by the same record, the
+//! reason a browser without the proxy would give for a name that did not resolve or a
+//! host that refused the connection.
 
 use std::time::Instant;
 
 use crate::act::{self, ActError, FreshRead};
 use crate::browser::{BrowserError, Tab};
 use crate::domain::PageUrl;
-use crate::egress::{Egress, Refusal};
+use crate::egress::{Egress, Refusal, Unreached};
 
 /// Where Chromium shows a document that failed to load.
 const BROWSER_ERROR_PAGE: &str = "chrome-error:";
@@ -26,13 +28,58 @@ pub async fn open(
     let since = Instant::now();
     match act::open(tab, url, observed).await {
         Err(ActError::Browser(BrowserError::Navigation(reason))) => {
-            match refused_navigation(egress, tab, since, true).await {
-                Some(refusal) => Err(Reached::Refused(refusal)),
-                None => Err(ActError::Browser(BrowserError::Navigation(reason)).into()),
-            }
+            let reason = match unreached(egress, tab, since).await {
+                Some(Unreached::Refused(refusal)) => return Err(Reached::Refused(refusal)),
+                why => unproxied(reason, why),
+            };
+            Err(ActError::Browser(BrowserError::Navigation(reason)).into())
         }
         other => Ok(other?),
     }
+}
+
+/// Why the proxy did not connect the top frame to where it failed to go since `since`.
+async fn unreached(egress: &Egress, tab: &Tab, since: Instant) -> Option<Unreached> {
+    let unreachable = tab.unreachable_url().await.ok().flatten()?;
+    egress.unreached_for(&unreachable, since)
+}
+
+/// A failed navigation's `reason` as the browser gives it without a proxy, when the proxy
+/// recorded `why` it did not connect.
+fn unproxied(reason: String, why: Option<Unreached>) -> String {
+    match why {
+        Some(why) if reason.starts_with(PROXY_FAILURE) => unproxied_reason(&why),
+        _ => reason,
+    }
+}
+
+/// A step's failed navigation (`S1`, a new tab, a link followed) with the reason the
+/// browser gives without a proxy.
+pub(super) async fn unproxied_failure(
+    egress: &Egress,
+    tab: &Tab,
+    since: Instant,
+    performed: &mut Result<impl Sized, ActError>,
+) {
+    if let Err(ActError::Browser(BrowserError::Navigation(reason))) = performed {
+        if reason.starts_with(PROXY_FAILURE) {
+            *reason = unproxied(std::mem::take(reason), unreached(egress, tab, since).await);
+        }
+    }
+}
+
+/// The browser's one reason for every connection its proxy did not make.
+const PROXY_FAILURE: &str = "net::ERR_SOCKS_CONNECTION_FAILED";
+
+/// What Chromium says of a connection it could not make itself, which agents and people
+/// know, in place of [`PROXY_FAILURE`].
+fn unproxied_reason(why: &Unreached) -> String {
+    match why {
+        Unreached::Unresolved => "net::ERR_NAME_NOT_RESOLVED",
+        Unreached::ConnectionRefused => "net::ERR_CONNECTION_REFUSED",
+        Unreached::Refused(_) | Unreached::ConnectionFailed => "net::ERR_CONNECTION_FAILED",
+    }
+    .to_string()
 }
 
 /// Why [`open`] did not navigate.

@@ -72,6 +72,7 @@ pub(super) async fn step(
     let mut performed = perform(tab, &action, listed.as_ref(), entered.as_deref(), enter).await;
     let tab: &Tab = tab;
     let refusal = refusal_after(egress, tab, &performed, started).await;
+    reach::unproxied_failure(egress, tab, started, &mut performed).await;
     // The page after the step is observed while the step is written down: the record must
     // be on disk before the answer, not before the observation.
     let observe = refusal.is_none() && matches!(&performed, Ok(outcome) if outcome.space.is_none());

@@ -342,3 +342,51 @@ async fn the_one_shot_commands_refuse_it_too_unless_allowed() {
         String::from_utf8_lossy(&allowed.stderr)
     );
 }
+
+/// Through the proxy, Chromium reports every connection it could not make as one
+/// `ERR_SOCKS_CONNECTION_FAILED`; a navigation that reached nothing says instead what the
+/// browser says without a proxy, and the session goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_navigation_that_reaches_nothing_says_why_as_the_browser_would() {
+    let app = spawn_app_with(|_| {}).await;
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let id = app.start_session(r#"{"keep_alive": true}"#).await;
+    let tries = [
+        (
+            format!("http://127.0.0.1:{closed_port}/"),
+            "net::ERR_CONNECTION_REFUSED",
+        ),
+        (
+            "http://no-such-host.invalid/".to_string(),
+            "net::ERR_NAME_NOT_RESOLVED",
+        ),
+    ];
+    for (url, reason) in tries {
+        let (status, json) = observe(
+            &app,
+            json!({"session_id": id, "keep_alive": true, "url": url}),
+        )
+        .await;
+        assert_eq!(status, 502, "{url}: {json}");
+        let error = json["error"].as_str().unwrap_or_default();
+        assert!(error.contains(reason), "{url}: {reason} in {error}");
+    }
+    let site = serve_site().await;
+    let (status, json) = observe(
+        &app,
+        json!({"session_id": id, "keep_alive": true, "url": site.url("/form.html")}),
+    )
+    .await;
+    assert_eq!(status, 200, "{json}");
+    let step = json!({"session_id": id, "keep_alive": true, "action_id": "S1", "value": format!("http://127.0.0.1:{closed_port}/")});
+    let (status, json, _) = app
+        .post("/env/step", Some(KEY), Some(&step.to_string()))
+        .await;
+    assert_eq!(status, 502, "{json}");
+    let error = json["error"].as_str().unwrap_or_default();
+    assert!(error.contains("net::ERR_CONNECTION_REFUSED"), "{error}");
+    assert_eq!(app.session(&id).await["status"], "active");
+}
