@@ -139,9 +139,10 @@ async function heapGauges() {
     const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(30000) })).text();
     const value = (name) => { const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm')); return m ? Number(m[1]) : null; };
     const kib = (bytes) => (bytes === null ? null : Math.round(bytes / 1024));
-    return { in_use: kib(value('browserd_heap_in_use_bytes')), free_held: kib(value('browserd_heap_free_held_bytes')), tasks: value('browserd_tasks_alive') };
+    // The retirement counter appears with the first retirement.
+    return { in_use: kib(value('browserd_heap_in_use_bytes')), free_held: kib(value('browserd_heap_free_held_bytes')), tasks: value('browserd_tasks_alive'), retired: value('browserd_browsers_retired_total') ?? 0 };
   } catch (e) {
-    return { in_use: null, free_held: null, tasks: null };
+    return { in_use: null, free_held: null, tasks: null, retired: null };
   }
 }
 
@@ -155,6 +156,7 @@ async function sample() {
     minute: minutes(), load: loadAverage(),
     browserd_rss_kib: statusField(child.pid, 'VmRSS'), browserd_anon_kib: anonymous(child.pid), browserd_fds: fds(child.pid), browserd_threads: statusField(child.pid, 'Threads'),
     browserd_heap_in_use_kib: heap.in_use, browserd_heap_free_held_kib: heap.free_held, browserd_tasks: heap.tasks,
+    browsers_retired: heap.retired,
     browsers: bs.length, browser_processes: tree.length,
     browser_rss_kib: tree.reduce((a, p) => a + statusField(p, 'VmRSS'), 0),
     browser_pss_kib: tree.reduce((a, p) => a + pss(p), 0),
@@ -304,6 +306,17 @@ const stillActive = [...stored.values()].filter((r) => r.status === 'active').le
 // ---------------------------------------------------------------- figures
 
 /** Least-squares slope of y over x. */
+/** The slope on `t` of `y` fitted on `x` and `t` together (rows [x, t, y]). */
+function slopeBeside(rows) {
+  const n = rows.length;
+  if (n < 5) return null;
+  const mean = (i) => rows.reduce((a, r) => a + r[i], 0) / n;
+  const [mx, mt, my] = [mean(0), mean(1), mean(2)];
+  const sum = (i, j, mi, mj) => rows.reduce((a, r) => a + (r[i] - mi) * (r[j] - mj), 0);
+  const [sxx, stt, sxt, sxy, sty] = [sum(0, 0, mx, mx), sum(1, 1, mt, mt), sum(0, 1, mx, mt), sum(0, 2, mx, my), sum(1, 2, mt, my)];
+  const det = sxx * stt - sxt * sxt;
+  return det ? (sxx * sty - sxt * sxy) / det : null;
+}
 function slope(points) {
   const n = points.length;
   if (n < 3) return null;
@@ -319,13 +332,18 @@ const known = (key) => steady.filter((s) => typeof s[key] === 'number');
 const mibPerHour = (key) => { const k = slope(known(key).map((s) => [s.minute / 60, s[key] / 1024])); return k === null ? null : +k.toFixed(1); };
 const perHour = (key) => { const k = slope(known(key).map((s) => [s.minute / 60, s[key]])); return k === null ? null : +k.toFixed(1); };
 const spanOf = (key) => { const k = known(key); return k.length ? { first: k[0][key], min: Math.min(...k.map((s) => s[key])), max: Math.max(...k.map((s) => s[key])), last: k.at(-1)[key] } : { first: null, min: null, max: null, last: null }; };
-// The browser's memory restarts with every browser kill: its slope within each life, too.
+// The browser's memory restarts with every browser killed or retired: its slope within
+// each life, too.
 const lives = [];
 for (const s of steady) {
   const previousKills = kills.filter((k) => k.kind === 'browser' && k.minute <= s.minute).length;
-  (lives[previousKills] ||= []).push(s);
+  (lives[previousKills + (s.browsers_retired ?? 0)] ||= []).push(s);
 }
 const lifeSlopes = lives.filter((l) => l && l.length >= 10).map((l) => +slope(l.map((s) => [s.minute / 60, s.browser_pss_kib / 1024])).toFixed(1));
+// The tree's PSS follows the contexts open when it is sampled (13-15 MiB each): its slope
+// beyond them is what the time adds.
+const beside = slopeBeside(steady.map((s) => [s.contexts, s.minute / 60, s.browser_pss_kib / 1024]));
+const retired = steady.length ? (steady.at(-1).browsers_retired ?? 0) : 0;
 const errors = failures.filter((f) => !f.killed);
 const logText = read(logFile) || '';
 const logErrors = logText.split('\n').filter((l) => / ERROR /.test(l));
@@ -337,12 +355,12 @@ const leftover = {
 const result = {
   minutes: MINUTES, workers: WORKERS, renderer_kill_s: RENDERER_KILL_S, browser_kill_s: BROWSER_KILL_S, sample_s: SAMPLE_S,
   machine: describeMachine(CHROMIUM), browserd: BROWSERD, pages: PAGES.length,
-  counts, kills: { renderer: kills.filter((k) => k.kind === 'renderer').length, browser: kills.filter((k) => k.kind === 'browser').length },
+  counts, kills: { renderer: kills.filter((k) => k.kind === 'renderer').length, browser: kills.filter((k) => k.kind === 'browser').length }, browsers_retired: retired,
   failures_of_killed_sessions: failures.length - errors.length, errors, log_error_lines: logErrors.length, log_error_examples: logErrors.slice(0, 10),
   records: { reported_sessions: reported.size, stored_sessions: stored.size, lost },
   slopes_per_hour: {
     browserd_rss_mib: mibPerHour('browserd_rss_kib'), browserd_anon_mib: mibPerHour('browserd_anon_kib'), browserd_heap_in_use_mib: mibPerHour('browserd_heap_in_use_kib'), browserd_heap_free_held_mib: mibPerHour('browserd_heap_free_held_kib'), browser_pss_mib: mibPerHour('browser_pss_kib'), browser_rss_mib: mibPerHour('browser_rss_kib'),
-    browser_pss_mib_within_lives: lifeSlopes, browserd_fds: perHour('browserd_fds'), browserd_tasks: perHour('browserd_tasks'), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
+    browser_pss_mib_within_lives: lifeSlopes, browser_pss_mib_beyond_contexts: beside === null ? null : +beside.toFixed(1), browserd_fds: perHour('browserd_fds'), browserd_tasks: perHour('browserd_tasks'), browser_fds: perHour('browser_fds'), browserd_threads: perHour('browserd_threads'),
   },
   spans: { browserd_rss_kib: spanOf('browserd_rss_kib'), browserd_anon_kib: spanOf('browserd_anon_kib'), browserd_heap_in_use_kib: spanOf('browserd_heap_in_use_kib'), browserd_heap_free_held_kib: spanOf('browserd_heap_free_held_kib'), browserd_tasks: spanOf('browserd_tasks'), browser_pss_kib: spanOf('browser_pss_kib'), browserd_fds: spanOf('browserd_fds'), browser_fds: spanOf('browser_fds'), contexts: spanOf('contexts'), pages: spanOf('pages') },
   after_all_closed: { settled_after_s: settledAfterS, ...leftover, browserd_rss_kib: ended.browserd_rss_kib, browserd_anon_kib: ended.browserd_anon_kib, browser_pss_kib: settled.browser_pss_kib, browserd_fds: settled.browserd_fds, browserd_tasks: settled.browserd_tasks },
@@ -356,7 +374,7 @@ const mib1 = (kib) => (Number.isFinite(kib) ? (kib / 1024).toFixed(1) : 'n/a');
 const leak = leftover.active_sessions !== 0 || leftover.excess_contexts > 0 || leftover.pages_in_contexts > WARM * settled.browsers || leftover.stored_active !== 0;
 const lostCount = lost.sessions.length + lost.endings.length + lost.steps.length;
 console.log(`\nSoak: ${MINUTES} min, ${WORKERS} sessions at a time, ${counts.cycles} cycles (${counts.steps} steps, ${counts.scrapes} scrapes, ${counts.refused || 0} steps refused by their page)`);
-console.log(`kills: ${result.kills.renderer} renderers, ${result.kills.browser} browsers; failures of killed sessions: ${result.failures_of_killed_sessions}`);
+console.log(`kills: ${result.kills.renderer} renderers, ${result.kills.browser} browsers; failures of killed sessions: ${result.failures_of_killed_sessions}; browsers retired: ${retired}`);
 console.log('| figure | value |');
 console.log('| --- | --- |');
 console.log(`| errors not caused by a kill | ${errors.length} |`);
@@ -367,7 +385,7 @@ console.log(`| browserd anonymous memory (its heap; RSS less the binary's pages)
 console.log(`| of it, what the allocator counts in use (MiB, first / max / last; slope per hour) | ${mib1(result.spans.browserd_heap_in_use_kib.first)} / ${mib1(result.spans.browserd_heap_in_use_kib.max)} / ${mib1(result.spans.browserd_heap_in_use_kib.last)}; ${result.slopes_per_hour.browserd_heap_in_use_mib} |`);
 console.log(`| and what it holds free but could not return (MiB, first / max / last; slope per hour) | ${mib1(result.spans.browserd_heap_free_held_kib.first)} / ${mib1(result.spans.browserd_heap_free_held_kib.max)} / ${mib1(result.spans.browserd_heap_free_held_kib.last)}; ${result.slopes_per_hour.browserd_heap_free_held_mib} |`);
 console.log(`| browser tree PSS, MiB (first / max / last) | ${mib(result.spans.browser_pss_kib.first)} / ${mib(result.spans.browser_pss_kib.max)} / ${mib(result.spans.browser_pss_kib.last)} |`);
-console.log(`| browser tree PSS slope, MiB per hour (whole run; within each browser's life) | ${result.slopes_per_hour.browser_pss_mib}; ${lifeSlopes.join(', ')} |`);
+console.log(`| browser tree PSS slope, MiB per hour (whole run; within each browser's life; beyond its contexts) | ${result.slopes_per_hour.browser_pss_mib}; ${lifeSlopes.join(', ')}; ${result.slopes_per_hour.browser_pss_mib_beyond_contexts} |`);
 console.log(`| tasks alive in browserd (first / max / last of steady state; after every session closed) | ${result.spans.browserd_tasks.first ?? 'n/a'} / ${result.spans.browserd_tasks.max ?? 'n/a'} / ${result.spans.browserd_tasks.last ?? 'n/a'}; ${settled.browserd_tasks ?? 'n/a'} |`);
 console.log(`| file descriptors, browserd (first / max / last; slope per hour) | ${result.spans.browserd_fds.first} / ${result.spans.browserd_fds.max} / ${result.spans.browserd_fds.last}; ${result.slopes_per_hour.browserd_fds} |`);
 console.log(`| file descriptors, browser tree (first / max / last; slope per hour) | ${result.spans.browser_fds.first} / ${result.spans.browser_fds.max} / ${result.spans.browser_fds.last}; ${result.slopes_per_hour.browser_fds} |`);
