@@ -6,10 +6,11 @@
 //! (`socks.rs`), which judges each connection on the address the name resolves to at that
 //! moment, and the record of the connections it recently did not make (refused, a name
 //! that did not resolve, no address that answered), by which the operations tell a refused
-//! navigation from another failed one, and say why the others failed: through a proxy,
-//! Chromium reports each of these as one `net::ERR_SOCKS_CONNECTION_FAILED`. It knows nothing of CDP, sessions or HTTP: the
-//! browser room launches Chromium with [`Egress::proxy_server`], the operations room asks
-//! [`Egress::check`] before a navigation and [`Egress::refusal_for`] after a failed one.
+//! navigation from another failed one and say why the others failed: through a proxy,
+//! Chromium reports each of these as one `net::ERR_SOCKS_CONNECTION_FAILED`. It knows
+//! nothing of CDP, sessions or HTTP: the browser room launches Chromium with
+//! [`Egress::proxy_server`], the operations room asks [`Egress::check`] before a
+//! navigation and [`Egress::unreached_for`] after a failed one.
 
 mod rule;
 mod socks;
@@ -198,17 +199,8 @@ impl Egress {
         }
     }
 
-    /// The proxy's refusal of `url`'s host and port since `since`, if there was one: what
-    /// made a navigation to it fail.
-    pub fn refusal_for(&self, url: &str, since: Instant) -> Option<Refusal> {
-        match self.unreached_for(url, since)? {
-            Unreached::Refused(refusal) => Some(refusal),
-            _ => None,
-        }
-    }
-
     /// Why the proxy last did not connect a page to `url`'s host and port since `since`,
-    /// if it did not.
+    /// if it did not: what made a navigation to it fail.
     pub fn unreached_for(&self, url: &str, since: Instant) -> Option<Unreached> {
         let (host, port) = destination(url)?;
         let missed = self.guard.missed.lock().unwrap_or_else(|p| p.into_inner());
@@ -327,10 +319,41 @@ mod tests {
         }
         assert_eq!(reached.load(Ordering::SeqCst), 0);
         let since = Instant::now() - Duration::from_secs(60);
-        let refusal = egress
-            .refusal_for(&format!("http://localhost:{other_port}/"), since)
-            .expect("recorded");
+        let unreached = egress.unreached_for(&format!("http://localhost:{other_port}/"), since);
+        let Some(Unreached::Refused(refusal)) = unreached else {
+            panic!("a refusal recorded: {unreached:?}");
+        };
         assert_eq!(refusal.range, PrivateRange::Loopback);
+        shutdown.trigger();
+    }
+
+    #[tokio::test]
+    async fn a_connection_not_made_is_recorded_with_why() {
+        let shutdown = Shutdown::new();
+        let egress = Egress::start(PrivateNetworkAllowance::Everything, shutdown.clone())
+            .await
+            .unwrap();
+        let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .unwrap()
+            .port();
+        let since = Instant::now();
+        let (code, _) = connect_through(egress.address, "127.0.0.1", closed_port).await;
+        assert_eq!(code, 5, "connection refused");
+        assert_eq!(
+            egress.unreached_for(&format!("http://127.0.0.1:{closed_port}/"), since),
+            Some(Unreached::ConnectionRefused)
+        );
+        let (code, _) = connect_through(egress.address, "no-such-host.invalid", 80).await;
+        assert_eq!(code, 4, "host unreachable");
+        assert_eq!(
+            egress.unreached_for("http://no-such-host.invalid/", since),
+            Some(Unreached::Unresolved)
+        );
+        assert_eq!(
+            egress.unreached_for("http://no-such-host.invalid:81/", since),
+            None
+        );
         shutdown.trigger();
     }
 
@@ -351,15 +374,15 @@ mod tests {
             "{message}"
         );
         assert_eq!(
-            egress.refusal_for("http://169.254.169.254/other", since),
-            Some(refusal)
+            egress.unreached_for("http://169.254.169.254/other", since),
+            Some(Unreached::Refused(refusal))
         );
         assert_eq!(
-            egress.refusal_for("http://169.254.169.254:81/", since),
+            egress.unreached_for("http://169.254.169.254:81/", since),
             None
         );
         assert_eq!(
-            egress.refusal_for("http://169.254.169.254/", Instant::now()),
+            egress.unreached_for("http://169.254.169.254/", Instant::now()),
             None
         );
         let public: PageUrl = "http://8.8.8.8/".parse().unwrap();

@@ -44,12 +44,22 @@ async fn unreached(egress: &Egress, tab: &Tab, since: Instant) -> Option<Unreach
     egress.unreached_for(&unreachable, since)
 }
 
-/// A failed navigation's `reason` as the browser gives it without a proxy, when the proxy
-/// recorded `why` it did not connect.
+/// The browser's one reason for every connection its proxy did not make.
+const PROXY_FAILURE: &str = "net::ERR_SOCKS_CONNECTION_FAILED";
+
+/// A failed navigation's `reason` as the browser gives it without a proxy (which agents
+/// and people know), when the proxy recorded `why` it did not connect.
 fn unproxied(reason: String, why: Option<Unreached>) -> String {
+    if !reason.starts_with(PROXY_FAILURE) {
+        return reason;
+    }
     match why {
-        Some(why) if reason.starts_with(PROXY_FAILURE) => unproxied_reason(&why),
-        _ => reason,
+        Some(Unreached::Unresolved) => "net::ERR_NAME_NOT_RESOLVED".to_string(),
+        Some(Unreached::ConnectionRefused) => "net::ERR_CONNECTION_REFUSED".to_string(),
+        Some(Unreached::Refused(_) | Unreached::ConnectionFailed) => {
+            "net::ERR_CONNECTION_FAILED".to_string()
+        }
+        None => reason,
     }
 }
 
@@ -66,20 +76,6 @@ pub(super) async fn unproxied_failure(
             *reason = unproxied(std::mem::take(reason), unreached(egress, tab, since).await);
         }
     }
-}
-
-/// The browser's one reason for every connection its proxy did not make.
-const PROXY_FAILURE: &str = "net::ERR_SOCKS_CONNECTION_FAILED";
-
-/// What Chromium says of a connection it could not make itself, which agents and people
-/// know, in place of [`PROXY_FAILURE`].
-fn unproxied_reason(why: &Unreached) -> String {
-    match why {
-        Unreached::Unresolved => "net::ERR_NAME_NOT_RESOLVED",
-        Unreached::ConnectionRefused => "net::ERR_CONNECTION_REFUSED",
-        Unreached::Refused(_) | Unreached::ConnectionFailed => "net::ERR_CONNECTION_FAILED",
-    }
-    .to_string()
 }
 
 /// Why [`open`] did not navigate.
@@ -105,6 +101,8 @@ pub(super) async fn refused_navigation(
             return None;
         }
     }
-    let unreachable = tab.unreachable_url().await.ok().flatten()?;
-    egress.refusal_for(&unreachable, since)
+    match unreached(egress, tab, since).await? {
+        Unreached::Refused(refusal) => Some(refusal),
+        _ => None,
+    }
 }
