@@ -7,7 +7,8 @@
 // loaded in a session of its own. Prints, per page, the hostile request's outcome and the
 // bystander's median and worst step meanwhile, against its usual median (target: within 2×).
 //
-//   node bench/hostile.mjs            (HOSTILE_STEPS=30 baseline steps; BENCH_QUICK=1 fewer)
+//   node bench/hostile.mjs            (HOSTILE_STEPS=30 baseline steps; BENCH_QUICK=1 fewer;
+//                                      HOSTILE_ONLY=deep.html,frames.html some pages only)
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -86,7 +87,9 @@ try {
     return post('/env/observe', { session_id: id, keep_alive: true, url: `${base}/${page}` });
   };
   const rows = [];
-  for (const page of ['loop.html', 'endless', 'memory.html', 'dialogs-onload.html', 'dialogs.html', 'popups.html', 'nodes.html', 'frames.html', 'deep.html']) {
+  const pages = ['loop.html', 'endless', 'memory.html', 'dialogs-onload.html', 'dialogs.html', 'popups.html', 'nodes.html', 'frames.html', 'deep.html'];
+  const only = process.env.HOSTILE_ONLY?.split(',');
+  for (const page of pages.filter((p) => !only || only.includes(p))) {
     let done = false;
     const meanwhile = [];
     const running = hostile(page).finally(() => { done = true; });
