@@ -1,9 +1,9 @@
 //! Hostile pages — an endless loop, allocation until the renderer dies, a hundred
 //! pop-ups, dialogs in a loop, a million nodes, a page that never stops loading, frames
-//! in frames, a hundred thousand levels of nesting — each
-//! run in one session while another session keeps stepping: the hostile request fails (or
-//! answers) within the server's own bounds, its session stays usable or ends as `error`
-//! with a reason, and every step of the other session succeeds.
+//! in frames, a hundred thousand levels of nesting — each run in one session while
+//! another session keeps stepping: the hostile request fails (or answers) within the
+//! server's own bounds, its session stays usable or ends as `error` with a reason, and
+//! every step of the other session succeeds.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
