@@ -63,7 +63,7 @@ fn unproxied(reason: String, why: Option<Unreached>) -> String {
     }
 }
 
-/// A step's failed navigation (`S1`, a new tab, a link followed) with the reason the
+/// A step's failed navigation (`S1`, a new tab) with the reason the
 /// browser gives without a proxy.
 pub(super) async fn unproxied_failure(
     egress: &Egress,
