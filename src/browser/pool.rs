@@ -161,7 +161,19 @@ fn profile_dir(config: &BrowserConfig, id: BrowserId) -> PathBuf {
         .join(format!("{}-{}", id.slot, id.generation))
 }
 
+/// Launches browser `id` and connects to it; a launch that fails leaves no profile behind.
 async fn start_browser(
+    config: &BrowserConfig,
+    id: BrowserId,
+) -> Result<(Arc<Running>, Child, oneshot::Receiver<()>), BrowserError> {
+    let started = launch_and_connect(config, id).await;
+    if started.is_err() {
+        let _ = std::fs::remove_dir_all(profile_dir(config, id));
+    }
+    started
+}
+
+async fn launch_and_connect(
     config: &BrowserConfig,
     id: BrowserId,
 ) -> Result<(Arc<Running>, Child, oneshot::Receiver<()>), BrowserError> {
@@ -271,7 +283,6 @@ async fn supervise(
                 let (next, next_child, next_done) = match start_browser(&inner.config, id).await {
                     Ok(launched) => launched,
                     Err(error) => {
-                        let _ = std::fs::remove_dir_all(profile_dir(&inner.config, id));
                         tracing::warn!(%error, "cannot launch a browser to retire the old one; it serves on");
                         continue;
                     }
